@@ -1,0 +1,29 @@
+/** What every repository command starts from: the repo, heph's folder and the loaded config. */
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { HephError } from '../errors.js';
+import { findRepo, hephDir, type Repo } from '../git/repo.js';
+import { loadConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/types.js';
+
+export interface Context {
+  repo: Repo;
+  /** `<git common dir>/heph`, or HEPH_HOME. */
+  dir: string;
+  config: ResolvedConfig;
+}
+
+export const CONFIG_NAME = '.heph.json';
+
+export function configPath(repo: Repo): string {
+  return join(repo.root, CONFIG_NAME);
+}
+
+export async function loadContext(cwd = process.cwd()): Promise<Context> {
+  const repo = await findRepo(cwd);
+  const file = configPath(repo);
+  if (!existsSync(file)) {
+    throw new HephError('config', `no ${CONFIG_NAME} in ${repo.root}`, 'run `heph init` to write one for this repository');
+  }
+  return { repo, dir: hephDir(repo), config: loadConfig(file) };
+}

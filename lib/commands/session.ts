@@ -1,0 +1,71 @@
+/**
+ * The part of `heph run` and `heph hook run` after planning: print the plan
+ * (dry-run) or execute it with a run log, stream one line per check, print the
+ * summary or the JSON report, and say which exit code the outcome means.
+ */
+import type { Context } from './context.js';
+import type { RunOptions } from './options.js';
+import type { Prepared } from '../run/pipeline.js';
+import { execute, type ExecuteOptions } from '../run/execute.js';
+import type { RunReport } from '../run/types.js';
+import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
+import type { Output } from '../report/output.js';
+import { idWidth, printPlan, printResult, printSummary } from '../report/human.js';
+import { planJson, reportJson } from '../report/json.js';
+import { EXIT } from '../errors.js';
+
+export interface SessionOptions {
+  ctx: Context;
+  opts: RunOptions;
+  out: Output;
+  prepared: Prepared;
+  started: number;
+  signal?: AbortSignal;
+  msgfile?: string | null;
+  confirmFix?: ExecuteOptions['confirmFix'];
+  /** Written at the top of the run log (the event and its arguments). */
+  logHeader?: string;
+}
+
+export function printDryRun({ out, prepared, started }: Pick<SessionOptions, 'out' | 'prepared' | 'started'>): number {
+  if (out.json) out.data(planJson(prepared.plan, performance.now() - started));
+  else printPlan(out, prepared.plan);
+  return EXIT.ok;
+}
+
+export async function runSession(s: SessionOptions): Promise<RunReport> {
+  const { ctx, opts, out, prepared } = s;
+  const plan = prepared.plan;
+  const needsLog = plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
+  const log: RunLog = needsLog ? openRunLog(ctx.dir, ctx.config.settings.logs.keep) : nullLog;
+  log.write(`heph run started ${new Date().toISOString()} pid ${process.pid}`);
+  log.write(`mode ${plan.mode}${plan.event ? `, event ${plan.event}` : ''}${s.logHeader ? `\n${s.logHeader}` : ''}`);
+  const width = idWidth(plan);
+  try {
+    const report = await execute(plan, {
+      root: ctx.repo.root,
+      concurrency: opts.concurrency,
+      autoFix: opts.autoFix,
+      confirmFix: s.confirmFix,
+      env: process.env,
+      msgfile: s.msgfile,
+      signal: s.signal,
+      store: prepared.store,
+      fingerprints: prepared.fingerprints,
+      log,
+      onResult: out.json ? undefined : (r) => printResult(out, r, width),
+    });
+    report.durationMs = Math.round(performance.now() - s.started);
+    log.write(`heph run ended ${new Date().toISOString()}: ${report.ok ? 'ok' : 'failed'} in ${report.durationMs} ms`);
+    return report;
+  } finally {
+    log.close();
+  }
+}
+
+export function finishReport(out: Output, report: RunReport): number {
+  if (out.json) out.data(reportJson(report));
+  else printSummary(out, report);
+  if (report.interrupted) return report.interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+  return report.ok ? EXIT.ok : EXIT.checkFailed;
+}

@@ -1,0 +1,82 @@
+/** Git events heph can be wired to. */
+export const HOOK_EVENTS = ['pre-commit', 'pre-push', 'post-checkout', 'post-merge', 'post-rewrite', 'commit-msg'] as const;
+export type HookEvent = (typeof HOOK_EVENTS)[number];
+
+export type Mode = 'fast' | 'full';
+
+/** One check after defaults are applied. */
+export interface ResolvedCheck {
+  /** `phase/name`, unique in the config. */
+  id: string;
+  phase: string;
+  name: string;
+  /** The command, split into words like a shell would (unless `shell`). */
+  run: string;
+  /** @default false */
+  shell: boolean;
+  /** @default null */
+  fix: string | null;
+  /** Globs of files the check is about; null = not file-scoped. */
+  files: string[] | null;
+  /** Globs forming the fingerprint; null = every tracked file. @default files */
+  inputs: string[] | null;
+  /** @default [] */
+  env: string[];
+  /** How long a pass may be reused in fast mode, in ms. @default Infinity ("forever") */
+  ttlMs: number;
+  /** The ttl as written, for messages ("1h"). @default "forever" */
+  ttl: string;
+  /** @default [] */
+  tags: string[];
+  /** process.platform values; null = all. */
+  platform: string[] | null;
+  /** @default null (no timeout) */
+  timeoutMs: number | null;
+  /** Relative to the repository root, posix separators, '' = root. @default '' */
+  cwd: string;
+}
+
+export interface ResolvedPhase {
+  name: string;
+  checks: ResolvedCheck[];
+}
+
+export interface ResolvedHook {
+  /** @default pre-commit: fast; pre-push: full; others: fast */
+  mode: Mode;
+  /** null = all phases */
+  phases: string[] | null;
+  /** @default [] */
+  skipTags: string[];
+}
+
+export interface Settings {
+  /** @default "sqlite" */
+  store: 'sqlite';
+  logs: { /** @default 20 */ keep: number };
+  /** @default 1024 */
+  minFreeDiskMB: number;
+  /** @default 30000 ("30s") */
+  lockTimeoutMs: number;
+}
+
+export interface ResolvedConfig {
+  /** Absolute path of the .heph.json that was loaded. */
+  file: string;
+  settings: Settings;
+  phases: ResolvedPhase[];
+  /** Events to install and what each runs. Absent `hooks` → the four defaults. */
+  hooks: Partial<Record<HookEvent, ResolvedHook>>;
+}
+
+/** One problem found while validating `.heph.json`. */
+export interface ConfigProblem {
+  /** JSON path, e.g. `phases[1].checks[0].ttl`; '' for the document itself. */
+  path: string;
+  /** What was expected, e.g. `a duration like "30s", "10m", "1h", "7d" or "forever"`. */
+  expected: string;
+  /** What was found, rendered short, e.g. `5` or `"soon"` or `nothing`. */
+  found: string;
+  /** An optional extra hint, e.g. `did you mean "inputs"?` */
+  hint?: string;
+}

@@ -1,0 +1,35 @@
+/**
+ * Error kinds heph can end with, and the one table that maps them (and check
+ * outcomes) to process exit codes. Only cli.ts turns these into an exit code.
+ */
+export type ErrorKind = 'usage' | 'config' | 'lock' | 'disk' | 'git' | 'internal';
+
+export const EXIT = {
+  ok: 0,
+  checkFailed: 1,
+  usage: 2,
+  config: 2,
+  lock: 3,
+  disk: 4,
+  git: 2,
+  internal: 70,
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+/** An expected failure with a message fit for the user and, where known, how to fix it. */
+export class HephError extends Error {
+  readonly kind: ErrorKind;
+  readonly hint?: string;
+  constructor(kind: ErrorKind, message: string, hint?: string) {
+    super(message);
+    this.name = 'HephError';
+    this.kind = kind;
+    this.hint = hint;
+  }
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof HephError) return EXIT[err.kind];
+  return EXIT.internal;
+}

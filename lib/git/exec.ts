@@ -1,0 +1,73 @@
+/**
+ * The one funnel through which heph runs git. It uses node's spawn directly:
+ * git runs several times on every hook, and a process library would cost more
+ * to load than the calls themselves.
+ */
+import { spawn } from 'node:child_process';
+import { HephError } from '../errors.js';
+import { debug } from '../debug.js';
+
+const log = debug('git');
+
+export interface GitOptions {
+  cwd: string;
+  /** Bytes or text written to git's stdin. */
+  input?: string | Buffer;
+  /** Extra environment; `undefined` values remove a variable. */
+  env?: Record<string, string | undefined>;
+  /** Exit codes that are not errors (besides 0). */
+  okCodes?: number[];
+}
+
+export interface GitResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+function childEnv(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  if (extra) for (const [k, v] of Object.entries(extra)) (v === undefined ? delete env[k] : (env[k] = v));
+  return env;
+}
+
+/** Runs git and resolves with raw stdout; a non-zero exit (not in okCodes) rejects with HephError('git'). */
+export function git(args: string[], opts: GitOptions): Promise<GitResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: opts.cwd, env: childEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      reject(
+        e.code === 'ENOENT'
+          ? new HephError('git', 'git was not found on PATH', 'install git (2.31 or newer) or fix PATH')
+          : new HephError('git', `could not run git: ${e.message}`),
+      );
+    });
+    child.on('close', (code) => {
+      const res = { code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
+      log(`${args.join(' ')} → ${res.code} (${(performance.now() - started).toFixed(1)}ms)`);
+      if (res.code === 0 || opts.okCodes?.includes(res.code)) resolve(res);
+      else reject(new HephError('git', `git ${args.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`));
+    });
+    child.stdin.on('error', () => {}); // git may exit before reading all input
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Runs git and returns trimmed stdout text. */
+export async function gitText(args: string[], opts: GitOptions): Promise<string> {
+  return (await git(args, opts)).stdout.toString('utf8').trim();
+}
+
+/** Splits NUL-separated git output (`-z`) into its fields, dropping the empty tail. */
+export function splitZ(buf: Buffer | string): string[] {
+  const s = typeof buf === 'string' ? buf : buf.toString('utf8');
+  if (!s) return [];
+  const parts = s.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}

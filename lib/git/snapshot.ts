@@ -1,0 +1,128 @@
+/**
+ * A content snapshot of the repository, read from git's index instead of the
+ * files: the index already knows every tracked file's blob id, and `diff-files`
+ * (which applies git's racy-stat checks) names the few that differ on disk.
+ * Only those, and untracked files a check asks about, are hashed here.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { git, splitZ } from './exec.js';
+
+/** Content identity of one path: git file mode and blob id (or a marker). */
+export interface Identity {
+  mode: string;
+  oid: string;
+}
+
+export type SnapshotSource = 'worktree' | 'index';
+
+export interface Snapshot {
+  source: SnapshotSource;
+  root: string;
+  /** Tracked paths (sorted, as git lists them). */
+  tracked: string[];
+  /** Untracked, non-ignored paths. */
+  untracked: string[];
+  /** Paths with unmerged index entries; results that depend on them are not cached. */
+  conflicted: Set<string>;
+  /** Tracked paths missing from the working tree (worktree source only). */
+  isDeleted(path: string): boolean;
+  /** The content identity of a tracked or untracked path as a check would see it. */
+  identity(path: string): Identity;
+}
+
+const DELETED: Identity = { mode: '0', oid: 'deleted' };
+
+/** Parses `git ls-files -s -z`: `<mode> <oid> <stage>\t<path>\0`. */
+export function parseStage(out: string): { entries: Map<string, Identity>; order: string[]; conflicted: Set<string> } {
+  const entries = new Map<string, Identity>();
+  const order: string[] = [];
+  const conflicted = new Set<string>();
+  let i = 0;
+  while (i < out.length) {
+    const end = out.indexOf('\0', i);
+    const rec = out.slice(i, end === -1 ? out.length : end);
+    i = end === -1 ? out.length : end + 1;
+    const tab = rec.indexOf('\t');
+    if (tab < 0) continue;
+    const path = rec.slice(tab + 1);
+    const sp1 = rec.indexOf(' ');
+    const sp2 = rec.indexOf(' ', sp1 + 1);
+    const stage = rec.slice(sp2 + 1, tab);
+    if (stage !== '0') {
+      if (!conflicted.has(path)) order.push(path);
+      conflicted.add(path);
+      entries.set(path, { mode: 'conflict', oid: 'conflict' });
+      continue;
+    }
+    order.push(path);
+    entries.set(path, { mode: rec.slice(0, sp1), oid: rec.slice(sp1 + 1, sp2) });
+  }
+  return { entries, order, conflicted };
+}
+
+/** The git blob id of some bytes, in the repository's object format. */
+export function blobId(content: Buffer, algo: 'sha1' | 'sha256'): string {
+  return createHash(algo).update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/** Hashes a file on disk as git would store it; a missing file is `deleted`. */
+export function hashWorktreeFile(root: string, path: string, algo: 'sha1' | 'sha256'): Identity {
+  const abs = join(root, path);
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    return DELETED;
+  }
+  if (st.isSymbolicLink()) return { mode: '120000', oid: blobId(Buffer.from(readlinkSync(abs)), algo) };
+  if (st.isDirectory()) return { mode: '160000', oid: `dir:${st.mtimeMs}:${st.ctimeMs}` };
+  const mode = st.mode & 0o111 ? '100755' : '100644';
+  return { mode, oid: blobId(readFileSync(abs), algo) };
+}
+
+export interface SnapshotOptions {
+  root: string;
+  source: SnapshotSource;
+  /** Also list untracked, non-ignored files. @default true */
+  untracked?: boolean;
+}
+
+/** Reads the snapshot with at most three git calls, run in parallel. */
+export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
+  const { root, source } = opts;
+  const cwd = root;
+  const env = { GIT_OPTIONAL_LOCKS: '0' };
+  const [staged, dirty, untracked] = await Promise.all([
+    git(['ls-files', '-s', '-z'], { cwd, env }),
+    source === 'worktree' ? git(['diff-files', '--name-only', '-z'], { cwd, env }) : null,
+    opts.untracked === false ? null : git(['ls-files', '-o', '--exclude-standard', '-z'], { cwd, env }),
+  ]);
+  const { entries, order, conflicted } = parseStage(staged.stdout.toString('utf8'));
+  const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
+  const untrackedList = untracked ? splitZ(untracked.stdout) : [];
+  const first = entries.values().next().value as Identity | undefined;
+  const algo: 'sha1' | 'sha256' = first && first.oid.length === 64 ? 'sha256' : 'sha1';
+  const hashed = new Map<string, Identity>();
+
+  function identity(path: string): Identity {
+    const known = hashed.get(path);
+    if (known) return known;
+    const e = entries.get(path);
+    if (e && !dirtySet.has(path)) return e;
+    const id = conflicted.has(path) ? { mode: 'conflict', oid: 'conflict' } : hashWorktreeFile(root, path, algo);
+    hashed.set(path, id);
+    return id;
+  }
+
+  return {
+    source,
+    root,
+    tracked: order,
+    untracked: untrackedList,
+    conflicted,
+    isDeleted: (path) => dirtySet.has(path) && identity(path) === DELETED,
+    identity,
+  };
+}

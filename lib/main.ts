@@ -1,0 +1,95 @@
+/** Command table and the one place outcomes become exit codes. */
+import { cac } from 'cac';
+import { EXIT, exitCodeFor, HephError } from './errors.js';
+import { createOutput, type Output } from './report/output.js';
+import { VERSION } from './version.js';
+
+type Action = (out: Output) => Promise<number>;
+
+function runFlags(cmd: ReturnType<ReturnType<typeof cac>['command']>) {
+  return cmd
+    .option('--fast', 'Reuse results whose fingerprint is unchanged and whose TTL has not expired (HEPH_FAST=1)')
+    .option('--skip-tests', 'Skip checks tagged "test" (HEPH_SKIP_TESTS=1)')
+    .option('--dry-run', 'Print the plan and why; run and change nothing (HEPH_DRY_RUN=1)')
+    .option('--interactive', 'Ask before each automatic fix (HEPH_INTERACTIVE=1)')
+    .option('--no-fix', 'Never run fix commands (HEPH_AUTO_FIX=0)')
+    .option('--json', 'Print the machine-readable report on stdout')
+    .option('--phase <name>', 'Only this phase (repeatable)')
+    .option('--only <check>', 'Only this check, `name` or `phase/name` (repeatable)')
+    .option('--concurrency <n>', 'Checks run at once inside a phase (HEPH_CONCURRENCY; default: CPU count)');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const cli = cac('heph');
+  let action: Action | null = null;
+  let json = argv.includes('--json');
+
+  runFlags(cli.command('run', 'Run every phase from .heph.json, in order, on the whole repository')).action((flags) => {
+    action = async (out) => (await import('./commands/run.js')).runCommand(flags, out);
+  });
+  runFlags(cli.command('hook <action> <event> [...args]', 'Run what a git event needs (what installed hooks call): heph hook run <event> [args]')).action(
+    (act: string, event: string, args: string[], flags) => {
+      action = async (out) => (await import('./commands/hook.js')).hookCommand(act, event, args, flags, out);
+    },
+  );
+  cli
+    .command('install', 'Install git hook shims for every event in .heph.json "hooks"')
+    .option('--force', 'Install even when core.hooksPath is set globally or by another tool')
+    .action((flags) => {
+      action = async (out) => (await import('./commands/install.js')).installCommand(flags, out);
+    });
+  cli.command('uninstall', 'Remove heph hook shims and restore the hooks that were there before').action(() => {
+    action = async (out) => (await import('./commands/install.js')).uninstallCommand(out);
+  });
+  cli
+    .command('init', 'Write a starter .heph.json for this repository')
+    .option('--preset <name>', 'python or node (default: detected)')
+    .option('--force', 'Overwrite an existing .heph.json')
+    .action((flags) => {
+      action = async (out) => (await import('./commands/init.js')).initCommand(flags, out);
+    });
+  cli
+    .command('status', 'Each check: last result, when, and whether it would run now and why')
+    .option('--json', 'Machine-readable output')
+    .action((flags) => {
+      action = async (out) => (await import('./commands/status.js')).statusCommand(flags, out);
+    });
+  cli.command('cache <action> [...checks]', 'cache clear [CHECK...]: forget stored results (all, or the named checks)').action((act: string, checks: string[]) => {
+    action = async (out) => (await import('./commands/cache.js')).cacheCommand(act, checks, out);
+  });
+  cli
+    .command('logs', 'Print the newest run log')
+    .option('--list', 'List the kept logs instead')
+    .action((flags) => {
+      action = async (out) => (await import('./commands/logs.js')).logsCommand(flags, out);
+    });
+  cli.command('doctor', 'Report environment problems (git, hooks, config, state store, lock, disk, tools)').action(() => {
+    action = async (out) => (await import('./commands/doctor.js')).doctorCommand(out);
+  });
+  cli.command('rollback', "Restore the working tree to how it was before the last run's automatic fixes").action(() => {
+    action = async (out) => (await import('./commands/rollback.js')).rollbackCommand(out);
+  });
+  cli.help();
+  cli.version(VERSION);
+
+  let out = createOutput({ json });
+  try {
+    cli.parse(['node', 'heph', ...argv], { run: false });
+    if (cli.options.help || cli.options.version) return EXIT.ok;
+    if (!cli.matchedCommand) {
+      const name = cli.args[0];
+      throw new HephError('usage', name ? `unknown command "${name}"` : 'no command given', 'run `heph --help` for the list of commands');
+    }
+    await cli.runMatchedCommand();
+    json = !!cli.options.json;
+    out = createOutput({ json });
+    return action ? await (action as Action)(out) : EXIT.ok;
+  } catch (err) {
+    if (err instanceof Error && err.name === 'CACError') {
+      out.error(new HephError('usage', err.message, 'run `heph --help` for usage'));
+      return EXIT.usage;
+    }
+    out.error(err);
+    return exitCodeFor(err);
+  }
+}

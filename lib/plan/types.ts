@@ -1,0 +1,33 @@
+import type { HookEvent, Mode, ResolvedCheck } from '../config/types.js';
+
+/** Final outcome of a check in a run. */
+export type Status = 'passed' | 'failed' | 'fixed' | 'cached' | 'skipped' | 'not-run';
+
+/** What the plan decided for a check. */
+export type Action = 'run' | 'cached' | 'skipped';
+
+export interface PlanItem {
+  /** `phase/name`. */
+  id: string;
+  check: ResolvedCheck;
+  action: Action;
+  /** Why, in words a user reads: "inputs changed: a.py", "cached 3m ago (ttl 1h)". */
+  reason: string;
+  /** The files the check is given (`{files}`), or null when it is not file-scoped. */
+  files: string[] | null;
+  fingerprint: string | null;
+  /** False when the result must not be stored for reuse (unmerged inputs). */
+  cacheable: boolean;
+}
+
+export interface PlanPhase {
+  name: string;
+  items: PlanItem[];
+}
+
+/** The sealed plan: the executor runs exactly this, and --dry-run prints exactly this. */
+export interface Plan {
+  mode: Mode;
+  event: HookEvent | null;
+  phases: PlanPhase[];
+}

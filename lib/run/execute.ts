@@ -1,0 +1,189 @@
+/**
+ * Executes a sealed Plan: phases in order, the checks of a phase concurrently,
+ * fixes one at a time (two fixers never write the same files at once), and
+ * each finished check's result stored as soon as it is known, so an
+ * interrupted run keeps what it finished.
+ */
+import { join } from 'node:path';
+import type { Plan, PlanItem } from '../plan/types.js';
+import type { StateStore } from '../state/types.js';
+import type { Fingerprint } from '../state/fingerprint.js';
+import type { RunLog } from '../state/logs.js';
+import type { CheckResult, RunReport } from './types.js';
+import { buildInvocations } from './words.js';
+import { checkEnv, runProcess, type ProcessResult } from './process.js';
+
+export type FixDecision = 'yes' | 'no';
+
+export interface ExecuteOptions {
+  root: string;
+  concurrency: number;
+  /** Run `fix` when `run` fails. */
+  autoFix: boolean;
+  /** Called once, before the first fix of the run is applied (rollback snapshot). */
+  beforeFirstFix?: () => Promise<void>;
+  /** Asked before each fix (interactive mode); absent means yes. */
+  confirmFix?: (item: PlanItem) => Promise<FixDecision>;
+  env: NodeJS.ProcessEnv;
+  /** The commit message file, for `{msgfile}`. */
+  msgfile?: string | null;
+  signal?: AbortSignal;
+  store: StateStore;
+  fingerprints: Map<string, Fingerprint>;
+  log: RunLog;
+  /** Called as each check's outcome becomes known. */
+  onResult?: (r: CheckResult) => void;
+  now?: () => number;
+}
+
+const TAIL_LINES = 15;
+
+function tail(output: string): string {
+  const lines = output.replace(/\s+$/, '').split('\n');
+  return lines.slice(-TAIL_LINES).join('\n');
+}
+
+/** A one-slot queue: fixes run one after another. */
+function serial() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = last.then(fn, fn);
+    last = next.catch(() => {});
+    return next;
+  };
+}
+
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (i < items.length) await fn(items[i++]);
+  });
+  await Promise.all(workers);
+}
+
+export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunReport> {
+  const started = performance.now();
+  const now = opts.now ?? Date.now;
+  const results: CheckResult[] = [];
+  const fixQueue = serial();
+  let snapshotTaken: Promise<void> | null = null;
+  let failedPhase: string | null = null;
+
+  const emit = (r: CheckResult) => {
+    results.push(r);
+    opts.onResult?.(r);
+  };
+
+  async function invoke(item: PlanItem, cmd: string, label: string): Promise<ProcessResult & { ok: boolean }> {
+    const check = item.check;
+    const cwd = join(opts.root, check.cwd);
+    const env = checkEnv(opts.env, opts.msgfile ? { HEPH_MSGFILE: opts.msgfile } : {});
+    const invocations = buildInvocations(cmd, check.shell, { files: item.files, msgfile: opts.msgfile });
+    let output = '';
+    let last: ProcessResult | null = null;
+    let ok = true;
+    let durationMs = 0;
+    for (const argv of invocations) {
+      opts.log.write(`[${item.id}] ${label}: ${JSON.stringify(argv.length > 12 ? [...argv.slice(0, 12), `…(${argv.length - 12} more)`] : argv)}`);
+      const res = await runProcess(argv, {
+        cwd,
+        env,
+        timeoutMs: check.timeoutMs,
+        signal: opts.signal,
+        onOutput: (s) => opts.log.write(s.replace(/\n$/, '').replace(/^/gm, `[${item.id}] `)),
+      });
+      output += res.output;
+      durationMs += res.durationMs;
+      last = res;
+      if (res.exitCode !== 0) ok = false;
+      if (res.interrupted || res.timedOut || res.spawnError) break;
+    }
+    opts.log.write(`[${item.id}] ${label} ${ok ? 'passed' : 'failed'} (exit ${last?.exitCode ?? last?.signal}, ${Math.round(durationMs)} ms)`);
+    return { ...last!, output, durationMs, ok };
+  }
+
+  async function wantFix(item: PlanItem): Promise<boolean> {
+    if (!opts.autoFix || !item.check.fix || opts.signal?.aborted) return false;
+    if (!opts.confirmFix) return true;
+    return (await opts.confirmFix(item)) === 'yes';
+  }
+
+  async function runItem(item: PlanItem, phase: string): Promise<CheckResult> {
+    const base = { id: item.id, phase, name: item.check.name, fingerprint: item.fingerprint };
+    if (opts.signal?.aborted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: 0, exitCode: null };
+    let res = await invoke(item, item.check.run, 'run');
+    let status: CheckResult['status'] = res.ok ? 'passed' : 'failed';
+    let reason = item.reason;
+    let duration = res.durationMs;
+    if (!res.ok && !res.interrupted && (await wantFix(item))) {
+      const fixRes = await fixQueue(async () => {
+        await (snapshotTaken ??= opts.beforeFirstFix?.() ?? Promise.resolve());
+        return invoke(item, item.check.fix!, 'fix');
+      });
+      duration += fixRes.durationMs;
+      if (!fixRes.interrupted) {
+        res = await invoke(item, item.check.run, 'recheck');
+        duration += res.durationMs;
+        status = res.ok ? 'fixed' : 'failed';
+        reason = res.ok ? 'fix applied, recheck passed' : fixRes.ok ? 'still failing after fix' : 'fix failed';
+      }
+    } else if (!res.ok && item.check.fix && opts.autoFix && opts.confirmFix && !res.interrupted) {
+      reason = 'fix not applied';
+    }
+    if (res.interrupted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: duration, exitCode: res.exitCode };
+    if (res.timedOut) reason = `timed out after ${item.check.timeoutMs} ms`;
+    else if (res.spawnError) reason = `could not start ${res.spawnError}`;
+    const result: CheckResult = { ...base, status, reason, durationMs: duration, exitCode: res.exitCode, ...(status === 'failed' ? { tail: tail(res.output) } : {}), ...(status === 'fixed' ? { fixed: true } : {}) };
+    await record(item, result);
+    return result;
+  }
+
+  async function record(item: PlanItem, r: CheckResult): Promise<void> {
+    const fp = opts.fingerprints.get(item.id);
+    if (!fp || !item.cacheable || r.status === 'not-run') return;
+    await opts.store.putResult(item.id, {
+      fingerprint: fp.digest,
+      components: fp.components,
+      status: r.status as 'passed' | 'failed' | 'fixed',
+      exitCode: r.exitCode,
+      durationMs: Math.round(r.durationMs),
+      at: now(),
+      ...(r.tail ? { tail: r.tail } : {}),
+      ...(opts.log.path ? { log: opts.log.path } : {}),
+    });
+    await opts.store.putManifest(item.id, fp.manifest());
+  }
+
+  for (const phase of plan.phases) {
+    if (failedPhase || opts.signal?.aborted) {
+      for (const item of phase.items) {
+        const reason = failedPhase ? `phase ${failedPhase} failed` : 'interrupted';
+        emit({ id: item.id, phase: phase.name, name: item.check.name, status: 'not-run', reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint });
+      }
+      continue;
+    }
+    opts.log.write(`phase ${phase.name}`);
+    const toRun = phase.items.filter((i) => i.action === 'run');
+    for (const item of phase.items) {
+      if (item.action === 'run') continue;
+      opts.log.write(`[${item.id}] ${item.action}: ${item.reason}`);
+      emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint });
+    }
+    await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name)));
+    const phaseResults = results.filter((r) => r.phase === phase.name);
+    if (phaseResults.some((r) => r.status === 'failed')) failedPhase = phase.name;
+  }
+
+  // Report in plan order, whatever order the checks finished in.
+  const order = plan.phases.flatMap((p) => p.items.map((i) => i.id));
+  results.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  return {
+    version: 1,
+    ok: results.every((r) => r.status !== 'failed') && !opts.signal?.aborted,
+    mode: plan.mode,
+    event: plan.event,
+    durationMs: Math.round(performance.now() - started),
+    checks: results,
+    log: opts.log.path,
+  };
+}

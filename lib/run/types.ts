@@ -1,0 +1,31 @@
+import type { Mode, HookEvent } from '../config/types.js';
+import type { Status } from '../plan/types.js';
+
+/** The outcome of one check in a run: what the report prints and --json emits. */
+export interface CheckResult {
+  id: string;
+  phase: string;
+  name: string;
+  status: Status;
+  reason: string;
+  durationMs: number;
+  exitCode: number | null;
+  fingerprint: string | null;
+  /** The last lines of output of a failed check. */
+  tail?: string;
+  /** Set when a fix ran and changed something (pre-commit re-stages these). */
+  fixed?: boolean;
+}
+
+export interface RunReport {
+  version: 1;
+  ok: boolean;
+  mode: Mode;
+  event: HookEvent | null;
+  durationMs: number;
+  checks: CheckResult[];
+  /** Why the run stopped early, when it did (interrupted, ...). */
+  interrupted?: 'SIGINT' | 'SIGTERM';
+  /** The run log, when one was written. */
+  log?: string | null;
+}

@@ -1,0 +1,124 @@
+/**
+ * The state store: keyv over SQLite (`<heph dir>/state.sqlite`). SQLite in WAL
+ * mode commits each write atomically, so a kill at any moment leaves either the
+ * old or the new row, never half of one. A file that cannot be opened or read
+ * is moved aside and a fresh store is started: state is a cache, and must
+ * never stop a commit.
+ */
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import Keyv from 'keyv';
+import KeyvSqlite from '@keyv/sqlite';
+import type { StateStore, StoredResult } from './types.js';
+
+export interface OpenOptions {
+  dir: string;
+  /** Never create or change anything on disk (dry-run, status). */
+  readOnly?: boolean;
+  /** Called with a message when the store had to be recovered. */
+  warn?: (msg: string) => void;
+}
+
+const RESULT = 'result:';
+const MANIFEST = 'manifest:';
+
+type Sqlite = InstanceType<typeof KeyvSqlite>;
+
+async function connect(file: string, readOnly: boolean): Promise<{ keyv: Keyv; sqlite: Sqlite }> {
+  const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 });
+  sqlite.on('error', () => {}); // surfaced through the probe below
+  // Probe: fails on a corrupt, truncated or foreign file.
+  if (!readOnly) {
+    await sqlite.query('PRAGMA journal_mode=WAL');
+    await sqlite.query('PRAGMA synchronous=NORMAL');
+  }
+  await sqlite.query('SELECT count(*) FROM keyv');
+  const keyv = new Keyv({ store: sqlite, namespace: 'heph', useKeyPrefix: true });
+  keyv.on('error', () => {});
+  return { keyv, sqlite };
+}
+
+async function safeClose(sqlite: Sqlite | undefined): Promise<void> {
+  try {
+    await sqlite?.disconnect();
+  } catch {
+    /* closing a broken handle may fail; nothing to keep */
+  }
+}
+
+/** An empty store for read-only commands in a repository heph has not run in yet. */
+function emptyStore(): StateStore {
+  return {
+    getResults: async () => new Map(),
+    putResult: async () => {},
+    getManifest: async () => null,
+    putManifest: async () => {},
+    clear: async () => 0,
+    ids: async () => [],
+    close: async () => {},
+  };
+}
+
+function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
+  return {
+    async getResults(ids) {
+      const out = new Map<string, StoredResult>();
+      if (!ids.length) return out;
+      const values = (await keyv.getMany(ids.map((id) => RESULT + id))) as (StoredResult | undefined)[];
+      ids.forEach((id, i) => values[i] && out.set(id, values[i]!));
+      return out;
+    },
+    async putResult(id, result) {
+      await keyv.set(RESULT + id, result);
+    },
+    async getManifest(id) {
+      const v = (await keyv.get(MANIFEST + id)) as string | undefined;
+      return v ? inflateRawSync(Buffer.from(v, 'base64')).toString('utf8') : null;
+    },
+    async putManifest(id, manifest) {
+      await keyv.set(MANIFEST + id, deflateRawSync(manifest).toString('base64'));
+    },
+    async ids() {
+      const rows = (await sqlite.query(`SELECT key FROM keyv WHERE key LIKE 'heph:${RESULT}%'`)) as { key: string }[];
+      return rows.map((r) => r.key.slice(`heph:${RESULT}`.length)).sort();
+    },
+    async clear(ids) {
+      const all = await this.ids();
+      const gone = ids ? all.filter((id) => ids.includes(id)) : all;
+      if (gone.length) await keyv.deleteMany(gone.flatMap((id) => [RESULT + id, MANIFEST + id]));
+      return gone.length;
+    },
+    close: () => safeClose(sqlite),
+  };
+}
+
+/** Opens (creating if needed) the state store, recovering from a broken file. */
+export async function openStore(opts: OpenOptions): Promise<StateStore> {
+  const file = join(opts.dir, 'state.sqlite');
+  if (opts.readOnly && !existsSync(file)) return emptyStore();
+  if (!opts.readOnly) mkdirSync(opts.dir, { recursive: true });
+  let first: Sqlite | undefined;
+  try {
+    const { keyv, sqlite } = await connect(file, !!opts.readOnly);
+    first = sqlite;
+    return wrap(keyv, sqlite);
+  } catch (err) {
+    await safeClose(first);
+    if (opts.readOnly) {
+      opts.warn?.(`state store ${file} is unreadable (${(err as Error).message}); showing no stored results`);
+      return emptyStore();
+    }
+    const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      renameSync(file, aside);
+      for (const ext of ['-wal', '-shm']) if (existsSync(file + ext)) renameSync(file + ext, aside + ext);
+    } catch (moveErr) {
+      opts.warn?.(`state store ${file} is unreadable and could not be moved aside (${(moveErr as Error).message}); running without stored results`);
+      return emptyStore();
+    }
+    opts.warn?.(`state store was unreadable (${(err as Error).message}); moved it to ${aside} and started a fresh one`);
+    const { keyv, sqlite } = await connect(file, false);
+    return wrap(keyv, sqlite);
+  }
+}

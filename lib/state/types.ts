@@ -1,0 +1,46 @@
+/** What a fingerprint is made of; stored with each result so a miss can say what changed. */
+export interface Components {
+  /** Digest of the resolved command settings (run, fix, shell, cwd, files). */
+  command: string;
+  /** Digest of the inputs' (path, mode, blob id) list. */
+  inputs: string;
+  /** Number of input files. */
+  inputCount: number;
+  /** Digest of the files the check was given (`{files}`), or `all` when not file-scoped. */
+  scope: string;
+  /** Per variable: a digest of `name=value` (or of `<unset>`). Values are never stored. */
+  env: Record<string, string>;
+  /** `process.platform/process.arch`. */
+  platform: string;
+  /** The cache format version. */
+  version: number;
+}
+
+/** The last outcome of one check, as stored. */
+export interface StoredResult {
+  fingerprint: string;
+  components: Components;
+  status: 'passed' | 'failed' | 'fixed';
+  exitCode: number | null;
+  durationMs: number;
+  /** Epoch ms when the result was recorded. */
+  at: number;
+  /** The last few lines of output (failures only). */
+  tail?: string;
+  /** Path of the run log that holds the full output. */
+  log?: string;
+}
+
+/** The state store: results and input manifests, keyed by check id (`phase/name`). */
+export interface StateStore {
+  getResults(ids: string[]): Promise<Map<string, StoredResult>>;
+  putResult(id: string, result: StoredResult): Promise<void>;
+  /** The `path\0oid` list of the inputs behind the last stored result, if kept. */
+  getManifest(id: string): Promise<string | null>;
+  putManifest(id: string, manifest: string): Promise<void>;
+  /** Forgets the given checks' results, or every result; returns how many were removed. */
+  clear(ids?: string[]): Promise<number>;
+  /** All stored check ids. */
+  ids(): Promise<string[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,328 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Repo, statuses } from '../helpers/repo.js';
+
+let repos: Repo[] = [];
+const repo = () => {
+  const r = new Repo();
+  repos.push(r);
+  return r;
+};
+test.after.each(() => {
+  for (const r of repos) r.cleanup();
+  repos = [];
+});
+
+/** A repo with two phases: env (one check) and quality (a file-scoped check over *.py). */
+function pyRepo() {
+  const r = repo();
+  const env = r.counter('envcheck');
+  const lint = r.counter('lint');
+  r.write('a.py', 'print(1)\n').write('b.py', 'print(2)\n').write('README.md', '# hi\n');
+  r.config({
+    phases: [
+      { name: 'environment', checks: [{ name: 'tool', run: env, inputs: ['pyproject.toml'] }] },
+      { name: 'quality', checks: [{ name: 'lint', run: `${lint} {files}`, files: ['*.py'] }] },
+    ],
+  });
+  r.commitAll('init');
+  return r;
+}
+
+test('run executes every phase and stores results; --fast reuses unchanged ones', () => {
+  const r = pyRepo();
+  let res = r.hephJson(['run']);
+  assert.is(res.code, 0, res.stderr);
+  assert.equal(statuses(res.report), { 'environment/tool': 'passed', 'quality/lint': 'passed' });
+  assert.is(r.calls('envcheck'), 1);
+  assert.equal(r.callArgs('lint')[0].sort(), ['a.py', 'b.py']);
+
+  res = r.hephJson(['run', '--fast']);
+  assert.is(res.code, 0);
+  assert.equal(statuses(res.report), { 'environment/tool': 'cached', 'quality/lint': 'cached' });
+  assert.match(res.report.checks[1].reason, /^cached \S+ ago$/);
+  assert.is(r.calls('lint'), 1, 'a cached check is not re-run');
+
+  // Without --fast every check runs again (full mode).
+  res = r.hephJson(['run']);
+  assert.is(r.calls('lint'), 2);
+  assert.is(res.report.mode, 'full');
+});
+
+test('a changed input re-runs exactly the checks that depend on it, and says which file', () => {
+  const r = pyRepo();
+  r.heph(['run']);
+  r.write('b.py', 'print(3)\n');
+  const dry = r.heph(['run', '--fast', '--dry-run']);
+  assert.match(dry.stdout, /quality\/lint\s+would run inputs changed: b\.py/);
+  assert.match(dry.stdout, /environment\/tool\s+cached/);
+  const res = r.hephJson(['run', '--fast']);
+  assert.equal(statuses(res.report), { 'environment/tool': 'cached', 'quality/lint': 'passed' });
+  assert.is(r.calls('lint'), 2);
+  assert.is(r.calls('envcheck'), 1);
+  // Reverting the content makes the old result valid again? No: the stored result is now for the new content.
+  r.write('b.py', 'print(2)\n');
+  assert.equal(statuses(r.hephJson(['run', '--fast']).report)['quality/lint'], 'passed');
+});
+
+test('untracked files matching inputs are part of the fingerprint; ignored ones are not', () => {
+  const r = pyRepo();
+  r.write('.gitignore', 'ignored.py\n').commitAll('ignore');
+  r.heph(['run']);
+  r.write('ignored.py', 'x = 1\n');
+  assert.is(statuses(r.hephJson(['run', '--fast']).report)['quality/lint'], 'cached');
+  r.write('new.py', 'x = 2\n');
+  const res = r.hephJson(['run', '--fast']);
+  assert.is(statuses(res.report)['quality/lint'], 'passed');
+  assert.match(res.report.checks[1].reason, /inputs changed: new\.py/);
+  // An untracked file is an input but not a `files` target: files come from tracked files.
+  assert.not.ok(r.callArgs('lint').at(-1)!.includes('new.py'));
+});
+
+test('a stat-only change (touch) is not a miss; a mode change is', () => {
+  const r = pyRepo();
+  r.heph(['run']);
+  r.write('a.py', 'print(1)\n'); // same content, new mtime
+  assert.is(statuses(r.hephJson(['run', '--fast']).report)['quality/lint'], 'cached');
+  r.git('update-index', '--chmod=+x', 'a.py');
+  r.write('a.py', 'print(1)\n', 0o755);
+  assert.is(statuses(r.hephJson(['run', '--fast']).report)['quality/lint'], 'passed');
+});
+
+test('ttl expiry re-runs a check; ttl is reported in the cached reason', () => {
+  const r = repo();
+  const c = r.counter('c');
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'c', run: c, ttl: '1s', inputs: ['x'] }] }] });
+  r.write('x', '1').commitAll();
+  r.heph(['run']);
+  let res = r.hephJson(['run', '--fast']);
+  assert.is(res.report.checks[0].status, 'cached');
+  assert.match(res.report.checks[0].reason, /\(ttl 1s\)/);
+  const until = Date.now() + 1100;
+  while (Date.now() < until) {
+    /* wait for the ttl to run out */
+  }
+  res = r.hephJson(['run', '--fast']);
+  assert.is(res.report.checks[0].status, 'passed');
+  assert.match(res.report.checks[0].reason, /expired/);
+  assert.is(r.calls('c'), 2);
+});
+
+test('a declared env variable is part of the fingerprint', () => {
+  const r = repo();
+  const c = r.counter('c');
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'c', run: c, env: ['TARGET'], inputs: ['x'] }] }] });
+  r.write('x', '1').commitAll();
+  r.heph(['run'], { env: { TARGET: 'a' } });
+  assert.is(r.hephJson(['run', '--fast'], { env: { TARGET: 'a' } }).report.checks[0].status, 'cached');
+  const res = r.hephJson(['run', '--fast'], { env: { TARGET: 'b' } });
+  assert.is(res.report.checks[0].status, 'passed');
+  assert.is(res.report.checks[0].reason, 'env changed: TARGET');
+  // unset differs from empty
+  r.heph(['run'], { env: { TARGET: '' } });
+  assert.is(r.hephJson(['run', '--fast'], { env: { TARGET: undefined } }).report.checks[0].status, 'passed');
+});
+
+test('a config change to the command misses the cache', () => {
+  const r = repo();
+  const c = r.counter('c');
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'c', run: c, inputs: ['x'] }] }] });
+  r.write('x', '1').commitAll();
+  r.heph(['run']);
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'c', run: `${c} --strict`, inputs: ['x'] }] }] });
+  const res = r.hephJson(['run', '--fast']);
+  assert.is(res.report.checks[0].status, 'passed');
+  assert.is(res.report.checks[0].reason, 'command changed');
+});
+
+test('default inputs are every tracked file', () => {
+  const r = repo();
+  const c = r.counter('c');
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'c', run: c }] }] });
+  r.write('deep/dir/x.txt', '1').commitAll();
+  r.heph(['run']);
+  assert.is(r.hephJson(['run', '--fast']).report.checks[0].status, 'cached');
+  r.write('deep/dir/x.txt', '2');
+  assert.is(r.hephJson(['run', '--fast']).report.checks[0].status, 'passed');
+});
+
+test('platform, tags, HEPH_SKIP, --phase and --only select checks', () => {
+  const r = repo();
+  const c = r.counter('c');
+  r.config({
+    phases: [
+      { name: 'one', checks: [{ name: 'mac', run: c, platform: ['darwin', 'win32'] }, { name: 'unit', run: c, tags: ['test'] }, { name: 'lint', run: c }] },
+      { name: 'two', checks: [{ name: 'other', run: c }] },
+    ],
+  });
+  r.write('x', '1').commitAll();
+  let res = r.hephJson(['run', '--skip-tests']);
+  assert.equal(statuses(res.report), { 'one/mac': 'skipped', 'one/unit': 'skipped', 'one/lint': 'passed', 'two/other': 'passed' });
+  assert.is(res.report.checks[0].reason, 'platform darwin, win32 only');
+  assert.is(res.report.checks[1].reason, 'tag test skipped');
+  res = r.hephJson(['run'], { env: { HEPH_SKIP_TESTS: '1', HEPH_SKIP: 'lint,two/other' } });
+  assert.equal(statuses(res.report), { 'one/mac': 'skipped', 'one/unit': 'skipped', 'one/lint': 'skipped', 'two/other': 'skipped' });
+  assert.is(res.report.checks[2].reason, 'skipped by HEPH_SKIP');
+  res = r.hephJson(['run', '--phase', 'two']);
+  assert.equal(statuses(res.report), { 'two/other': 'passed' });
+  res = r.hephJson(['run', '--only', 'one/lint', '--only', 'other']);
+  assert.equal(statuses(res.report), { 'one/lint': 'passed', 'two/other': 'passed' });
+  const bad = r.heph(['run', '--only', 'nope']);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /unknown check "nope"/);
+  assert.not.match(bad.stderr, /at .*\.mjs/);
+});
+
+test('a failing phase stops the run; later phases are not run; exit 1 with the output tail', () => {
+  const r = repo();
+  const ok = r.counter('ok');
+  const bad = r.counter('bad', 3);
+  r.config({
+    phases: [
+      { name: 'first', checks: [{ name: 'bad', run: `sh -c "echo boom-line; ${bad}"` }, { name: 'ok', run: ok }] },
+      { name: 'second', checks: [{ name: 'later', run: ok }] },
+    ],
+  });
+  r.write('x', '1').commitAll();
+  const res = r.heph(['run']);
+  assert.is(res.code, 1);
+  assert.match(res.stdout, /first\/bad\s+failed/);
+  assert.match(res.stdout, /boom-line/);
+  assert.match(res.stdout, /second\/later\s+not run/);
+  assert.match(res.stdout, /full log: .*\.log/);
+  assert.is(r.calls('ok'), 1, 'checks in the failing phase still finish; later phases do not start');
+  // A failed result is never reused.
+  const again = r.hephJson(['run', '--fast']);
+  assert.is(again.report.checks[0].status, 'failed');
+  assert.is(again.report.checks[0].reason, 'failed last time');
+  assert.is(again.report.checks[2].status, 'not-run');
+  assert.is(again.report.checks[2].reason, 'phase first failed');
+});
+
+test('{files} passes hostile names as single arguments, split below the argument limit', () => {
+  const r = repo();
+  const c = r.counter('c');
+  const names = ['sp ace.txt', '-dash.txt', 'new\nline.txt', 'ünï.txt', "quo'te\".txt", '$(touch pwned).txt'];
+  for (const n of names) r.write(n, n);
+  for (let i = 0; i < 300; i++) r.write(`many/file-${String(i).padStart(3, '0')}.txt`, String(i));
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'c', run: `${c} --flag {files}`, files: ['*.txt'] }] }] });
+  r.commitAll();
+  const res = r.heph(['run'], { env: { HEPH_ARG_MAX: '4000' } });
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  const calls = r.callArgs('c');
+  assert.ok(calls.length > 1, 'the list was split into several invocations');
+  for (const call of calls) assert.is(call[0], '--flag');
+  const seen = calls.flatMap((c) => c.slice(1));
+  assert.is(seen.length, 306);
+  for (const n of names) assert.ok(seen.includes(n), `passed intact: ${JSON.stringify(n)}`);
+  assert.not.ok(r.exists('pwned'));
+});
+
+test('shell: true runs through sh with files as positional arguments', () => {
+  const r = repo();
+  const c = r.counter('c');
+  r.write('a b.txt', '1').write('$(x).txt', '2');
+  r.config({ phases: [{ name: 'p', checks: [{ name: 's', shell: true, run: `for f in {files}; do echo "$f"; done | ${c} && test -n "$HOME"`, files: ['*.txt'] }] }] });
+  r.commitAll();
+  const res = r.heph(['run']);
+  assert.is(res.code, 0, res.stdout);
+  assert.is(r.calls('c'), 1);
+});
+
+test('timeout kills the whole process tree and counts as a failure', () => {
+  const r = repo();
+  const marker = join(r.base, 'survivor');
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'slow', shell: true, run: `(sleep 3; touch ${marker}) & sleep 30`, timeout: '500ms' }] }] });
+  r.write('x', '1').commitAll();
+  const t0 = Date.now();
+  const res = r.hephJson(['run']);
+  assert.is(res.code, 1);
+  assert.ok(Date.now() - t0 < 10_000);
+  assert.is(res.report.checks[0].status, 'failed');
+  assert.match(res.report.checks[0].reason, /timed out/);
+  const until = Date.now() + 3500;
+  while (Date.now() < until) {
+    /* give a surviving grandchild time to touch the marker */
+  }
+  assert.not.ok(existsSync(marker), 'the background grandchild was killed too');
+});
+
+test('cwd runs a check in a subdirectory; heph works from any subdirectory', () => {
+  const r = repo();
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'pwd', shell: true, run: 'test "$(basename "$PWD")" = sub', cwd: 'sub' }] }] });
+  r.write('sub/x', '1').commitAll();
+  mkdirSync(r.path('sub/deeper'), { recursive: true });
+  const res = r.hephJson(['run'], { cwd: r.path('sub/deeper') });
+  assert.is(res.code, 0, res.stderr);
+  assert.is(res.report.checks[0].status, 'passed');
+});
+
+test('--json prints the SPEC report and nothing else on stdout', () => {
+  const r = pyRepo();
+  const res = r.hephJson(['run']);
+  const rep = res.report;
+  assert.is(rep.version, 1);
+  assert.is(rep.ok, true);
+  assert.is(rep.mode, 'full');
+  assert.is(rep.event, null);
+  assert.type(rep.durationMs, 'number');
+  for (const c of rep.checks) {
+    for (const k of ['phase', 'name', 'status', 'reason', 'durationMs', 'exitCode', 'fingerprint']) assert.ok(k in c, `check has ${k}`);
+    assert.match(c.fingerprint, /^[0-9a-f]{64}$/);
+  }
+});
+
+test('--dry-run runs nothing and writes nothing', () => {
+  const r = pyRepo();
+  const res = r.heph(['run', '--dry-run']);
+  assert.is(res.code, 0);
+  assert.match(res.stdout, /environment\/tool\s+would run full mode/);
+  assert.is(r.calls('envcheck') + r.calls('lint'), 0);
+  assert.not.ok(existsSync(join(r.dir, '.git', 'heph')), 'no state or log written');
+  const fast = r.hephJson(['run', '--fast', '--dry-run']);
+  assert.is(fast.report.checks[0].reason, 'no previous result');
+  r.heph(['run']);
+  const cached = r.heph(['run', '--fast', '--dry-run'], { env: { HEPH_DRY_RUN: '1' } });
+  assert.match(cached.stdout, /quality\/lint\s+cached\s+cached \S+ ago/);
+});
+
+test('status shows last results and what would run; cache clear forgets', () => {
+  const r = pyRepo();
+  let st = r.heph(['status']);
+  assert.match(st.stdout, /environment\/tool\s+never run/);
+  r.heph(['run']);
+  r.write('a.py', 'changed\n');
+  const js = JSON.parse(r.heph(['status', '--json']).stdout);
+  const byName = Object.fromEntries(js.checks.map((c: any) => [c.name, c]));
+  assert.is(byName.tool.last.status, 'passed');
+  assert.is(byName.tool.wouldRun, false);
+  assert.is(byName.lint.wouldRun, true);
+  assert.match(byName.lint.reason, /inputs changed: a\.py/);
+  const cleared = r.heph(['cache', 'clear', 'tool']);
+  assert.is(cleared.code, 0);
+  assert.match(cleared.stdout, /forgot 1 stored result/);
+  st = r.heph(['status']);
+  assert.match(st.stdout, /environment\/tool\s+never run/);
+  assert.is(r.heph(['cache', 'clear', 'nope']).code, 2);
+  assert.match(r.heph(['cache', 'clear']).stdout, /forgot 1 stored result/);
+});
+
+test('HEPH_HOME moves the state folder', () => {
+  const r = pyRepo();
+  const home = join(r.base, 'state-home');
+  r.heph(['run'], { env: { HEPH_HOME: home } });
+  assert.ok(existsSync(join(home, 'state.sqlite')));
+  assert.not.ok(existsSync(join(r.dir, '.git', 'heph', 'state.sqlite')));
+  assert.is(r.hephJson(['run', '--fast'], { env: { HEPH_HOME: home } }).report.checks[0].status, 'cached');
+});
+
+test('--concurrency must be a positive integer', () => {
+  const r = pyRepo();
+  const res = r.heph(['run', '--concurrency', 'zero']);
+  assert.is(res.code, 2);
+  assert.match(res.stderr, /--concurrency must be a positive integer/);
+});
+
+test.run();
