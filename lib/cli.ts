@@ -6,6 +6,7 @@
  */
 import module from 'node:module';
 import { VERSION } from './version.js';
+import { startEarlySnapshot } from './run/early.js';
 
 // Node 22+: keep compiled code between runs (heph starts on every commit).
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -14,6 +15,9 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`heph/${VERSION}\n`);
 } else {
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (!help && argv[0] === 'run') startEarlySnapshot('worktree');
+  else if (!help && argv[0] === 'hook' && argv[1] === 'run') startEarlySnapshot(argv[2] === 'pre-commit' ? 'index' : 'worktree');
   const { main } = await import('./main.js');
   process.exitCode = await main(argv);
 }

@@ -15,6 +15,7 @@ const sqliteBinding = {
       loader: 'js',
       contents: `
         const { dirname, join } = require('node:path');
+        // The addon is found next to wherever npm installed sqlite3.
         const pkg = require.resolve('sqlite3/package.json');
         module.exports = require(join(dirname(pkg), 'build', 'Release', 'node_sqlite3.node'));
       `,
@@ -32,8 +33,6 @@ await build({
   target: 'node20.19',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
-  // sqlite3 stays a real package so its native addon is found where npm put it.
-  external: ['sqlite3'],
   plugins: [sqliteBinding],
   banner: {
     js: "import { createRequire as __hephCreateRequire } from 'node:module'; const require = __hephCreateRequire(import.meta.url);",

@@ -6,9 +6,13 @@ import { preparePlan } from '../run/pipeline.js';
 import { openStore } from '../state/store.js';
 import type { Output } from '../report/output.js';
 import { interruptible } from '../run/signals.js';
+import { debug } from '../debug.js';
+
+const mark = debug('time');
 
 export async function runCommand(flags: RunFlags, out: Output): Promise<number> {
   const started = performance.now();
+  mark('run command started');
   const opts = runOptions(flags);
   const ctx = await loadContext();
   const mode = opts.fast ? 'fast' : 'full';
@@ -21,6 +25,7 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
     store: openStore({ dir: ctx.dir, readOnly: opts.dryRun, warn: out.warn }),
     select: { phases: opts.phases, only: opts.only, skip: opts.skip, skipTags: opts.skipTests ? ['test'] : [] },
   });
+  mark('plan sealed');
   try {
     if (opts.dryRun) return printDryRun({ out, prepared, started });
     return await interruptible(async (signal, interrupted) => {

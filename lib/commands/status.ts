@@ -1,5 +1,5 @@
 /** `heph status`: each check's last result, its age, and whether it would run now and why. */
-import { colors } from 'consola/utils';
+import { colors } from '../report/colors.js';
 import { loadContext } from './context.js';
 import { preparePlan } from '../run/pipeline.js';
 import { openStore } from '../state/store.js';

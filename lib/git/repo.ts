@@ -52,12 +52,16 @@ function findOnDisk(start: string): Repo | null {
   }
 }
 
+/** The repository containing `cwd` found from disk alone, or null when git must be asked. */
+export function findRepoSync(cwd: string = process.cwd()): Repo | null {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE || process.env.GIT_COMMON_DIR) return null;
+  return findOnDisk(cwd);
+}
+
 /** Finds the repository containing `cwd`, or throws a usage error outside one. */
 export async function findRepo(cwd: string = process.cwd()): Promise<Repo> {
-  if (!process.env.GIT_DIR && !process.env.GIT_WORK_TREE && !process.env.GIT_COMMON_DIR) {
-    const repo = findOnDisk(cwd);
-    if (repo) return repo;
-  }
+  const repo = findRepoSync(cwd);
+  if (repo) return repo;
   let out: string;
   try {
     out = await gitText(['rev-parse', '--path-format=absolute', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd });

@@ -1,26 +1,19 @@
 /** Human rendering of plans and results: one line per check. */
-import { colors } from 'consola/utils';
+import { colors } from './colors.js';
 import { formatDuration } from '../config/duration.js';
 import type { Plan } from '../plan/types.js';
 import type { CheckResult, RunReport } from '../run/types.js';
 import type { Output } from './output.js';
 
-const MARK: Record<CheckResult['status'], string> = {
-  passed: colors.green('✔'),
-  fixed: colors.green('✚'),
-  cached: colors.cyan('◆'),
-  skipped: colors.dim('○'),
-  failed: colors.red('✖'),
-  'not-run': colors.dim('·'),
-};
+const MARK: Record<CheckResult['status'], string> = { passed: '✔', fixed: '✚', cached: '◆', skipped: '○', failed: '✖', 'not-run': '·' };
 
 const paint: Record<CheckResult['status'], (s: string) => string> = {
-  passed: colors.green,
-  fixed: colors.green,
-  cached: colors.cyan,
-  skipped: colors.dim,
-  failed: colors.red,
-  'not-run': colors.dim,
+  passed: (s) => colors.green(s),
+  fixed: (s) => colors.green(s),
+  cached: (s) => colors.cyan(s),
+  skipped: (s) => colors.dim(s),
+  failed: (s) => colors.red(s),
+  'not-run': (s) => colors.dim(s),
 };
 
 function pad(s: string, n: number): string {
@@ -31,7 +24,7 @@ export function resultLine(r: CheckResult, width = 24): string {
   const status = paint[r.status](pad(r.status === 'not-run' ? 'not run' : r.status, 7));
   const ran = r.status === 'passed' || r.status === 'failed' || r.status === 'fixed';
   const detail = ran ? formatDuration(r.durationMs) + (r.status !== 'passed' && r.reason ? colors.dim(`  ${r.reason}`) : '') : colors.dim(r.reason);
-  return `${MARK[r.status]} ${pad(r.id, width)} ${status} ${detail}`;
+  return `${paint[r.status](MARK[r.status])} ${pad(r.id, width)} ${status} ${detail}`;
 }
 
 export function failureDetail(r: CheckResult, logPath?: string | null): string {

@@ -11,7 +11,7 @@ import type { Fingerprint } from '../state/fingerprint.js';
 import type { RunLog } from '../state/logs.js';
 import type { CheckResult, RunReport } from './types.js';
 import { buildInvocations } from './words.js';
-import { checkEnv, runProcess, type ProcessResult } from './process.js';
+import type { ProcessResult } from './process.js';
 
 export type FixDecision = 'yes' | 'no';
 
@@ -77,6 +77,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
   async function invoke(item: PlanItem, cmd: string, label: string): Promise<ProcessResult & { ok: boolean }> {
     const check = item.check;
     const cwd = join(opts.root, check.cwd);
+    // Loaded only when something runs: the process library is the heaviest module.
+    const { checkEnv, runProcess } = await import('./process.js');
     const env = checkEnv(opts.env, opts.msgfile ? { HEPH_MSGFILE: opts.msgfile } : {});
     const invocations = buildInvocations(cmd, check.shell, { files: item.files, msgfile: opts.msgfile });
     let output = '';

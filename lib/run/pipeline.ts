@@ -6,6 +6,7 @@
 import type { HookEvent, Mode, ResolvedConfig } from '../config/types.js';
 import type { Repo } from '../git/repo.js';
 import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
+import { takeEarlySnapshot } from './early.js';
 import { selectChecks, type SelectOptions } from '../plan/select.js';
 import { decide } from '../plan/decide.js';
 import type { Plan } from '../plan/types.js';
@@ -38,7 +39,7 @@ export interface Prepared {
 }
 
 export function startSnapshot(repo: Repo, source: SnapshotSource): Promise<Snapshot> {
-  return readSnapshot({ root: repo.root, source });
+  return takeEarlySnapshot(repo.root, source) ?? readSnapshot({ root: repo.root, source });
 }
 
 export async function preparePlan(req: PlanRequest): Promise<Prepared> {

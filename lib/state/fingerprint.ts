@@ -43,14 +43,14 @@ export class InputHasher {
     const hit = this.memo.get(key);
     if (hit) return hit;
     const paths = this.paths(globs);
-    const h = createHash('sha256');
     let cacheable = true;
+    let text = '';
     for (const p of paths) {
       const id = this.snap.identity(p);
       if (id.mode === 'conflict') cacheable = false;
-      h.update(p).update('\0').update(id.mode).update(' ').update(id.oid).update('\n');
+      text += `${p}\0${id.mode} ${id.oid}\n`;
     }
-    const res = { digest: h.digest('hex'), paths, cacheable };
+    const res = { digest: sha(text), paths, cacheable };
     this.memo.set(key, res);
     return res;
   }

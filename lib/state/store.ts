@@ -33,7 +33,7 @@ async function connect(file: string, readOnly: boolean): Promise<{ keyv: Keyv; s
     await sqlite.query('PRAGMA journal_mode=WAL');
     await sqlite.query('PRAGMA synchronous=NORMAL');
   }
-  await sqlite.query('SELECT count(*) FROM keyv');
+  await sqlite.query('SELECT key FROM keyv LIMIT 1');
   const keyv = new Keyv({ store: sqlite, namespace: 'heph', useKeyPrefix: true });
   keyv.on('error', () => {});
   return { keyv, sqlite };

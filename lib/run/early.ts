@@ -1,0 +1,26 @@
+/**
+ * Starts reading the repository snapshot as the very first thing a run does,
+ * so git works while the rest of heph loads (module loading and the git calls
+ * each take a few milliseconds; overlapped, a cached run costs the larger of
+ * the two, not the sum).
+ */
+import { findRepoSync } from '../git/repo.js';
+import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
+
+const started = new Map<string, Promise<Snapshot>>();
+
+export function startEarlySnapshot(source: SnapshotSource): void {
+  const repo = findRepoSync();
+  if (!repo) return;
+  const p = readSnapshot({ root: repo.root, source });
+  p.catch(() => {}); // a failure surfaces when the snapshot is taken
+  started.set(`${repo.root}\0${source}`, p);
+}
+
+/** The early snapshot for this root and source, once; undefined if none was started. */
+export function takeEarlySnapshot(root: string, source: SnapshotSource): Promise<Snapshot> | undefined {
+  const key = `${root}\0${source}`;
+  const p = started.get(key);
+  started.delete(key);
+  return p;
+}
