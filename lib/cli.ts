@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /**
- * heph's command line: cac wiring only. Each command's body lives in
- * commands/ and is imported when that command runs, so `heph --version` and
- * a cached hook load as little as possible.
+ * heph's entry point, kept tiny: heph starts on every commit. It answers
+ * --version on its own, starts the git snapshot a run will need (so git works
+ * while the rest loads), then loads the CLI bundle.
  */
 import module from 'node:module';
 import { VERSION } from './version.js';
 import { startEarlySnapshot } from './run/early.js';
+import { requireCached } from './compile-cache.js';
+import type { main as Main } from './main.js';
 
-// Node 22+: keep compiled code between runs (heph starts on every commit).
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// Keep compiled code between runs: Node 22+ natively, Node 20 through our loader.
+const nativeCache = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
+nativeCache?.();
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
@@ -18,6 +21,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const help = argv.includes('--help') || argv.includes('-h');
   if (!help && argv[0] === 'run') startEarlySnapshot('worktree');
   else if (!help && argv[0] === 'hook' && argv[1] === 'run') startEarlySnapshot(argv[2] === 'pre-commit' ? 'index' : 'worktree');
-  const { main } = await import('./main.js');
-  process.exitCode = await main(argv);
+  const { main } = (nativeCache ? require('./main.js') : requireCached(`${__dirname}/heph.cjs`)) as { main: typeof Main };
+  main(argv).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -25,9 +25,21 @@ export interface GitResult {
   stderr: string;
 }
 
+// Copying process.env is slow (every read crosses into C++), and heph calls git
+// several times per run: copy it once and derive per-call environments from that.
+let baseEnv: NodeJS.ProcessEnv | undefined;
+const derived = new Map<string, NodeJS.ProcessEnv>();
+
 function childEnv(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-  if (extra) for (const [k, v] of Object.entries(extra)) (v === undefined ? delete env[k] : (env[k] = v));
+  baseEnv ??= { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  if (!extra) return baseEnv;
+  const key = JSON.stringify(extra);
+  let env = derived.get(key);
+  if (!env) {
+    env = { ...baseEnv };
+    for (const [k, v] of Object.entries(extra)) (v === undefined ? delete env[k] : (env[k] = v));
+    derived.set(key, env);
+  }
   return env;
 }
 

@@ -1,22 +1,68 @@
 /**
  * Glob matching for `files` and `inputs`. A pattern without a slash matches a
- * file name at any depth (`*.py`), like .gitignore and lint-staged; `!pattern`
- * excludes. Dotfiles match. Each list compiles to one regular expression per
- * polarity, so matching 10,000 paths is one regex test per path.
+ * file name at any depth (`*.py`), like .gitignore and lint-staged; `**`
+ * crosses directories; `*` and `?` stay inside one; `[abc]`, `[!a-z]` and
+ * `{a,b}` work as in a shell; `!pattern` excludes. Dotfiles match.
+ *
+ * Each list compiles to one regular expression per polarity. The compiler is
+ * small and ours because this runs on every hook: a general glob library cost
+ * more to load than all the matching it did.
  */
-import picomatch from 'picomatch';
 
 export type Matcher = (path: string) => boolean;
 
 const cache = new Map<string, Matcher>();
+const SPECIAL = /[.+^$()|\\/]/;
+
+/** Translates one glob into a regular expression source (anchored by the caller). */
+export function globSource(glob: string): string {
+  let out = '';
+  let braces = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        const atStart = i === 0 || glob[i - 1] === '/';
+        const atEnd = i + 2 === glob.length || glob[i + 2] === '/';
+        if (atStart && atEnd) {
+          // `**/` → any number of leading directories; a trailing `/**` → anything below.
+          if (i + 2 === glob.length) out += '.*';
+          else out += '(?:.*/)?';
+          i += 2; // also skips the slash after `**`
+          continue;
+        }
+        i++;
+        out += '.*';
+        continue;
+      }
+      out += '[^/]*';
+    } else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) out += '\\[';
+      else {
+        let body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
+        if (body[0] === '!') body = '^' + body.slice(1);
+        out += `[${body}]`;
+        i = end;
+      }
+    } else if (c === '{') {
+      braces++;
+      out += '(?:';
+    } else if (c === '}' && braces) {
+      braces--;
+      out += ')';
+    } else if (c === ',' && braces) out += '|';
+    else if (c === '\\' && i + 1 < glob.length) out += '\\' + glob[++i];
+    else out += SPECIAL.test(c) ? '\\' + c : c;
+  }
+  return out + ')'.repeat(braces);
+}
 
 function toRegex(patterns: string[]): RegExp | null {
   if (!patterns.length) return null;
-  const sources = patterns.map((p) => {
-    const anyDepth = p.includes('/') ? p : `**/${p}`;
-    return picomatch.makeRe(anyDepth, { dot: true }).source;
-  });
-  return new RegExp(sources.map((s) => `(?:${s})`).join('|'));
+  const sources = patterns.map((p) => globSource(p.includes('/') ? p : `**/${p}`));
+  return new RegExp(`^(?:${sources.join('|')})$`, 's');
 }
 
 export function compileGlobs(patterns: readonly string[]): Matcher {

@@ -7,7 +7,10 @@
 import { findRepoSync } from '../git/repo.js';
 import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
 
-const started = new Map<string, Promise<Snapshot>>();
+// On globalThis: the entry point and the CLI bundle each carry their own copy of this module.
+const KEY = Symbol.for('heph.earlySnapshots');
+const g = globalThis as { [KEY]?: Map<string, Promise<Snapshot>> };
+const started = (g[KEY] ??= new Map<string, Promise<Snapshot>>());
 
 export function startEarlySnapshot(source: SnapshotSource): void {
   const repo = findRepoSync();

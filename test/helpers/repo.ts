@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(process.cwd());
-export const CLI = join(ROOT, 'dist', 'cli.mjs');
+export const CLI = join(ROOT, 'dist', 'cli.cjs');
 
 export interface Result {
   code: number;

@@ -24,6 +24,22 @@ const cases: [string[], string, boolean][] = [
   [['{a,b}.txt'], 'b.txt', true],
   [['sp ace/*.txt'], 'sp ace/x.txt', true],
   [['*.txt'], 'new\nline.txt', true],
+  [['src/**/*.ts'], 'src/a.ts', true],
+  [['src/**/*.ts'], 'src/x/y/a.ts', true],
+  [['src/**/*.ts'], 'srcx/a.ts', false],
+  [['a?.txt'], 'ab.txt', true],
+  [['a?.txt'], 'a/.txt', false],
+  [['[ab].txt'], 'b.txt', true],
+  [['[!ab].txt'], 'b.txt', false],
+  [['[!ab].txt'], 'c.txt', true],
+  [['*.{ts,tsx}'], 'x/a.tsx', true],
+  [['*.{ts,tsx}'], 'a.js', false],
+  [['a+b(c).txt'], 'a+b(c).txt', true],
+  [['a.txt'], 'aXtxt', false],
+  [['**'], 'any/thing', true],
+  [['lib/**'], 'lib', false],
+  [['tests/**', '!tests/fixtures/**'], 'tests/fixtures/x.py', false],
+  [['*.py'], '._hidden.py', true],
 ];
 
 for (const [globs, path, want] of cases) {
