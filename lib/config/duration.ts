@@ -4,11 +4,11 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 /** Milliseconds for a duration string; `forever` is Infinity; null when malformed. */
 export function parseDuration(s: string): number | null {
   if (s === 'forever') return Infinity;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s);
   return m ? Math.round(Number(m[1]) * UNITS[m[2]]) : null;
 }
 
-/** A short human duration: 450ms, 3.2s, 3m, 1h, 2d. */
+/** A short human duration: 450ms, 3.2s, 42s, 3m, 1h, 2d. */
 export function formatDuration(ms: number): string {
   if (ms === Infinity) return 'forever';
   if (ms < 1000) return `${Math.round(ms)}ms`;

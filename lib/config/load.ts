@@ -1,31 +1,52 @@
-// TEMPORARY minimal loader (replaced by the validated one).
+/** Reads `.heph.json`: parse errors with line and column, every validation problem at once. */
 import { readFileSync } from 'node:fs';
 import { HephError } from '../errors.js';
-import { parseDuration } from './duration.js';
-import type { ResolvedConfig, HookEvent, ResolvedHook } from './types.js';
+import { resolveConfig } from './resolve.js';
+import type { ConfigProblem, ResolvedConfig } from './types.js';
+import { validateConfig } from './validate.js';
+
+/** Line and column (1-based) of a character offset. */
+export function lineCol(text: string, pos: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(pos, text.length)));
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+/** Where a JSON.parse SyntaxError points, across Node versions' message formats. */
+export function syntaxErrorAt(text: string, message: string): { line: number; column: number } {
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
+  const pos = /position (\d+)/.exec(message);
+  if (pos) return lineCol(text, Number(pos[1]));
+  return lineCol(text, text.length);
+}
+
+export function formatProblems(file: string, problems: ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.path || '(top level)'}: expected ${p.expected}, found ${p.found}${p.hint ? ` (${p.hint})` : ''}`);
+  return `${file} is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+}
+
+export function parseConfigText(text: string, file: string): ResolvedConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    const { line, column } = syntaxErrorAt(text, (e as Error).message);
+    const why = (e as Error).message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+    throw new HephError('config', `${file}:${line}:${column}: invalid JSON: ${why}`, 'fix the syntax at that line and column (JSON allows no comments or trailing commas)');
+  }
+  const problems = validateConfig(raw);
+  if (problems.length) throw new HephError('config', formatProblems(file, problems), 'the JSON Schema (schema.json in the heph package) gives editors completion and inline errors');
+  return resolveConfig(raw, file);
+}
 
 export function loadConfig(file: string): ResolvedConfig {
-  let raw: any;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new HephError('config', `${file}: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new HephError('config', code === 'ENOENT' ? `no config file at ${file}` : `cannot read ${file}: ${(e as Error).message}`, 'run `heph init` to write one');
   }
-  const s = raw.settings ?? {};
-  const hooks: Partial<Record<HookEvent, ResolvedHook>> = {};
-  const rawHooks = raw.hooks ?? { 'pre-commit': {}, 'pre-push': {}, 'post-checkout': {}, 'post-merge': {} };
-  for (const [ev, h] of Object.entries<any>(rawHooks)) hooks[ev as HookEvent] = { mode: h.mode ?? (ev === 'pre-push' ? 'full' : 'fast'), phases: h.phases ?? null, skipTags: h.skipTags ?? [] };
-  return {
-    file,
-    settings: { store: 'sqlite', logs: { keep: s.logs?.keep ?? 20 }, minFreeDiskMB: s.minFreeDiskMB ?? 1024, lockTimeoutMs: parseDuration(s.lockTimeout ?? '30s')! },
-    hooks,
-    phases: raw.phases.map((p: any) => ({
-      name: p.name,
-      checks: p.checks.map((c: any) => ({
-        id: `${p.name}/${c.name}`, phase: p.name, name: c.name, run: c.run, shell: !!c.shell, fix: c.fix ?? null, files: c.files ?? null,
-        inputs: c.inputs ?? c.files ?? null, env: c.env ?? [], ttl: c.ttl ?? 'forever', ttlMs: parseDuration(c.ttl ?? 'forever')!, tags: c.tags ?? [],
-        platform: c.platform ?? null, timeoutMs: c.timeout ? parseDuration(c.timeout) : null, cwd: (c.cwd ?? '').replace(/^\.\/?/, '').replace(/\/$/, ''),
-      })),
-    })),
-  };
+  return parseConfigText(text, file);
 }

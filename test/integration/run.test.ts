@@ -325,4 +325,41 @@ test('--concurrency must be a positive integer', () => {
   assert.match(res.stderr, /--concurrency must be a positive integer/);
 });
 
+test('a bad .heph.json exits 2 with every problem, and no stack trace', () => {
+  const r = repo();
+  r.write('x', '1').commitAll();
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'a', ttl: 5 }, { name: 'a', run: 'x', imputs: [] }] }] });
+  let res = r.heph(['run']);
+  assert.is(res.code, 2);
+  assert.match(res.stderr, /\.heph\.json is not valid \(4 problems\)/);
+  assert.match(res.stderr, /phases\[0\]\.checks\[0\]\.run: expected a non-empty command, found nothing/);
+  assert.match(res.stderr, /phases\[0\]\.checks\[0\]\.ttl: expected a duration .* found 5/);
+  assert.match(res.stderr, /imputs: .*did you mean "inputs"\?/);
+  assert.match(res.stderr, /checks\[1\]\.name: expected a check name unique in its phase/);
+  assert.not.match(res.stderr, /\n\s+at /);
+  r.write('.heph.json', '{\n  "phases": [\n    { "name": "p" "checks": [] }\n  ]\n}\n');
+  res = r.heph(['run', '--dry-run']);
+  assert.is(res.code, 2);
+  assert.match(res.stderr, /\.heph\.json:3:19: invalid JSON/);
+  r.remove('.heph.json');
+  res = r.heph(['status']);
+  assert.is(res.code, 2);
+  assert.match(res.stderr, /no \.heph\.json in .*\n.*heph init/);
+});
+
+test('outside a git repository: exit 2 with a clear message', () => {
+  const r = repo();
+  const res = r.heph(['run'], { cwd: r.base });
+  assert.is(res.code, 2);
+  assert.match(res.stderr, /not inside a git repository/);
+});
+
+test('unknown commands and flags are usage errors', () => {
+  const r = pyRepo();
+  assert.is(r.heph(['frobnicate']).code, 2);
+  const res = r.heph(['run', '--fats']);
+  assert.is(res.code, 2);
+  assert.match(res.stderr, /Unknown option/i);
+});
+
 test.run();

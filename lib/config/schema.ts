@@ -1,0 +1,101 @@
+/**
+ * The one description of `.heph.json`. The validator (validate.ts) and the
+ * JSON Schema shipped for editors (json-schema.ts) are both derived from it,
+ * so they cannot disagree.
+ */
+import { HOOK_EVENTS } from './types.js';
+
+export type Node =
+  | { kind: 'string'; desc: string; pattern?: RegExp; expected?: string; enum?: readonly string[] }
+  | { kind: 'duration'; desc: string; forever: boolean }
+  | { kind: 'boolean'; desc: string }
+  | { kind: 'number'; desc: string; integer?: boolean; min: number }
+  | { kind: 'array'; desc: string; items: Node; nonEmpty?: boolean }
+  | { kind: 'object'; desc: string; props: Record<string, Prop> };
+
+export interface Prop {
+  node: Node;
+  required?: boolean;
+}
+
+export const NAME = /^[a-z0-9][a-z0-9._-]*$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const PLATFORMS = ['aix', 'android', 'cygwin', 'darwin', 'freebsd', 'haiku', 'linux', 'netbsd', 'openbsd', 'sunos', 'win32'] as const;
+
+const str = (desc: string, extra: Partial<Extract<Node, { kind: 'string' }>> = {}): Node => ({ kind: 'string', desc, ...extra });
+const globs = (desc: string): Node => ({ kind: 'array', desc, items: str('a glob, relative to the repository root', { pattern: /./, expected: 'a non-empty glob' }) });
+const name = (desc: string): Node => str(desc, { pattern: NAME, expected: 'a name matching [a-z0-9][a-z0-9._-]*' });
+
+export const checkSchema: Node = {
+  kind: 'object',
+  desc: 'A check: one command with what it is about and what its result depends on.',
+  props: {
+    name: { node: name('Unique inside its phase.'), required: true },
+    run: { node: str('The command. Split into words like a shell, run without one unless `shell`. `{files}` expands to the selected files, one argument each.', { pattern: /\S/, expected: 'a non-empty command' }), required: true },
+    shell: { node: { kind: 'boolean', desc: 'Run `run`/`fix` through `sh -c`; files still go as positional arguments ("$@").' } },
+    fix: { node: str('Remediation: run when `run` fails, then `run` is checked again.', { pattern: /\S/, expected: 'a non-empty command' }) },
+    files: { node: globs('Globs of the files this check is about. In a hook, the changed files that match; in `heph run`, every tracked file that matches. No match: the check is skipped.') },
+    inputs: { node: globs('Globs whose content forms the fingerprint. Default: `files` if set, else every tracked file.') },
+    env: { node: { kind: 'array', desc: 'Environment variables whose values are part of the fingerprint.', items: str('a variable name', { pattern: ENV_NAME, expected: 'an environment variable name' }) } },
+    ttl: { node: { kind: 'duration', forever: true, desc: 'How long a passing result may be reused in fast mode: "30s", "10m", "1h", "7d" or "forever" (default).' } },
+    tags: { node: { kind: 'array', desc: 'Free labels; `test` is skipped by --skip-tests.', items: str('a tag', { pattern: /\S/, expected: 'a non-empty tag' }) } },
+    platform: { node: { kind: 'array', desc: 'Run only on these process.platform values.', nonEmpty: true, items: str('a platform', { enum: PLATFORMS }) } },
+    timeout: { node: { kind: 'duration', forever: false, desc: 'Kill the check and its children after this long; counts as a failure.' } },
+    cwd: { node: str('Directory to run in, relative to the repository root.', { pattern: /^(?!\/)(?![A-Za-z]:)/, expected: 'a path relative to the repository root' }) },
+  },
+};
+
+const hookSchema: Node = {
+  kind: 'object',
+  desc: 'What a git event runs.',
+  props: {
+    mode: { node: str('"fast" reuses unchanged results; "full" runs everything.', { enum: ['fast', 'full'] }) },
+    phases: { node: { kind: 'array', desc: 'Which phases run (default: all).', items: name('a phase name') } },
+    skipTags: { node: { kind: 'array', desc: 'Tags skipped in this hook.', items: str('a tag', { pattern: /\S/, expected: 'a non-empty tag' }) } },
+  },
+};
+
+export const configSchema: Node = {
+  kind: 'object',
+  desc: 'heph configuration: phases of checks, and the git hooks that run them.',
+  props: {
+    $schema: { node: str('The JSON Schema this file follows (for editors).') },
+    settings: {
+      node: {
+        kind: 'object',
+        desc: 'Settings for the store, logs, disk guard and lock.',
+        props: {
+          store: { node: str('The state store.', { enum: ['sqlite'] }) },
+          logs: { node: { kind: 'object', desc: 'Run logs.', props: { keep: { node: { kind: 'number', integer: true, min: 1, desc: 'How many run logs to keep (default 20).' } } } } },
+          minFreeDiskMB: { node: { kind: 'number', min: 0, desc: 'Below this free space (MB) heph runs nothing and exits 4 (default 1024).' } },
+          lockTimeout: { node: { kind: 'duration', forever: false, desc: 'How long to wait for another run to finish (default "30s").' } },
+        },
+      },
+    },
+    phases: {
+      required: true,
+      node: {
+        kind: 'array',
+        desc: 'Phases, run in order; a failing phase stops the run.',
+        nonEmpty: true,
+        items: {
+          kind: 'object',
+          desc: 'A phase: checks that run concurrently.',
+          props: {
+            name: { node: name('Unique phase name.'), required: true },
+            checks: { node: { kind: 'array', desc: 'The checks of this phase.', items: checkSchema }, required: true },
+          },
+        },
+      },
+    },
+    hooks: {
+      node: {
+        kind: 'object',
+        desc: 'Git events heph handles and what each runs. Absent: pre-commit, pre-push, post-checkout and post-merge with their defaults.',
+        props: Object.fromEntries(HOOK_EVENTS.map((e) => [e, { node: hookSchema }])),
+      },
+    },
+  },
+};
+
+export const DURATION = /^(\d+(\.\d+)?)(ms|s|m|h|d)$/;
