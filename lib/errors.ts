@@ -2,7 +2,8 @@
  * Error kinds heph can end with, and the one table that maps them (and check
  * outcomes) to process exit codes. Only cli.ts turns these into an exit code.
  */
-export type ErrorKind = 'usage' | 'config' | 'lock' | 'disk' | 'git' | 'internal';
+/** `sigint`/`sigterm`: interrupted before any check started (while waiting for the lock). */
+export type ErrorKind = 'usage' | 'config' | 'lock' | 'disk' | 'git' | 'internal' | 'sigint' | 'sigterm';
 
 export const EXIT = {
   ok: 0,

@@ -1,39 +1,58 @@
 /** `heph run`: every phase, in order, on the whole repository. */
-import { loadContext } from './context.js';
-import { runOptions, type RunFlags } from './options.js';
+import { loadContext, type Context } from './context.js';
+import { runOptions, type RunFlags, type RunOptions } from './options.js';
 import { finishReport, printDryRun, runSession } from './session.js';
-import { preparePlan } from '../run/pipeline.js';
+import { withRunLock } from './run-lock.js';
+import { preparePlan, type Prepared } from '../run/pipeline.js';
+import { takeEarlySnapshot } from '../run/early.js';
 import { openStore } from '../state/store.js';
 import type { Output } from '../report/output.js';
-import { interruptible } from '../run/signals.js';
 import { debug } from '../debug.js';
 
 const mark = debug('time');
+
+function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
+  return preparePlan({
+    repo: ctx.repo,
+    config: ctx.config,
+    mode: opts.fast ? 'fast' : 'full',
+    event: null,
+    source: 'worktree',
+    store: openStore({ dir: ctx.dir, readOnly: opts.dryRun, warn: out.warn }),
+    select: { phases: opts.phases, only: opts.only, skip: opts.skip, skipTags: opts.skipTests ? ['test'] : [] },
+  });
+}
 
 export async function runCommand(flags: RunFlags, out: Output): Promise<number> {
   const started = performance.now();
   mark('run command started');
   const opts = runOptions(flags);
   const ctx = await loadContext();
-  const mode = opts.fast ? 'fast' : 'full';
-  const prepared = await preparePlan({
-    repo: ctx.repo,
-    config: ctx.config,
-    mode,
-    event: null,
-    source: 'worktree',
-    store: openStore({ dir: ctx.dir, readOnly: opts.dryRun, warn: out.warn }),
-    select: { phases: opts.phases, only: opts.only, skip: opts.skip, skipTags: opts.skipTests ? ['test'] : [] },
-  });
-  mark('plan sealed');
-  try {
-    if (opts.dryRun) return printDryRun({ out, prepared, started });
-    return await interruptible(async (signal, interrupted) => {
-      const report = await runSession({ ctx, opts, out, prepared, started, signal });
-      report.interrupted = interrupted();
-      return finishReport(out, report);
-    });
-  } finally {
-    await prepared.store.close();
+  if (opts.dryRun) {
+    // Read-only: never waits for the lock, never checks the disk.
+    const prepared = await plan(ctx, opts, out);
+    try {
+      return printDryRun({ out, prepared, started });
+    } finally {
+      await prepared.store.close();
+    }
   }
+  return withRunLock(
+    ctx,
+    out,
+    async ({ signal, interrupted, waited }) => {
+      // The run we waited for may have fixed files: the snapshot read at startup is stale.
+      if (waited) takeEarlySnapshot(ctx.repo.root, 'worktree');
+      const prepared = await plan(ctx, opts, out);
+      mark('plan sealed');
+      try {
+        const report = await runSession({ ctx, opts, out, prepared, started, signal });
+        report.interrupted = interrupted();
+        return finishReport(out, report);
+      } finally {
+        await prepared.store.close();
+      }
+    },
+    { command: 'run' },
+  );
 }

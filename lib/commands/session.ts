@@ -57,7 +57,8 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       onResult: out.json ? undefined : (r) => printResult(out, r, width),
     });
     report.durationMs = Math.round(performance.now() - s.started);
-    log.write(`heph run ended ${new Date().toISOString()}: ${report.ok ? 'ok' : 'failed'} in ${report.durationMs} ms`);
+    const outcome = s.signal?.aborted ? `interrupted (${String(s.signal.reason ?? 'signal')})` : report.ok ? 'ok' : 'failed';
+    log.write(`heph run ended ${new Date().toISOString()}: ${outcome} in ${report.durationMs} ms`);
     return report;
   } finally {
     log.close();

@@ -4,6 +4,7 @@
  * shell's children), first politely, then with SIGKILL.
  */
 import { execa } from 'execa';
+import { trackChild } from './signals.js';
 
 export interface ProcessOptions {
   cwd: string;
@@ -74,6 +75,8 @@ export async function runProcess(argv: string[], opts: ProcessOptions): Promise<
     detached: process.platform !== 'win32',
     windowsHide: true,
   });
+  // A forced exit (second Ctrl-C) kills this tree even though we never get to the await below.
+  const untrack = trackChild(process.platform === 'win32' ? undefined : child.pid);
   let timedOut = false;
   let interrupted = false;
   let killTimer: NodeJS.Timeout | undefined;
@@ -93,6 +96,7 @@ export async function runProcess(argv: string[], opts: ProcessOptions): Promise<
   opts.signal?.removeEventListener('abort', onAbort);
   // The leader exited; make sure nothing it started lingers after a kill.
   if (timedOut || interrupted) killTree(child.pid, 'SIGKILL');
+  untrack();
   clearTimeout(killTimer);
   const spawnError = res.failed && res.exitCode === undefined && !res.signal && res.cause ? String((res.cause as Error).message ?? res.cause) : null;
   if (spawnError) append(`heph: could not start ${argv[0]}: ${/ENOENT/.test(spawnError) ? 'command not found' : spawnError}\n`);

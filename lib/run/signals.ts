@@ -1,13 +1,28 @@
 /**
- * Ctrl-C and SIGTERM during a run: the first signal aborts the run (running
- * checks' process trees are stopped, what finished is kept); the caller's
- * cleanup still runs because the work unwinds through its `finally` blocks.
- * Cleanups registered with `addCleanup` (restoring a user's unstaged work)
- * also run if the process is forced to exit.
+ * Ctrl-C and SIGTERM during a run. The first signal aborts every active
+ * `interruptible` (running checks' process trees get SIGTERM, then SIGKILL
+ * after a grace period; what finished is kept) and the work unwinds through
+ * its `finally` blocks: unstaged work restored, lock released, exit 130/143.
+ * A second signal forces the exit at once, but first kills every tracked
+ * check tree and runs the registered cleanups (restoring a user's unstaged
+ * work, releasing the lock), newest first, like unwinding `finally` blocks.
  */
+import { EXIT } from '../errors.js';
+
 export type Interrupt = 'SIGINT' | 'SIGTERM' | undefined;
 
-const cleanups = new Set<() => void>();
+// On globalThis: each bundle (CLI, lazily loaded parts) carries its own copy of this module.
+interface SignalState {
+  cleanups: Set<() => void>;
+  children: Set<number>;
+  active: Set<AbortController>;
+  received: Interrupt;
+  exitHook: boolean;
+}
+const KEY = Symbol.for('heph.signals');
+const g = globalThis as { [KEY]?: SignalState };
+const st = (g[KEY] ??= { cleanups: new Set(), children: new Set(), active: new Set(), received: undefined, exitHook: false });
+const { cleanups, children, active } = st;
 
 /** Registers a synchronous cleanup that must run even on a forced exit; returns its remover. */
 export function addCleanup(fn: () => void): () => void {
@@ -15,9 +30,9 @@ export function addCleanup(fn: () => void): () => void {
   return () => cleanups.delete(fn);
 }
 
-/** Runs and forgets every registered cleanup (each at most once). */
+/** Runs and forgets every registered cleanup (each at most once), newest first. */
 export function runCleanups(): void {
-  for (const fn of [...cleanups]) {
+  for (const fn of [...cleanups].reverse()) {
     cleanups.delete(fn);
     try {
       fn();
@@ -27,21 +42,68 @@ export function runCleanups(): void {
   }
 }
 
+/** Records a check's process group, so a forced exit can kill it; returns its remover. */
+export function trackChild(pid: number | undefined): () => void {
+  if (!pid) return () => {};
+  children.add(pid);
+  return () => children.delete(pid);
+}
+
+function killChildren(): void {
+  for (const pid of children) {
+    try {
+      process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  children.clear();
+}
+
+/** The forced exit: no more waiting for anything, but nothing of the user's is left behind. */
+function forceExit(sig: 'SIGINT' | 'SIGTERM'): never {
+  killChildren();
+  runCleanups();
+  process.stderr.write(`heph: ${sig === 'SIGINT' ? 'second Ctrl-C' : 'second signal'}: stopped at once\n`);
+  process.exit(sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
+}
+
+function onSignal(sig: 'SIGINT' | 'SIGTERM'): void {
+  if (st.received) forceExit(sig);
+  st.received = sig;
+  for (const ac of active) ac.abort(sig);
+}
+const onInt = () => onSignal('SIGINT');
+const onTerm = () => onSignal('SIGTERM');
+
+// A process leaving through process.exit (or an uncaught error) still restores the user's work.
+if (!st.exitHook) {
+  st.exitHook = true;
+  process.on('exit', () => {
+    killChildren();
+    runCleanups();
+  });
+}
+
+/**
+ * Runs `work` with SIGINT/SIGTERM turned into an abort of `signal`. Nested
+ * calls share one handler; a signal received before the call aborts it at once.
+ */
 export async function interruptible<T>(work: (signal: AbortSignal, interrupted: () => Interrupt) => Promise<T>): Promise<T> {
   const ac = new AbortController();
-  let got: Interrupt;
-  const on = (sig: 'SIGINT' | 'SIGTERM') => () => {
-    got ??= sig;
-    ac.abort();
-  };
-  const onInt = on('SIGINT');
-  const onTerm = on('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  if (st.received) ac.abort(st.received);
+  if (!active.size) {
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  }
+  active.add(ac);
   try {
-    return await work(ac.signal, () => got);
+    return await work(ac.signal, () => st.received);
   } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    active.delete(ac);
+    if (!active.size) {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    }
   }
 }

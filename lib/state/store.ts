@@ -1,15 +1,21 @@
 /**
- * The state store: keyv over SQLite (`<heph dir>/state.sqlite`). SQLite in WAL
- * mode commits each write atomically, so a kill at any moment leaves either the
- * old or the new row, never half of one. A file that cannot be opened or read
- * is moved aside and a fresh store is started: state is a cache, and must
- * never stop a commit.
+ * The state store: keyv over SQLite (`<heph dir>/state.sqlite`). @keyv/sqlite
+ * writes each value with one `INSERT … ON CONFLICT DO UPDATE` statement, which
+ * SQLite runs as its own transaction; in WAL mode a kill at any moment leaves
+ * the old or the new row, never half of one (a torn WAL frame fails its
+ * checksum and is ignored on the next open). A file that cannot be opened or
+ * read is moved aside and a fresh store is started: state is a cache, and must
+ * never stop a commit. An error met later (a page damaged past the probe) is
+ * reported once, the run goes on without the store, and the file is moved
+ * aside when the store closes.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
 import type { StateStore, StoredResult } from './types.js';
+import { classify, moveAside, why } from './recover.js';
+import { guarded } from './guarded.js';
 
 export interface OpenOptions {
   dir: string;
@@ -28,12 +34,18 @@ async function connect(file: string, readOnly: boolean): Promise<{ keyv: Keyv; s
   const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 });
   sqlite.on('error', () => {}); // surfaced through the probe below
   // Probe: fails on a corrupt, truncated or foreign file.
-  if (!readOnly) {
-    await sqlite.query('PRAGMA journal_mode=WAL');
-    await sqlite.query('PRAGMA synchronous=NORMAL');
+  try {
+    if (!readOnly) {
+      await sqlite.query('PRAGMA journal_mode=WAL');
+      await sqlite.query('PRAGMA synchronous=NORMAL');
+    }
+    await sqlite.query('SELECT key FROM keyv LIMIT 1');
+  } catch (err) {
+    await safeClose(sqlite);
+    throw err;
   }
-  await sqlite.query('SELECT key FROM keyv LIMIT 1');
-  const keyv = new Keyv({ store: sqlite, namespace: 'heph', useKeyPrefix: true });
+  // Errors must reach us: by default keyv turns a failed read into a silent miss.
+  const keyv = new Keyv({ store: sqlite, namespace: 'heph', useKeyPrefix: true, throwOnErrors: true });
   keyv.on('error', () => {});
   return { keyv, sqlite };
 }
@@ -100,27 +112,32 @@ export async function openStore(opts: OpenOptions): Promise<StateStore> {
   const file = join(opts.dir, 'state.sqlite');
   if (opts.readOnly && !existsSync(file)) return emptyStore();
   if (!opts.readOnly) mkdirSync(opts.dir, { recursive: true });
-  let first: Sqlite | undefined;
   try {
     const { keyv, sqlite } = await connect(file, !!opts.readOnly);
-    first = sqlite;
-    return wrap(keyv, sqlite);
+    return guarded(wrap(keyv, sqlite), file, opts.warn);
   } catch (err) {
-    await safeClose(first);
     if (opts.readOnly) {
-      opts.warn?.(`state store ${file} is unreadable (${(err as Error).message}); showing no stored results`);
+      opts.warn?.(`state store ${file} is unreadable (${why(err)}); showing no stored results`);
       return emptyStore();
     }
-    const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    if (classify(err) === 'busy') {
+      opts.warn?.(`state store ${file} is held by another process (${why(err)}); running without stored results`);
+      return emptyStore();
+    }
+    let aside: string;
     try {
-      renameSync(file, aside);
-      for (const ext of ['-wal', '-shm']) if (existsSync(file + ext)) renameSync(file + ext, aside + ext);
+      aside = moveAside(file);
     } catch (moveErr) {
-      opts.warn?.(`state store ${file} is unreadable and could not be moved aside (${(moveErr as Error).message}); running without stored results`);
+      opts.warn?.(`state store ${file} is unreadable and could not be moved aside (${why(moveErr)}); running without stored results`);
       return emptyStore();
     }
-    opts.warn?.(`state store was unreadable (${(err as Error).message}); moved it to ${aside} and started a fresh one`);
-    const { keyv, sqlite } = await connect(file, false);
-    return wrap(keyv, sqlite);
+    opts.warn?.(`state store was unreadable (${why(err)}); moved it to ${aside} and started a fresh one`);
+    try {
+      const { keyv, sqlite } = await connect(file, false);
+      return guarded(wrap(keyv, sqlite), file, opts.warn);
+    } catch (again) {
+      opts.warn?.(`could not start a fresh state store (${why(again)}); running without stored results`);
+      return emptyStore();
+    }
   }
 }

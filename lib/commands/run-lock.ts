@@ -1,0 +1,54 @@
+/**
+ * `withRunLock`: what every command that runs checks or changes the working
+ * tree wraps its work in (`heph run`, `heph hook run`). In order:
+ *
+ * 1. the disk guard: below `settings.minFreeDiskMB`, exit 4 and run nothing;
+ * 2. the run lock: wait up to `settings.lockTimeout` for another run (saying
+ *    so once), take over a dead holder's lock at once (with a warning), or
+ *    exit 3;
+ * 3. `fn`, with Ctrl-C/SIGTERM turned into an abort of `lock.signal`;
+ * 4. release, also on a forced exit (second Ctrl-C), through `addCleanup`.
+ *
+ * Read-only commands (`status`, `logs`, `--dry-run`) never call this.
+ */
+import type { Context } from './context.js';
+import type { Output } from '../report/output.js';
+import { acquireLock, type HeldLock } from '../state/acquire.js';
+import { checkDisk } from '../state/disk.js';
+import { addCleanup, interruptible, type Interrupt } from '../run/signals.js';
+
+export interface RunLockScope {
+  /** Aborted on SIGINT/SIGTERM: pass it to the session. */
+  signal: AbortSignal;
+  /** Which signal arrived, if any: the session's report records it. */
+  interrupted: () => Interrupt;
+  /** True if another run held the lock first: re-read anything read before (snapshot, results). */
+  waited: boolean;
+}
+
+export interface RunLockOptions {
+  /** Recorded in the lock and shown to a run that waits (`run`, `hook pre-commit`). */
+  command?: string;
+}
+
+export async function withRunLock<T>(ctx: Context, out: Output, fn: (scope: RunLockScope) => Promise<T>, opts: RunLockOptions = {}): Promise<T> {
+  await checkDisk(ctx.repo.root, ctx.config.settings.minFreeDiskMB);
+  return interruptible(async (signal, interrupted) => {
+    const lock: HeldLock = await acquireLock({
+      dir: ctx.dir,
+      timeoutMs: ctx.config.settings.lockTimeoutMs,
+      command: opts.command,
+      signal,
+      onWait: (h) => out.info(`waiting for heph (pid ${h.pid})${h.command ? ` running ${h.command}` : ''} to finish…`),
+      onTakeover: (h) =>
+        out.warn(h ? `took over the run lock of heph pid ${h.pid}, which is no longer running` : `took over an unreadable run lock (${ctx.dir}/run.lock)`),
+    });
+    const forget = addCleanup(() => lock.release());
+    try {
+      return await fn({ signal, interrupted, waited: lock.waited });
+    } finally {
+      forget();
+      lock.release();
+    }
+  });
+}

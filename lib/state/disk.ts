@@ -1,0 +1,72 @@
+/**
+ * The disk guard: a run on a nearly full disk fails in confusing ways (a
+ * check's temp files, git's index, SQLite's journal), so heph refuses to start
+ * one below `settings.minFreeDiskMB` and names the filesystem.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { HephError } from '../errors.js';
+
+export interface DiskSpace {
+  /** Bytes available to an unprivileged user. */
+  freeBytes: number;
+  /** The mount point holding `path` (Linux), else `path` itself. */
+  mount: string;
+}
+
+/** `/proc/self/mountinfo` escapes spaces and friends as octal. */
+const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+
+/** The longest mount point that contains `path`, or null where the system does not say. */
+export function mountPointOf(path: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return null;
+  }
+  let real = path;
+  try {
+    real = realpathSync(path);
+  } catch {
+    /* keep as given */
+  }
+  let best: string | null = null;
+  for (const line of text.split('\n')) {
+    const mp = line.split(' ')[4];
+    if (!mp) continue;
+    const m = unescape(mp);
+    const inside = m === '/' || real === m || real.startsWith(m.endsWith('/') ? m : m + '/');
+    if (inside && (!best || m.length > best.length)) best = m;
+  }
+  return best;
+}
+
+export async function diskSpace(path: string): Promise<DiskSpace> {
+  const s = await statfs(path);
+  return { freeBytes: Number(s.bavail) * Number(s.bsize), mount: mountPointOf(path) ?? path };
+}
+
+export function formatBytes(n: number): string {
+  const mb = n / (1024 * 1024);
+  return mb >= 10 * 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${Math.floor(mb)} MB`;
+}
+
+/** Throws a disk error (exit 4) when `path`'s filesystem has less than `minMB` free. */
+export async function checkDisk(path: string, minMB: number): Promise<DiskSpace | null> {
+  if (minMB <= 0) return null;
+  let space: DiskSpace;
+  try {
+    space = await diskSpace(path);
+  } catch {
+    return null; // a filesystem that cannot say how full it is is not a reason to block a commit
+  }
+  if (space.freeBytes < minMB * 1024 * 1024) {
+    throw new HephError(
+      'disk',
+      `not enough free disk: ${formatBytes(space.freeBytes)} free on ${space.mount} (for ${path}), heph needs ${minMB} MB (settings.minFreeDiskMB)`,
+      `free some space on ${space.mount}, or lower settings.minFreeDiskMB in .heph.json`,
+    );
+  }
+  return space;
+}
