@@ -7,7 +7,7 @@
  * rejected it or there was none. Any problem falls back to a plain require.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,15 @@ import { Script } from 'node:vm';
 function cacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'heph', 'v8');
+}
+
+/** Keeps the `keep` most recently written caches (other heph or Node versions). */
+function prune(dir: string, keep: number): void {
+  const entries = readdirSync(dir)
+    .filter((f) => !f.endsWith('.tmp'))
+    .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of entries.slice(keep)) rmSync(join(dir, f), { force: true });
 }
 
 export function requireCached(filename: string): unknown {
@@ -40,6 +49,7 @@ export function requireCached(filename: string): unknown {
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, file);
+        prune(dirname(file), 4);
       } catch {
         /* a cache we cannot write only costs speed */
       }

@@ -68,11 +68,12 @@ await Promise.all([
   build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.mjs', format: 'esm', plugins: [sqliteBinding],
     banner: { js: "import { createRequire as __hephCreateRequire } from 'node:module'; const require = __hephCreateRequire(import.meta.url);" } }),
 ]);
-// A lazy bundle is loaded with require, which works whether the CLI bundle was
-// loaded by Node or from the code cache (where a dynamic import() cannot resolve).
-for (const out of Object.values(LAZY)) {
-  const file = 'dist/heph.cjs';
-  writeFileSync(file, readFileSync(file, 'utf8').replaceAll(`import("./${out}")`, `Promise.resolve().then(() => require("./${out}"))`));
+// Dynamic imports left in the CommonJS bundles (lazy bundles, node builtins)
+// become require calls: the CLI bundle may be loaded from the code cache, where
+// import() has no loader to resolve with.
+for (const file of ['dist/cli.cjs', ...Object.values({ ...ENTRY, ...LAZY }).map((f) => `dist/${f}`)]) {
+  const text = readFileSync(file, 'utf8').replace(/\bimport\((["'][^"']+["'])\)/g, 'Promise.resolve().then(() => require($1))');
+  writeFileSync(file, text);
 }
 chmodSync('dist/cli.cjs', 0o755);
 console.log(`built ${basename(process.cwd())} ${version}: dist/cli.cjs, dist/heph.cjs, ${Object.values(LAZY).map((f) => 'dist/' + f).join(', ')}, dist/index.mjs`);

@@ -53,6 +53,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       store: prepared.store,
       fingerprints: prepared.fingerprints,
       log,
+      warn: (msg) => out.warn(msg),
       onResult: out.json ? undefined : (r) => printResult(out, r, width),
     });
     report.durationMs = Math.round(performance.now() - s.started);

@@ -70,6 +70,38 @@ export function git(args: string[], opts: GitOptions): Promise<GitResult> {
   });
 }
 
+/**
+ * Runs several independent git commands at once from a single spawn: a POSIX
+ * shell starts them in parallel, each writing to its own pipe. Spawning costs
+ * the calling thread ~2 ms per process, and a cached hook has little more to
+ * do than read these outputs. The commands are fixed argument lists (never file
+ * names), each quoted as one shell word. Falls back to separate spawns where
+ * there is no POSIX shell.
+ */
+export async function gitParallel(commands: string[][], opts: GitOptions): Promise<GitResult[]> {
+  if (process.platform === 'win32' || commands.length < 2) return Promise.all(commands.map((args) => git(args, opts)));
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const script =
+    commands.map((args, i) => `git ${args.map(quote).join(' ')} >&${i + 3} 2>/dev/null & p${i}=$!`).join('\n') +
+    '\n' +
+    commands.map((_, i) => `wait $p${i} || exit $((100 + ${i}))`).join('\n');
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const stdio = ['ignore', 'ignore', 'pipe', ...commands.map(() => 'pipe' as const)] as ('ignore' | 'pipe')[];
+    const child = spawn('sh', ['-c', script], { cwd: opts.cwd, env: childEnv(opts.env), stdio });
+    const outs = commands.map(() => [] as Buffer[]);
+    commands.forEach((_, i) => (child.stdio[i + 3] as NodeJS.ReadableStream).on('data', (b: Buffer) => outs[i].push(b)));
+    child.on('error', () => resolve(Promise.all(commands.map((args) => git(args, opts)))));
+    child.on('close', (code) => {
+      log(`${commands.map((c) => c.join(' ')).join(' & ')} → ${code} (${(performance.now() - started).toFixed(1)}ms)`);
+      if (code === 0) return resolve(outs.map((o) => ({ code: 0, stdout: Buffer.concat(o), stderr: '' })));
+      // Re-run the failing command alone for its real error message.
+      const failed = code !== null && code >= 100 && code < 100 + commands.length ? commands[code - 100] : commands[0];
+      git(failed, opts).then(() => reject(new HephError('git', `git ${failed.join(' ')} failed`)), reject);
+    });
+  });
+}
+
 /** Runs git and returns trimmed stdout text. */
 export async function gitText(args: string[], opts: GitOptions): Promise<string> {
   return (await git(args, opts)).stdout.toString('utf8').trim();

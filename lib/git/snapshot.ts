@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, splitZ } from './exec.js';
+import { gitParallel, splitZ } from './exec.js';
 
 /** Content identity of one path: git file mode and blob id (or a marker). */
 export interface Identity {
@@ -94,11 +94,15 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const { root, source } = opts;
   const cwd = root;
   const env = { GIT_OPTIONAL_LOCKS: '0' };
-  const [staged, dirty, untracked] = await Promise.all([
-    git(['ls-files', '-s', '-z'], { cwd, env }),
-    source === 'worktree' ? git(['diff-files', '--name-only', '-z'], { cwd, env }) : null,
-    opts.untracked === false ? null : git(['ls-files', '-o', '--exclude-standard', '-z'], { cwd, env }),
-  ]);
+  const commands = [
+    ['ls-files', '-s', '-z'],
+    ...(source === 'worktree' ? [['diff-files', '--name-only', '-z']] : []),
+    ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
+  ];
+  const results = await gitParallel(commands, { cwd, env });
+  const staged = results[0];
+  const dirty = source === 'worktree' ? results[1] : null;
+  const untracked = opts.untracked === false ? null : results[results.length - 1];
   const { entries, order, conflicted } = parseStage(staged.stdout.toString('utf8'));
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
   const untrackedList = untracked ? splitZ(untracked.stdout) : [];

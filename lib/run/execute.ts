@@ -31,6 +31,8 @@ export interface ExecuteOptions {
   store: StateStore;
   fingerprints: Map<string, Fingerprint>;
   log: RunLog;
+  /** Non-fatal problems (the state store could not be written). */
+  warn?: (msg: string) => void;
   /** Called as each check's outcome becomes known. */
   onResult?: (r: CheckResult) => void;
   now?: () => number;
@@ -140,7 +142,16 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     return result;
   }
 
+  /** Stores a result for reuse; state is a cache, so a failed write warns and the run goes on. */
   async function record(item: PlanItem, r: CheckResult): Promise<void> {
+    try {
+      await store(item, r);
+    } catch (err) {
+      opts.warn?.(`could not record the result of ${item.id}: ${(err as Error).message}`);
+    }
+  }
+
+  async function store(item: PlanItem, r: CheckResult): Promise<void> {
     const fp = opts.fingerprints.get(item.id);
     if (!fp || !item.cacheable || r.status === 'not-run') return;
     await opts.store.putResult(item.id, {

@@ -11,7 +11,6 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
 import type { StateStore, StoredResult } from './types.js';
@@ -86,9 +85,12 @@ function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
     },
     async getManifest(id) {
       const v = (await keyv.get(MANIFEST + id)) as string | undefined;
-      return v ? inflateRawSync(Buffer.from(v, 'base64')).toString('utf8') : null;
+      if (!v) return null;
+      const { inflateRawSync } = await import('node:zlib'); // only needed on a miss
+      return inflateRawSync(Buffer.from(v, 'base64')).toString('utf8');
     },
     async putManifest(id, manifest) {
+      const { deflateRawSync } = await import('node:zlib');
       await keyv.set(MANIFEST + id, deflateRawSync(manifest).toString('base64'));
     },
     async ids() {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Repo, statuses } from '../helpers/repo.js';
 
@@ -360,6 +360,52 @@ test('unknown commands and flags are usage errors', () => {
   const res = r.heph(['run', '--fats']);
   assert.is(res.code, 2);
   assert.match(res.stderr, /Unknown option/i);
+});
+
+test('checks of a phase run concurrently (--concurrency), fixes one at a time', () => {
+  const r = repo();
+  const dir = r.base;
+  // Each check waits for the other to have started: only passes when both run at once.
+  const meet = (me: string, other: string) => `touch ${dir}/${me}; for i in $(seq 50); do test -e ${dir}/${other} && exit 0; sleep 0.1; done; exit 1`;
+  r.config({
+    phases: [{ name: 'p', checks: [
+      { name: 'a', shell: true, run: meet('a', 'b') },
+      { name: 'b', shell: true, run: meet('b', 'a') },
+    ] }],
+  });
+  r.write('x', '1').commitAll();
+  let res = r.hephJson(['run', '--concurrency', '2']);
+  assert.equal(statuses(res.report), { 'p/a': 'passed', 'p/b': 'passed' });
+  r.remove('../a').remove('../b');
+  res = r.hephJson(['run'], { env: { HEPH_CONCURRENCY: '1' } });
+  assert.is(res.code, 1, 'one at a time, the first check waits in vain');
+
+  // Fixes: each records when it starts and ends; no two overlap.
+  const log = `${dir}/fixes.log`;
+  const fix = (n: string) => `echo start ${n} >> ${log}; sleep 0.3; echo end ${n} >> ${log}; touch ${dir}/fixed-${n}`;
+  r.config({
+    phases: [{ name: 'p', checks: ['f1', 'f2', 'f3'].map((n) => ({ name: n, shell: true, run: `test -e ${dir}/fixed-${n}`, fix: fix(n) })) }],
+  });
+  res = r.hephJson(['run', '--concurrency', '3']);
+  assert.equal(statuses(res.report), { 'p/f1': 'fixed', 'p/f2': 'fixed', 'p/f3': 'fixed' });
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  assert.is(lines.length, 6);
+  for (let i = 0; i < 6; i += 2) {
+    assert.match(lines[i], /^start /);
+    assert.is(lines[i + 1], lines[i].replace('start', 'end'), 'a fix ends before the next starts');
+  }
+});
+
+test('--no-fix and HEPH_AUTO_FIX=0 never run fix commands', () => {
+  const r = repo();
+  const fix = r.counter('fix');
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'c', run: 'false', fix }] }] });
+  r.write('x', '1').commitAll();
+  assert.is(r.hephJson(['run', '--no-fix']).report.checks[0].status, 'failed');
+  assert.is(r.hephJson(['run'], { env: { HEPH_AUTO_FIX: '0' } }).report.checks[0].status, 'failed');
+  assert.is(r.calls('fix'), 0);
+  assert.is(r.hephJson(['run']).report.checks[0].status, 'failed');
+  assert.is(r.calls('fix'), 1, 'with auto-fix on, the fix runs (and the recheck still fails)');
 });
 
 test.run();
