@@ -44,7 +44,7 @@ test(`kill -9 at random moments (${ITERATIONS} iterations): nothing lost, lock t
     for (let i = 0; i < ITERATIONS; i++) {
       figures.iterations++;
       const run = spawnHeph(r, ['run', ...(rand() < 0.5 ? ['--fast'] : [])], { limitMs: 30_000 });
-      await sleep(Math.floor(rand() * 450));
+      await sleep(Math.floor(rand() * 300));
       if (run.child.exitCode === null) {
         run.child.kill('SIGKILL');
         figures.kills++;
