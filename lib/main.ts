@@ -63,6 +63,13 @@ export async function main(argv: string[]): Promise<number> {
     .action((flags) => {
       action = async (out) => (await import('./commands/logs.js')).logsCommand(flags, out);
     });
+  cli
+    .command('stats', 'Per-check history: runs, cache hits, time spent and saved, slowest checks')
+    .option('--json', 'Machine-readable output')
+    .option('--html <file>', 'Also write an HTML report to FILE')
+    .action((flags) => {
+      action = async (out) => (await import('./commands/stats.js')).statsCommand(flags, out);
+    });
   cli.command('doctor', 'Report environment problems (git, hooks, config, state store, lock, disk, tools)').action(() => {
     action = async (out) => (await import('./commands/doctor.js')).doctorCommand(out);
   });

@@ -59,6 +59,14 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
     report.durationMs = Math.round(performance.now() - s.started);
     const outcome = s.signal?.aborted ? `interrupted (${String(s.signal.reason ?? 'signal')})` : report.ok ? 'ok' : 'failed';
     log.write(`heph run ended ${new Date().toISOString()}: ${outcome} in ${report.durationMs} ms`);
+    await prepared.store.addRun({
+      at: Date.now(),
+      mode: report.mode,
+      event: report.event,
+      ok: report.ok,
+      durationMs: report.durationMs,
+      checks: report.checks.map((c) => ({ id: c.id, status: c.status, durationMs: Math.round(c.durationMs), ...(c.savedMs ? { savedMs: c.savedMs } : {}) })),
+    });
     return report;
   } finally {
     log.close();

@@ -45,7 +45,7 @@ export function missReason(id: string, fp: FingerprintInfo, prev: StoredResult, 
   return 'fingerprint changed';
 }
 
-function decideOne(id: string, input: DecideInput): Pick<PlanItem, 'action' | 'reason'> {
+function decideOne(id: string, input: DecideInput): Pick<PlanItem, 'action' | 'reason' | 'savedMs'> {
   const fp = input.fingerprints.get(id)!;
   const prev = input.stored.get(id);
   if (!fp.cacheable) return { action: 'run', reason: 'unmerged inputs; results are not reused' };
@@ -57,7 +57,7 @@ function decideOne(id: string, input: DecideInput): Pick<PlanItem, 'action' | 'r
   const ttl = input.selection.phases.flatMap((p) => p.checks).find((s) => s.check.id === id)!.check;
   const ttlNote = ttl.ttlMs === Infinity ? '' : ` (ttl ${ttl.ttl})`;
   if (age >= ttl.ttlMs) return { action: 'run', reason: `expired: ran ${formatDuration(age)} ago${ttlNote}` };
-  return { action: 'cached', reason: `cached ${formatDuration(Math.max(age, 0))} ago${ttlNote}` };
+  return { action: 'cached', reason: `cached ${formatDuration(Math.max(age, 0))} ago${ttlNote}`, savedMs: prev.durationMs };
 }
 
 export function decide(input: DecideInput): Plan {

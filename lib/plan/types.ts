@@ -18,6 +18,8 @@ export interface PlanItem {
   fingerprint: string | null;
   /** False when the result must not be stored for reuse (unmerged inputs). */
   cacheable: boolean;
+  /** For a reused result: how long the check took when it ran (the time this reuse saves). */
+  savedMs?: number;
 }
 
 export interface PlanPhase {

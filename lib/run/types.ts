@@ -13,6 +13,8 @@ export interface CheckResult {
   fingerprint: string | null;
   /** The last lines of output of a failed check. */
   tail?: string;
+  /** For a reused result: the time the reuse saved. */
+  savedMs?: number;
   /** Set when a fix ran and changed something (pre-commit re-stages these). */
   fixed?: boolean;
 }

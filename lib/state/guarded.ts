@@ -1,5 +1,5 @@
 /** The state store behind a guard: a failing store degrades to an empty one, never an error. */
-import type { StateStore, StoredResult } from './types.js';
+import type { RunRecord, StateStore, StoredResult } from './types.js';
 import { isCorruption, moveAside, why } from './recover.js';
 
 /**
@@ -31,6 +31,8 @@ export function guarded(inner: StateStore, file: string, warn?: (msg: string) =>
     putManifest: op((id: string, m: string) => inner.putManifest(id, m), undefined),
     ids: op(() => inner.ids(), []),
     clear: op((ids?: string[]) => inner.clear(ids), 0),
+    addRun: op((run: RunRecord) => inner.addRun(run), undefined),
+    runs: op(() => inner.runs(), []),
     async close() {
       await inner.close();
       if (!failed || !isCorruption(failed)) return;

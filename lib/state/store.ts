@@ -13,7 +13,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
-import type { StateStore, StoredResult } from './types.js';
+import type { RunRecord, StateStore, StoredResult } from './types.js';
 import { classify, moveAside, why } from './recover.js';
 import { guarded } from './guarded.js';
 
@@ -27,6 +27,8 @@ export interface OpenOptions {
 
 const RESULT = 'result:';
 const MANIFEST = 'manifest:';
+const RUN = 'run:';
+const KEEP_RUNS = 500;
 
 type Sqlite = InstanceType<typeof KeyvSqlite>;
 
@@ -67,6 +69,8 @@ function emptyStore(): StateStore {
     putManifest: async () => {},
     clear: async () => 0,
     ids: async () => [],
+    addRun: async () => {},
+    runs: async () => [],
     close: async () => {},
   };
 }
@@ -102,6 +106,23 @@ function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
       const gone = ids ? all.filter((id) => ids.includes(id)) : all;
       if (gone.length) await keyv.deleteMany(gone.flatMap((id) => [RESULT + id, MANIFEST + id]));
       return gone.length;
+    },
+    async addRun(run) {
+      await keyv.set(`${RUN}${String(run.at).padStart(15, '0')}-${process.pid}`, run);
+      // Prune now and then rather than counting on every run.
+      if (Math.random() < 0.05) {
+        const rows = (await sqlite.query(`SELECT key FROM keyv WHERE key LIKE 'heph:${RUN}%' ORDER BY key DESC LIMIT -1 OFFSET ?`, KEEP_RUNS)) as { key: string }[];
+        if (rows.length) await keyv.deleteMany(rows.map((r) => r.key.slice('heph:'.length)));
+      }
+    },
+    async runs() {
+      const rows = (await sqlite.query(`SELECT value FROM keyv WHERE key LIKE 'heph:${RUN}%' ORDER BY key`)) as { value: string }[];
+      const out: RunRecord[] = [];
+      for (const r of rows) {
+        const data = (await keyv.deserialize?.(r.value)) as { value?: RunRecord } | undefined;
+        if (data?.value) out.push(data.value);
+      }
+      return out;
     },
     close: () => safeClose(sqlite),
   };

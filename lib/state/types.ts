@@ -31,6 +31,16 @@ export interface StoredResult {
   log?: string;
 }
 
+/** One run, as kept for `heph stats`. */
+export interface RunRecord {
+  at: number;
+  mode: 'fast' | 'full';
+  event: string | null;
+  ok: boolean;
+  durationMs: number;
+  checks: { id: string; status: string; durationMs: number; savedMs?: number }[];
+}
+
 /** The state store: results and input manifests, keyed by check id (`phase/name`). */
 export interface StateStore {
   getResults(ids: string[]): Promise<Map<string, StoredResult>>;
@@ -42,5 +52,9 @@ export interface StateStore {
   clear(ids?: string[]): Promise<number>;
   /** All stored check ids. */
   ids(): Promise<string[]>;
+  /** Appends a run to the history (the newest few hundred are kept). */
+  addRun(run: RunRecord): Promise<void>;
+  /** The kept runs, oldest first. */
+  runs(): Promise<RunRecord[]>;
   close(): Promise<void>;
 }
