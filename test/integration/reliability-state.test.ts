@@ -31,8 +31,8 @@ function bigRepo(): Repo {
 const stateFile = (r: Repo) => r.path('.git/heph/state.sqlite');
 const asides = (r: Repo) => readdirSync(r.path('.git/heph')).filter((f) => f.includes('.corrupt-') && !/-(wal|shm|journal)$/.test(f));
 
-/** Kills a process that holds an exclusive SQLite transaction on the state file. */
-async function lockedByDeadProcess(file: string): Promise<void> {
+/** Starts a process that holds an exclusive SQLite transaction on the state file. */
+async function holdSqliteLock(file: string) {
   const ready = file + '.ready';
   const script = `
     const sqlite3 = require(require.resolve('sqlite3', { paths: [${JSON.stringify(ROOT)}] }));
@@ -44,9 +44,12 @@ async function lockedByDeadProcess(file: string): Promise<void> {
     });`;
   const child = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
   await waitFor(() => existsSync(ready), 'the holder to take the SQLite lock');
-  child.kill('SIGKILL');
-  await new Promise((r) => child.on('close', r));
   rmSync(ready);
+  return { kill: () => (child.kill('SIGKILL'), new Promise((r) => child.on('close', r))) };
+}
+
+async function lockedByDeadProcess(file: string): Promise<void> {
+  await (await holdSqliteLock(file)).kill();
 }
 
 const damage: [string, boolean, (file: string) => void | Promise<void>][] = [
@@ -83,6 +86,21 @@ for (const [name, movedAside, hurt] of damage) {
     assert.not.match(again.stderr, /unreadable|failed/);
   });
 }
+
+test('a state file held by a live process is left alone; the run goes on without it', async () => {
+  const r = bigRepo();
+  assert.is(r.heph(['run']).code, 0);
+  const holder = await holdSqliteLock(stateFile(r));
+  try {
+    const res = r.hephJson(['run', '--fast']);
+    assert.is(res.code, 0, res.stderr);
+    assert.match(res.stderr, /is held by another process|SQLITE_BUSY/, res.stderr);
+    assert.is(asides(r).length, 0, 'a busy file is not damaged: it is not moved aside');
+  } finally {
+    await holder.kill();
+  }
+  assert.equal(new Set(Object.values(statuses(r.hephJson(['run', '--fast']).report))), new Set(['cached']), 'the stored results were kept');
+});
 
 test('log rotation keeps exactly `keep` logs, the newest; a log holds the run', () => {
   const r = repo();
