@@ -1,6 +1,151 @@
-import { HephError } from '../errors.js';
+/**
+ * `heph hook run <event> [git's args]`: what installed hooks call, and a way to
+ * rehearse a hook by hand (--dry-run, --json). The event decides the files and
+ * the snapshot (hook-events.ts); pre-commit also puts unstaged changes aside
+ * while checks run, re-stages what fixes changed and always restores.
+ */
+import { loadContext, type Context } from './context.js';
+import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
+import { finishReport, printDryRun, runSession } from './session.js';
+import { withRunLock } from './run-lock.js';
+import { eventPlan, type EventPlan } from './hook-events.js';
+import { preparePlan, type Prepared } from '../run/pipeline.js';
+import { takeEarlySnapshot } from '../run/early.js';
+import { addCleanup } from '../run/signals.js';
+import { openStore } from '../state/store.js';
+import { compileGlobs } from '../plan/glob.js';
+import { git, splitZ } from '../git/exec.js';
+import { recoverStashes, UnstagedStash } from '../git/stash.js';
+import { HOOK_EVENTS, type HookEvent, type ResolvedHook } from '../config/types.js';
+import type { RunReport } from '../run/types.js';
+import type { StateStore } from '../state/types.js';
 import type { Output } from '../report/output.js';
+import { EXIT, HephError } from '../errors.js';
 
-export async function hookCommand(_a: string, _e: string, _args: string[], _f: unknown, _o: Output): Promise<number> {
-  throw new HephError('usage', '`heph hook` is not available yet');
+/** Events whose exit code git ignores: heph never blocks them and exits 0. */
+const NEVER_BLOCK: HookEvent[] = ['post-checkout', 'post-merge', 'post-rewrite'];
+
+export async function hookCommand(act: string, event: string, args: string[], flags: RunFlags, out: Output): Promise<number> {
+  if (act !== 'run') throw new HephError('usage', `unknown hook action "${act}"`, 'use `heph hook run <event> [args]`');
+  if (!HOOK_EVENTS.includes(event as HookEvent)) {
+    throw new HephError('usage', `unknown hook event "${event}"`, `events: ${HOOK_EVENTS.join(', ')}`);
+  }
+  if (envFlag(process.env, 'HEPH') === false) return EXIT.ok;
+  const ev = event as HookEvent;
+  if (!NEVER_BLOCK.includes(ev)) return runHook(ev, args, flags, out);
+  try {
+    await runHook(ev, args, flags, out);
+  } catch (err) {
+    out.error(err);
+    out.warn(`${ev} never blocks: git goes on`);
+  }
+  return EXIT.ok;
+}
+
+async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: Output): Promise<number> {
+  const started = performance.now();
+  const opts = runOptions(flags);
+  const ctx = await loadContext();
+  const hook = ctx.config.hooks[event];
+  if (!hook) {
+    out.line(`.heph.json has no ${event} hook: nothing to run`);
+    return EXIT.ok;
+  }
+  const ev = await eventPlan(ctx.repo.root, event, args);
+  if (!ev.candidates) {
+    out.line(`heph ${event}: ${ev.idle}`);
+    return EXIT.ok;
+  }
+  const plan = (store: StateStore | Promise<StateStore>) => preparePlan(request(ctx, opts, event, hook, ev, store));
+  if (opts.dryRun) {
+    const prepared = await plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn }));
+    try {
+      return printDryRun({ out, prepared, started });
+    } finally {
+      await prepared.store.close();
+    }
+  }
+  return withRunLock(
+    ctx,
+    out,
+    async ({ signal, interrupted, waited }) => {
+      if (waited) takeEarlySnapshot(ctx.repo.root, ev.source);
+      recover(ctx, out);
+      const store = await openStore({ dir: ctx.dir, warn: out.warn });
+      if (ev.invalidate.length) await invalidate(ctx, store, ev.invalidate);
+      const prepared = await plan(store);
+      try {
+        const run = () => runSession({ ctx, opts, out, prepared, started, signal, msgfile: ev.msgfile, logHeader: ev.header });
+        const report = event === 'pre-commit' ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
+        report.interrupted = interrupted();
+        return finishReport(out, report);
+      } finally {
+        await prepared.store.close();
+      }
+    },
+    { command: `hook ${event}` },
+  );
+}
+
+function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: ResolvedHook, ev: EventPlan, store: StateStore | Promise<StateStore>) {
+  const phases = opts.phases && hook.phases ? opts.phases.filter((p) => hook.phases!.includes(p)) : (opts.phases ?? hook.phases);
+  return {
+    repo: ctx.repo,
+    config: ctx.config,
+    mode: opts.fast ? ('fast' as const) : hook.mode,
+    event,
+    source: ev.source,
+    store,
+    extra: ev.extra,
+    candidates: () => ev.candidates!,
+    select: { phases, only: opts.only, skip: opts.skip, skipTags: [...hook.skipTags, ...(opts.skipTests ? ['test'] : [])] },
+  };
+}
+
+/** Re-applies unstaged changes a killed run left aside. */
+function recover(ctx: Context, out: Output): void {
+  const { restored, kept } = recoverStashes(ctx.repo.root, ctx.dir);
+  for (const f of restored) out.warn(`restored unstaged changes that an interrupted heph run had put aside (${f})`);
+  for (const f of kept) out.warn(`unstaged changes from an interrupted heph run are saved in ${f}; they do not apply cleanly now: git apply --3way "${f}"`);
+}
+
+/** Forgets stored results whose inputs include any of the changed files. */
+async function invalidate(ctx: Context, store: StateStore, changed: string[]): Promise<void> {
+  const ids = ctx.config.phases
+    .flatMap((p) => p.checks)
+    .filter((c) => !c.inputs || changed.some(compileGlobs(c.inputs)))
+    .map((c) => c.id);
+  if (ids.length) await store.clear(ids);
+}
+
+/**
+ * Runs the checks with unstaged changes put aside (only when something runs),
+ * re-stages the staged files that fixes changed, then restores, always.
+ */
+async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, staged: string[], run: () => Promise<RunReport>): Promise<RunReport> {
+  const runs = prepared.plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
+  const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir) : null;
+  let fixed: string[] = [];
+  const forget = stash ? addCleanup(() => stash.restore(fixed)) : () => {};
+  try {
+    const report = await run();
+    if (report.checks.some((c) => c.status === 'fixed')) fixed = await restage(ctx, staged);
+    if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes`);
+    return report;
+  } finally {
+    forget();
+    if (stash) {
+      const { dropped } = stash.restore(fixed);
+      if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
+    }
+  }
+}
+
+/** Stages the files fixes changed, among those that were staged. */
+async function restage(ctx: Context, stagedFiles: string[]): Promise<string[]> {
+  const staged = new Set(stagedFiles);
+  const diff = await git(['diff', '--name-only', '-z', '--ignore-submodules=all'], { cwd: ctx.repo.root });
+  const changed = splitZ(diff.stdout).filter((f) => staged.has(f));
+  if (changed.length) await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd: ctx.repo.root, input: changed.join('\0') });
+  return changed;
 }

@@ -40,6 +40,7 @@ export function missReason(id: string, fp: FingerprintInfo, prev: StoredResult, 
   if (a.platform !== b.platform) return `platform changed (${a.platform} → ${b.platform})`;
   const envChanged = Object.keys(b.env).filter((k) => a.env[k] !== b.env[k]);
   if (envChanged.length) return `env changed: ${envChanged.join(', ')}`;
+  if (a.extra !== b.extra) return 'commit message changed';
   if (a.scope !== b.scope && a.inputs === b.inputs) return 'different files selected';
   if (a.inputs !== b.inputs) return changed?.length ? `inputs changed: ${listPaths(changed)}` : 'inputs changed';
   return 'fingerprint changed';

@@ -28,6 +28,8 @@ export interface PlanRequest {
   /** Files file-scoped checks choose from; default: every tracked file present in the working tree. */
   candidates?: (snap: Snapshot) => readonly string[];
   env?: NodeJS.ProcessEnv;
+  /** Event data every check's key includes (the commit message for commit-msg). */
+  extra?: string;
   now?: number;
 }
 
@@ -51,7 +53,7 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const hasher = new InputHasher(snapshot);
   const fingerprints = new Map<string, Fingerprint>();
   for (const phase of selection.phases) {
-    for (const s of phase.checks) if (!s.skip) fingerprints.set(s.check.id, fingerprint(s.check, hasher, env, `${platform}/${process.arch}`, s.files));
+    for (const s of phase.checks) if (!s.skip) fingerprints.set(s.check.id, fingerprint(s.check, hasher, env, `${platform}/${process.arch}`, s.files, req.extra));
   }
   const stored = await store.getResults([...fingerprints.keys()]);
   // Name the changed inputs of the checks that will miss on them (never on the all-cached path).

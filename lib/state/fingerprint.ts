@@ -82,6 +82,8 @@ export function fingerprint(
   env: NodeJS.ProcessEnv,
   platform: string,
   files: readonly string[] | null,
+  /** Event data the check reads besides files (the commit message), part of the key. */
+  extra?: string,
 ): Fingerprint {
   const inputs = hasher.digest(check.inputs);
   const components: Components = {
@@ -92,6 +94,7 @@ export function fingerprint(
     env: envDigests(check.env, env),
     platform,
     version: FORMAT_VERSION,
+    ...(extra !== undefined ? { extra: sha(extra) } : {}),
   };
   return {
     digest: sha(JSON.stringify(components)),

@@ -14,6 +14,8 @@ export interface Components {
   platform: string;
   /** The cache format version. */
   version: number;
+  /** Digest of event data the checks read (the commit message in commit-msg), if any. */
+  extra?: string;
 }
 
 /** The last outcome of one check, as stored. */

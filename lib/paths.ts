@@ -1,0 +1,21 @@
+/** Where heph itself is installed. */
+import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: the folder holding package.json, dist/ and hooks/. */
+export function packageRoot(): string {
+  // In the bundle, __dirname is dist/; from compiled sources, this file is build/lib/paths.js.
+  if (typeof __dirname === 'string') return dirname(__dirname);
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+/** The CLI entry that hooks should run: the real file behind the command that started us. */
+export function cliEntry(): string {
+  const started = process.argv[1];
+  try {
+    return started ? realpathSync(started) : join(packageRoot(), 'dist', 'cli.cjs');
+  } catch {
+    return join(packageRoot(), 'dist', 'cli.cjs');
+  }
+}
