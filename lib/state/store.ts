@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Keyv from 'keyv';
-import KeyvSqlite from '@keyv/sqlite';
+import type KeyvSqliteType from '@keyv/sqlite';
 import type { RunRecord, StateStore, StoredResult } from './types.js';
 import { classify, moveAside, why } from './recover.js';
 import { guarded } from './guarded.js';
@@ -30,9 +30,31 @@ const MANIFEST = 'manifest:';
 const RUN = 'run:';
 const KEEP_RUNS = 500;
 
-type Sqlite = InstanceType<typeof KeyvSqlite>;
+type Sqlite = InstanceType<typeof KeyvSqliteType>;
+let driver: typeof KeyvSqliteType | undefined;
+
+/**
+ * Loads the SQLite driver on first use. Its native addon is built when the
+ * package is installed; npm 11 skips dependencies' install scripts unless they
+ * are allowed, and then heph runs without stored results and says how to fix it.
+ */
+async function loadDriver(warn?: (msg: string) => void): Promise<typeof KeyvSqliteType | null> {
+  if (driver) return driver;
+  try {
+    driver = (await import('@keyv/sqlite')).default;
+    return driver;
+  } catch (err) {
+    warn?.(
+      `the SQLite driver could not be loaded (${(err as Error).message.split('\n')[0]}); running without stored results. ` +
+        'Its native addon is built by an install script, which npm skips unless allowed: in the project that installs heph run ' +
+        '`npm install-scripts approve sqlite3 && npm rebuild sqlite3` (a global install: `npm install -g --allow-scripts=sqlite3 heph`)',
+    );
+    return null;
+  }
+}
 
 async function connect(file: string, readOnly: boolean): Promise<{ keyv: Keyv; sqlite: Sqlite }> {
+  const KeyvSqlite = driver!;
   const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 });
   sqlite.on('error', () => {}); // surfaced through the probe below
   // Probe: fails on a corrupt, truncated or foreign file.
@@ -132,6 +154,7 @@ function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
 export async function openStore(opts: OpenOptions): Promise<StateStore> {
   const file = join(opts.dir, 'state.sqlite');
   if (opts.readOnly && !existsSync(file)) return emptyStore();
+  if (!(await loadDriver(opts.warn))) return emptyStore();
   if (!opts.readOnly) mkdirSync(opts.dir, { recursive: true });
   try {
     const { keyv, sqlite } = await connect(file, !!opts.readOnly);
