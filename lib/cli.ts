@@ -20,7 +20,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 } else {
   const help = argv.includes('--help') || argv.includes('-h');
   if (!help && argv[0] === 'run') startEarlySnapshot('worktree');
-  else if (!help && argv[0] === 'hook' && argv[1] === 'run') startEarlySnapshot(argv[2] === 'pre-commit' ? 'index' : 'worktree');
+  else if (!help && argv[0] === 'hook' && argv[1] === 'run') {
+    const commit = argv[2] === 'pre-commit' || argv[2] === 'commit-msg';
+    startEarlySnapshot(commit ? 'index' : 'worktree', commit);
+  }
   const { main } = (nativeCache ? require('./main.js') : requireCached(`${__dirname}/heph.cjs`)) as { main: typeof Main };
   main(argv).then((code) => {
     process.exitCode = code;

@@ -93,6 +93,7 @@ const fmt = (r) => `${r.name.padEnd(44)} median ${r.median.toFixed(1).padStart(7
 
 async function main() {
   mkdirSync(WORK, { recursive: true });
+  if (process.argv.includes('--hooks-only')) return runHooks();
   const dir = makeRepo(join(WORK, 'repo-10k'), FILES, [
     { name: 'types', run: 'true', inputs: ['**/*.ts'] },
     { name: 'lint', run: 'true', files: ['**/*.py'] },
@@ -113,8 +114,13 @@ async function main() {
   console.log(`\nrepository: ${FILES} files, 5 checks; ${RUNS} runs each; node ${process.version}\n`);
   for (const r of results) console.log(`${fmt(r)}   ${(r.median / base).toFixed(2)}× node`);
   writeFileSync(join(WORK, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, files: FILES, results }, null, 2));
-  const extra = process.argv.includes('--hooks') || process.env.BENCH_HOOKS ? await import('./bench-hooks.mjs').catch(() => null) : null;
-  if (extra) await extra.run({ time, makeRepo, git, WORK, CLI, env });
+  if (process.argv.includes('--hooks') || process.env.BENCH_HOOKS) await runHooks();
+}
+
+async function runHooks() {
+  const { run } = await import('./bench-hooks.mjs');
+  const results = await run({ time, makeRepo, git, WORK, CLI, env });
+  writeFileSync(join(WORK, 'results-hooks.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

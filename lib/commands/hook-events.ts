@@ -7,7 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import { changedBetween, gitPath, hasHead, isZero, pushedFiles, revExists, stagedFiles } from '../git/changes.js';
 import { gitText } from '../git/exec.js';
 import type { HookEvent } from '../config/types.js';
-import type { SnapshotSource } from '../git/snapshot.js';
+import type { Snapshot, SnapshotSource } from '../git/snapshot.js';
 
 export interface EventPlan {
   source: SnapshotSource;
@@ -87,14 +87,19 @@ async function postChange(root: string, event: HookEvent, args: string[], stdin:
   return { source: 'worktree', candidates: present(root, changed), invalidate: changed, header };
 }
 
-export async function eventPlan(root: string, event: HookEvent, args: string[]): Promise<EventPlan> {
+/**
+ * @param snapshot for commit events, the index snapshot being read (it carries
+ *   the staged file list when it was started with it)
+ */
+export async function eventPlan(root: string, event: HookEvent, args: string[], snapshot?: Promise<Snapshot>): Promise<EventPlan> {
+  const staged = async () => (snapshot ? (await snapshot).staged : undefined) ?? (await stagedFiles(root));
   switch (event) {
     case 'pre-commit':
-      return { source: 'index', candidates: await stagedFiles(root), invalidate: [], header: 'pre-commit' };
+      return { source: 'index', candidates: await staged(), invalidate: [], header: 'pre-commit' };
     case 'commit-msg': {
       const msgfile = args[0] ? (isAbsolute(args[0]) ? args[0] : join(root, args[0])) : await gitPath(root, 'COMMIT_EDITMSG');
       const extra = existsSync(msgfile) ? readFileSync(msgfile, 'utf8') : '';
-      return { source: 'index', candidates: await stagedFiles(root), invalidate: [], msgfile, extra, header: `commit-msg ${msgfile}` };
+      return { source: 'index', candidates: await staged(), invalidate: [], msgfile, extra, header: `commit-msg ${msgfile}` };
     }
     case 'pre-push':
       return prePush(root, args, await readStdinLines());

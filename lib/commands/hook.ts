@@ -11,8 +11,9 @@ import { withRunLock } from './run-lock.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
+import { readSnapshot } from '../git/snapshot.js';
 import { addCleanup } from '../run/signals.js';
-import { openStore } from '../state/store.js';
+import { openStore, preloadDriver } from '../state/store.js';
 import { compileGlobs } from '../plan/glob.js';
 import { git, splitZ } from '../git/exec.js';
 import { recoverStashes, UnstagedStash } from '../git/stash.js';
@@ -21,6 +22,9 @@ import type { RunReport } from '../run/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Output } from '../report/output.js';
 import { EXIT, HephError } from '../errors.js';
+import { debug } from '../debug.js';
+
+const mark = debug('time');
 
 /** Events whose exit code git ignores: heph never blocks them and exits 0. */
 const NEVER_BLOCK: HookEvent[] = ['post-checkout', 'post-merge', 'post-rewrite'];
@@ -44,6 +48,8 @@ export async function hookCommand(act: string, event: string, args: string[], fl
 
 async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: Output): Promise<number> {
   const started = performance.now();
+  mark('hook command started');
+  preloadDriver();
   const opts = runOptions(flags);
   const ctx = await loadContext();
   const hook = ctx.config.hooks[event];
@@ -51,12 +57,15 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     out.line(`.heph.json has no ${event} hook: nothing to run`);
     return EXIT.ok;
   }
-  const ev = await eventPlan(ctx.repo.root, event, args);
+  const commitEvent = event === 'pre-commit' || event === 'commit-msg';
+  const readIndex = () => takeEarlySnapshot(ctx.repo.root, 'index') ?? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true });
+  let snapshot = commitEvent ? readIndex() : undefined;
+  const ev = await eventPlan(ctx.repo.root, event, args, snapshot);
   if (!ev.candidates) {
     out.line(`heph ${event}: ${ev.idle}`);
     return EXIT.ok;
   }
-  const plan = (store: StateStore | Promise<StateStore>) => preparePlan(request(ctx, opts, event, hook, ev, store));
+  const plan = (store: StateStore | Promise<StateStore>) => preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot });
   if (opts.dryRun) {
     const prepared = await plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn }));
     try {
@@ -69,18 +78,27 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     ctx,
     out,
     async ({ signal, interrupted, waited }) => {
-      if (waited) takeEarlySnapshot(ctx.repo.root, ev.source);
+      if (waited) {
+        // Another run held the lock: what was read before may be stale.
+        takeEarlySnapshot(ctx.repo.root, ev.source);
+        snapshot = commitEvent ? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true }) : undefined;
+      }
+      mark('lock held');
       recover(ctx, out);
       const store = await openStore({ dir: ctx.dir, warn: out.warn });
+      mark('store open');
       if (ev.invalidate.length) await invalidate(ctx, store, ev.invalidate);
       const prepared = await plan(store);
+      mark('plan sealed');
       try {
         const run = () => runSession({ ctx, opts, out, prepared, started, signal, msgfile: ev.msgfile, logHeader: ev.header });
         const report = event === 'pre-commit' ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
         report.interrupted = interrupted();
+        mark('checks done');
         return finishReport(out, report);
       } finally {
         await prepared.store.close();
+        mark('store closed');
       }
     },
     { command: `hook ${event}` },

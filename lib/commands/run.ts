@@ -5,7 +5,7 @@ import { finishReport, printDryRun, runSession } from './session.js';
 import { withRunLock } from './run-lock.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
-import { openStore } from '../state/store.js';
+import { openStore, preloadDriver } from '../state/store.js';
 import type { Output } from '../report/output.js';
 import { debug } from '../debug.js';
 
@@ -26,6 +26,7 @@ function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
 export async function runCommand(flags: RunFlags, out: Output): Promise<number> {
   const started = performance.now();
   mark('run command started');
+  preloadDriver();
   const opts = runOptions(flags);
   const ctx = await loadContext();
   if (opts.dryRun) {

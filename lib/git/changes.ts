@@ -4,6 +4,7 @@
  * read with -z, so any file name arrives intact.
  */
 import { git, gitText, splitZ } from './exec.js';
+import { STAGED_ARGS } from './snapshot.js';
 
 /** All-zero object ids (40 for SHA-1, 64 for SHA-256) mean "no object": a deletion, a new ref, a clone. */
 export const isZero = (sha: string | undefined): boolean => !sha || /^0+$/.test(sha);
@@ -22,7 +23,7 @@ export async function revExists(cwd: string, rev: string): Promise<boolean> {
  * `commit <paths>`); with no HEAD yet, everything staged is new.
  */
 export async function stagedFiles(cwd: string): Promise<string[]> {
-  const res = await git(['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR', '--no-renames', '--ignore-submodules=all'], { cwd });
+  const res = await git(STAGED_ARGS, { cwd });
   return splitZ(res.stdout);
 }
 

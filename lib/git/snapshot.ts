@@ -24,6 +24,8 @@ export interface Snapshot {
   tracked: string[];
   /** Untracked, non-ignored paths. */
   untracked: string[];
+  /** The staged files a commit adds, copies, modifies or renames, when asked for (pre-commit). */
+  staged?: string[];
   /** Paths with unmerged index entries; results that depend on them are not cached. */
   conflicted: Set<string>;
   /** Tracked paths missing from the working tree (worktree source only). */
@@ -87,7 +89,12 @@ export interface SnapshotOptions {
   source: SnapshotSource;
   /** Also list untracked, non-ignored files. @default true */
   untracked?: boolean;
+  /** Also list the staged files (same git spawn). @default false */
+  staged?: boolean;
 }
+
+/** The staged files a commit adds, copies, modifies or renames (not deletions). */
+export const STAGED_ARGS = ['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR', '--no-renames', '--ignore-submodules=all'];
 
 /** Reads the snapshot with at most three git calls, run in parallel. */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
@@ -98,8 +105,10 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
     ['ls-files', '-s', '-z'],
     ...(source === 'worktree' ? [['diff-files', '--name-only', '-z']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
+    ...(opts.staged ? [STAGED_ARGS] : []),
   ];
   const results = await gitParallel(commands, { cwd, env });
+  const stagedNames = opts.staged ? splitZ(results.pop()!.stdout) : undefined;
   const staged = results[0];
   const dirty = source === 'worktree' ? results[1] : null;
   const untracked = opts.untracked === false ? null : results[results.length - 1];
@@ -126,6 +135,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
     tracked: order,
     untracked: untrackedList,
     conflicted,
+    ...(stagedNames ? { staged: stagedNames } : {}),
     isDeleted: (path) => dirtySet.has(path) && identity(path) === DELETED,
     identity,
   };

@@ -12,10 +12,11 @@ const KEY = Symbol.for('heph.earlySnapshots');
 const g = globalThis as { [KEY]?: Map<string, Promise<Snapshot>> };
 const started = (g[KEY] ??= new Map<string, Promise<Snapshot>>());
 
-export function startEarlySnapshot(source: SnapshotSource): void {
+/** Starts the snapshot (with the staged file list, for commit hooks) before the CLI loads. */
+export function startEarlySnapshot(source: SnapshotSource, staged = false): void {
   const repo = findRepoSync();
   if (!repo) return;
-  const p = readSnapshot({ root: repo.root, source });
+  const p = readSnapshot({ root: repo.root, source, staged });
   p.catch(() => {}); // a failure surfaces when the snapshot is taken
   started.set(`${repo.root}\0${source}`, p);
 }

@@ -38,10 +38,19 @@ let driver: typeof KeyvSqliteType | undefined;
  * package is installed; npm 11 skips dependencies' install scripts unless they
  * are allowed, and then heph runs without stored results and says how to fix it.
  */
+let loading: Promise<typeof KeyvSqliteType> | undefined;
+
+/** Starts loading the driver (native addon included) while other work goes on. */
+export function preloadDriver(): void {
+  loading ??= import('@keyv/sqlite').then((m) => m.default);
+  loading.catch(() => {}); // reported by loadDriver
+}
+
 async function loadDriver(warn?: (msg: string) => void): Promise<typeof KeyvSqliteType | null> {
   if (driver) return driver;
   try {
-    driver = (await import('@keyv/sqlite')).default;
+    preloadDriver();
+    driver = await loading!;
     return driver;
   } catch (err) {
     warn?.(

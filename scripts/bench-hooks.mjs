@@ -1,0 +1,46 @@
+// The pre-commit hook path on a 2,000-file repository with 5 staged files and
+// one check over the staged *.txt files: heph uncached (state removed before
+// each run), heph cached, `node -e 0`, and lefthook's Go binary run the way its
+// installed hook calls it (installed with `npm i lefthook` into .bench/ when the
+// registry is reachable). Called by `npm run bench -- --hooks`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+
+function lefthookBinary(WORK, env) {
+  const dir = join(WORK, 'lefthook');
+  const bin = join(dir, 'node_modules', `lefthook-${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}`, 'bin', 'lefthook');
+  if (existsSync(bin)) return bin;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"name":"bench-lefthook","private":true}');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', 'lefthook'], { cwd: dir, env, stdio: 'ignore' });
+  return r.status === 0 && existsSync(bin) ? bin : null;
+}
+
+export async function run({ time, makeRepo, git, WORK, CLI, env }) {
+  const dir = makeRepo(join(WORK, 'repo-hooks-2k'), 2000, [{ name: 'txt', run: 'cat {files}', files: ['*.txt'] }]);
+  const old = new Date(Date.now() - 3600_000);
+  for (let i = 0; i < 5; i++) {
+    const f = join(dir, `staged-${i}.txt`);
+    writeFileSync(f, `staged ${i}\n`);
+    utimesSync(f, old, old);
+  }
+  writeFileSync(join(dir, 'decoy.md'), '# not a txt\n');
+  git(dir, 'add', '-A');
+  writeFileSync(join(dir, 'lefthook.yml'), 'pre-commit:\n  commands:\n    txt:\n      glob: "*.txt"\n      run: cat {staged_files}\n');
+  const heph = `${process.execPath} ${CLI} hook run pre-commit`;
+  execFileSync(process.execPath, [CLI, 'hook', 'run', 'pre-commit'], { cwd: dir, env, stdio: 'ignore' });
+  const commands = [
+    { name: 'node -e 0', cmd: `${process.execPath} -e 0` },
+    { name: 'heph hook run pre-commit (cached)', cmd: heph },
+  ];
+  const lefthook = lefthookBinary(WORK, env);
+  if (lefthook) commands.push({ name: 'lefthook run pre-commit', cmd: `${lefthook} run pre-commit --no-tty` });
+  const results = time(dir, commands);
+  results.push(...time(dir, [{ name: 'heph hook run pre-commit (uncached)', cmd: heph }], { prepare: `rm -rf ${join(dir, '.git', 'heph')}` }));
+  const base = results[0].median;
+  console.log(`\npre-commit: 2,000 tracked files, 5 staged .txt files and a staged .md; one check over the staged .txt files\n`);
+  for (const r of results) console.log(`${r.name.padEnd(44)} median ${r.median.toFixed(1).padStart(7)} ms   ${(r.median / base).toFixed(2)}× node`);
+  if (!lefthook) console.log('(lefthook not measured: it could not be installed)');
+  return results;
+}
