@@ -3,7 +3,7 @@
  * timeout or Ctrl-C stops the whole tree it started (a test runner's workers, a
  * shell's children), first politely, then with SIGKILL.
  */
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { trackChild } from './signals.js';
 
 export interface ProcessOptions {
@@ -56,6 +56,30 @@ export function checkEnv(base: NodeJS.ProcessEnv, extra: Record<string, string> 
 
 const MAX_KEPT = 1024 * 1024;
 
+interface Started {
+  pid: number | undefined;
+  stdout: NodeJS.ReadableStream | null;
+  stderr: NodeJS.ReadableStream | null;
+  done: Promise<{ exitCode: number | null; signal: string | null; spawnError: string | null }>;
+}
+
+/**
+ * Starts a command without a shell, in its own process group. On POSIX this is
+ * node's spawn; on Windows, execa (through cross-spawn) resolves `.cmd` shims
+ * and PATHEXT. execa is loaded only there: it costs ~18 ms to load, on every
+ * hook run that runs a check.
+ */
+async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
+  if (process.platform === 'win32') return (await import('./spawn-win.js')).startWindows(argv, opts.cwd, opts.env);
+  const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const done = new Promise<{ exitCode: number | null; signal: string | null; spawnError: string | null }>((resolve) => {
+    let spawnError: string | null = null;
+    child.on('error', (e) => (spawnError = e.message));
+    child.on('close', (code, signal) => resolve({ exitCode: spawnError ? null : code, signal: signal ?? null, spawnError }));
+  });
+  return { pid: child.pid, stdout: child.stdout, stderr: child.stderr, done };
+}
+
 export async function runProcess(argv: string[], opts: ProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
   let output = '';
@@ -63,18 +87,7 @@ export async function runProcess(argv: string[], opts: ProcessOptions): Promise<
     output = output.length > MAX_KEPT ? output.slice(-MAX_KEPT / 2) + s : output + s;
     opts.onOutput?.(s);
   };
-  const child = execa(argv[0], argv.slice(1), {
-    cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: false,
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    buffer: false,
-    reject: false,
-    detached: process.platform !== 'win32',
-    windowsHide: true,
-  });
+  const child = await start(argv, opts);
   // A forced exit (second Ctrl-C) kills this tree even though we never get to the await below.
   const untrack = trackChild(process.platform === 'win32' ? undefined : child.pid);
   let timedOut = false;
@@ -91,19 +104,19 @@ export async function runProcess(argv: string[], opts: ProcessOptions): Promise<
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   child.stdout?.setEncoding('utf8').on('data', append);
   child.stderr?.setEncoding('utf8').on('data', append);
-  const res = await child;
+  const res = await child.done;
   clearTimeout(timer);
   opts.signal?.removeEventListener('abort', onAbort);
   // The leader exited; make sure nothing it started lingers after a kill.
   if (timedOut || interrupted) killTree(child.pid, 'SIGKILL');
   untrack();
   clearTimeout(killTimer);
-  const spawnError = res.failed && res.exitCode === undefined && !res.signal && res.cause ? String((res.cause as Error).message ?? res.cause) : null;
+  const spawnError = res.spawnError;
   if (spawnError) append(`heph: could not start ${argv[0]}: ${/ENOENT/.test(spawnError) ? 'command not found' : spawnError}\n`);
   if (timedOut) append(`heph: timed out after ${opts.timeoutMs} ms; stopped the command and its children\n`);
   return {
-    exitCode: res.exitCode ?? null,
-    signal: res.signal ?? null,
+    exitCode: res.exitCode,
+    signal: res.signal,
     timedOut,
     interrupted,
     spawnError,
