@@ -105,6 +105,18 @@ export async function disk(ctx: Context): Promise<Finding> {
   return { name: 'disk', ok, detail: `${formatBytes(space.freeBytes)} free on ${space.mount} (minimum ${min} MB)`, fix: ok ? undefined : `free space on ${space.mount}, or lower settings.minFreeDiskMB` };
 }
 
+/** Words a shell runs itself: a `shell: true` command starting with one of these names no tool. */
+const SHELL_WORDS = new Set(['!', '{', '(', 'if', 'for', 'while', 'until', 'case', 'test', '[', 'cd', 'export', 'exit', 'echo', 'printf', 'true', 'false', ':', '.', 'set', 'command', 'exec', 'eval', 'read', 'trap', 'unset', 'shift', 'local']);
+
+/** The first program a `shell: true` command runs, past negation and variable assignments; undefined when it starts with shell syntax. */
+function shellCommand(cmd: string): string | undefined {
+  const words = cmd.trim().split(/\s+/);
+  let i = 0;
+  while (i < words.length && (words[i] === '!' || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))) i++;
+  const w = words[i];
+  return !w || SHELL_WORDS.has(w) || /^["'$`(]/.test(w) ? undefined : w;
+}
+
 export function tools(config: ResolvedConfig, root: string): Finding {
   const missing: string[] = [];
   let n = 0;
@@ -113,7 +125,7 @@ export function tools(config: ResolvedConfig, root: string): Finding {
     for (const cmd of [check.run, check.fix].filter((c): c is string => !!c)) {
       let first: string | undefined;
       try {
-        first = check.shell ? cmd.trim().split(/\s+/)[0] : splitWords(cmd)[0];
+        first = check.shell ? shellCommand(cmd) : splitWords(cmd)[0];
       } catch {
         first = undefined;
       }

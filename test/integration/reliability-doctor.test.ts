@@ -62,6 +62,20 @@ test('each problem is named with a fix, and doctor exits 1', async () => {
   assert.ok(r.exists('.git/heph/state.sqlite'), 'doctor changes nothing');
 });
 
+test('tools: shell commands are read past negation, assignments and shell builtins', () => {
+  const r = healthy();
+  r.config({
+    phases: [{ name: 'p', checks: [
+      { name: 'neg', shell: true, run: '! grep -n TODO {files}', files: ['*.js'] },
+      { name: 'loop', shell: true, run: 'for f in {files}; do test -f "$f"; done', files: ['*.js'] },
+      { name: 'env', shell: true, run: 'LC_ALL=C no-such-tool-abc --x' },
+    ] }],
+  });
+  const res = r.heph(['doctor']);
+  assert.match(res.stdout, /✖ tools\s+not found: no-such-tool-abc \(p\/env\)\s/);
+  assert.not.match(res.stdout, /not found: .*[!{](?: |\()/);
+});
+
 test('an invalid config is reported, and the rest still runs', () => {
   const r = healthy();
   r.write('.heph.json', '{ "phases": [ { "name": 1 } ] }');
