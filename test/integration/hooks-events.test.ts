@@ -112,6 +112,30 @@ test('post-merge and post-rewrite run what the merged or rewritten files need', 
   assert.is(r.calls('sync'), 3, 'post-rewrite (amend) saw the lockfile change');
 });
 
+test('a rebase through all hooks: commits replayed, dependencies re-synced once the lockfile arrives', () => {
+  const r = track(hookedRepo([]));
+  const sync = r.counter('sync');
+  r.config({
+    phases: [{ name: 'dependencies', checks: [{ name: 'sync', run: sync, inputs: ['uv.lock'] }] }, { name: 'quality', checks: [{ name: 'no-bad', shell: true, run: rejects('BAD'), files: ['*.txt'] }] }],
+    hooks: { 'pre-commit': {}, 'post-checkout': { phases: ['dependencies'] }, 'post-rewrite': { phases: ['dependencies'] } },
+  });
+  r.write('uv.lock', '1').commitAll('base');
+  r.heph(['install']);
+  r.heph(['run', '--only', 'sync']);
+  r.git('checkout', '-q', '-b', 'topic');
+  for (let i = 0; i < 3; i++) r.write(`t${i}.txt`, `topic ${i}\n`).commitAll(`topic ${i}`);
+  r.git('checkout', '-q', 'main');
+  r.write('uv.lock', '2').commitAll('bump lock');
+  const calls = r.calls('sync');
+  r.git('checkout', '-q', 'topic');
+  const res = r.gitResult(['rebase', '-q', 'main']);
+  assert.is(res.code, 0, res.stderr);
+  assert.is(r.git('log', '--format=%s', '-4').trim().split('\n').join('|'), 'topic 2|topic 1|topic 0|bump lock');
+  assert.is(r.read('uv.lock'), '2');
+  assert.ok(r.calls('sync') > calls, 'the new lockfile was synced');
+  assert.is(r.git('status', '--porcelain'), '', 'nothing left behind');
+});
+
 test('commit-msg checks the message through {msgfile}; a new message is never a cache hit', () => {
   const r = track(new Repo());
   r.config({
