@@ -6,7 +6,7 @@
  */
 import { loadContext, type Context } from './context.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
-import { finishReport, printDryRun, runSession } from './session.js';
+import { dryRun, finishReport, runSession } from './session.js';
 import { withRunLock } from './run-lock.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
@@ -66,14 +66,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     return EXIT.ok;
   }
   const plan = (store: StateStore | Promise<StateStore>) => preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot });
-  if (opts.dryRun) {
-    const prepared = await plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn }));
-    try {
-      return printDryRun({ out, prepared, started });
-    } finally {
-      await prepared.store.close();
-    }
-  }
+  if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
   return withRunLock(
     ctx,
     out,

@@ -1,7 +1,7 @@
 /** `heph run`: every phase, in order, on the whole repository. */
 import { loadContext, type Context } from './context.js';
 import { runOptions, type RunFlags, type RunOptions } from './options.js';
-import { finishReport, printDryRun, runSession } from './session.js';
+import { dryRun, finishReport, runSession } from './session.js';
 import { withRunLock } from './run-lock.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
@@ -29,15 +29,7 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
   preloadDriver();
   const opts = runOptions(flags);
   const ctx = await loadContext();
-  if (opts.dryRun) {
-    // Read-only: never waits for the lock, never checks the disk.
-    const prepared = await plan(ctx, opts, out);
-    try {
-      return printDryRun({ out, prepared, started });
-    } finally {
-      await prepared.store.close();
-    }
-  }
+  if (opts.dryRun) return dryRun(() => plan(ctx, opts, out), out, started);
   return withRunLock(
     ctx,
     out,

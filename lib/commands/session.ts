@@ -33,6 +33,16 @@ export function printDryRun({ out, prepared, started }: Pick<SessionOptions, 'ou
   return EXIT.ok;
 }
 
+/** A dry run: plans read-only (no lock, no disk check, nothing written) and prints the plan. */
+export async function dryRun(prepare: () => Promise<Prepared>, out: Output, started: number): Promise<number> {
+  const prepared = await prepare();
+  try {
+    return printDryRun({ out, prepared, started });
+  } finally {
+    await prepared.store.close();
+  }
+}
+
 export async function runSession(s: SessionOptions): Promise<RunReport> {
   const { ctx, opts, out, prepared } = s;
   const plan = prepared.plan;

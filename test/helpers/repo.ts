@@ -162,3 +162,20 @@ export class Repo {
 export function statuses(report: { checks: { phase: string; name: string; status: string }[] }): Record<string, string> {
   return Object.fromEntries(report.checks.map((c) => [`${c.phase}/${c.name}`, c.status]));
 }
+
+/**
+ * Repositories made (or passed) through the returned function are removed
+ * after each test of `suite`.
+ */
+export function repoPool(suite: { after: { each(fn: () => void): void } }): <T extends Repo = Repo>(r?: T) => T {
+  let repos: Repo[] = [];
+  suite.after.each(() => {
+    for (const r of repos) r.cleanup();
+    repos = [];
+  });
+  return <T extends Repo = Repo>(r?: T): T => {
+    const repo = (r ?? new Repo()) as T;
+    repos.push(repo);
+    return repo;
+  };
+}

@@ -2,17 +2,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Repo } from '../helpers/repo.js';
+import { Repo, repoPool } from '../helpers/repo.js';
 import { commit, head, hookedRepo, rejects, show } from '../helpers/hooks.js';
 import { spawn } from 'node:child_process';
 import { waitFor } from '../helpers/proc.js';
 
-let repos: Repo[] = [];
-const track = (r: Repo) => (repos.push(r), r);
-test.after.each(() => {
-  for (const r of repos) r.cleanup();
-  repos = [];
-});
+const track = repoPool(test);
 
 const noBad = { name: 'no-bad', shell: true, run: rejects('BAD'), files: ['*.txt'] };
 

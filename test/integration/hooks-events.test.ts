@@ -1,15 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { Repo } from '../helpers/repo.js';
+import { Repo, repoPool } from '../helpers/repo.js';
 import { commit, head, hookedRepo, rejects } from '../helpers/hooks.js';
 
-let repos: Repo[] = [];
-const track = (r: Repo) => (repos.push(r), r);
-test.after.each(() => {
-  for (const r of repos) r.cleanup();
-  repos = [];
-});
+const track = repoPool(test);
 
 /** A repo with a bare remote `origin` holding main. */
 function withRemote(checks: object[], hooks?: object) {

@@ -2,15 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Repo } from '../helpers/repo.js';
+import { Repo, repoPool } from '../helpers/repo.js';
 import { commit, hookedRepo, rejects } from '../helpers/hooks.js';
 
-let repos: Repo[] = [];
-const track = (r: Repo) => (repos.push(r), r);
-test.after.each(() => {
-  for (const r of repos) r.cleanup();
-  repos = [];
-});
+const track = repoPool(test);
 
 test('install writes one shim per configured event, is idempotent, and uninstall removes them', () => {
   const r = track(hookedRepo([{ name: 'ok', run: 'true' }]));

@@ -3,19 +3,10 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { CLI, Repo } from '../helpers/repo.js';
+import { CLI, Repo, repoPool } from '../helpers/repo.js';
 import { deadPid } from '../helpers/proc.js';
 
-let repos: Repo[] = [];
-const repo = () => {
-  const r = new Repo();
-  repos.push(r);
-  return r;
-};
-test.after.each(() => {
-  for (const r of repos) r.cleanup();
-  repos = [];
-});
+const repo = repoPool(test);
 
 const EVENTS = ['pre-commit', 'pre-push', 'post-checkout', 'post-merge'];
 

@@ -4,20 +4,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Repo, ROOT } from '../helpers/repo.js';
+import { Repo, ROOT, repoPool } from '../helpers/repo.js';
 import { deadPid, intervals, spawnHeph, stamper, waitFor } from '../helpers/proc.js';
 import { breakStale, lockPath, newLockInfo, readLock, tryCreate } from '../../lib/state/lock.js';
 
-let repos: Repo[] = [];
-const repo = () => {
-  const r = new Repo();
-  repos.push(r);
-  return r;
-};
-test.after.each(() => {
-  for (const r of repos) r.cleanup();
-  repos = [];
-});
+const repo = repoPool(test);
 
 const hephDir = (r: Repo) => r.path('.git/heph');
 

@@ -2,20 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Repo } from '../helpers/repo.js';
+import { Repo, repoPool } from '../helpers/repo.js';
 import { alive, spawnHeph, waitFor } from '../helpers/proc.js';
 import { lockPath } from '../../lib/state/lock.js';
 
-let repos: Repo[] = [];
-const repo = () => {
-  const r = new Repo();
-  repos.push(r);
-  return r;
-};
-test.after.each(() => {
-  for (const r of repos) r.cleanup();
-  repos = [];
-});
+const repo = repoPool(test);
 
 /**
  * A check whose grandchild (a background sleep) writes its pid to a file; with

@@ -4,19 +4,10 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Repo, ROOT, statuses } from '../helpers/repo.js';
+import { Repo, ROOT, statuses, repoPool } from '../helpers/repo.js';
 import { waitFor } from '../helpers/proc.js';
 
-let repos: Repo[] = [];
-const repo = () => {
-  const r = new Repo();
-  repos.push(r);
-  return r;
-};
-test.after.each(() => {
-  for (const r of repos) r.cleanup();
-  repos = [];
-});
+const repo = repoPool(test);
 
 /** A repo with enough stored results (60 checks) that the state file spans many pages. */
 function bigRepo(): Repo {

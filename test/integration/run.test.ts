@@ -2,18 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Repo, statuses } from '../helpers/repo.js';
+import { Repo, statuses, repoPool } from '../helpers/repo.js';
 
-let repos: Repo[] = [];
-const repo = () => {
-  const r = new Repo();
-  repos.push(r);
-  return r;
-};
-test.after.each(() => {
-  for (const r of repos) r.cleanup();
-  repos = [];
-});
+const repo = repoPool(test);
 
 /** A repo with two phases: env (one check) and quality (a file-scoped check over *.py). */
 function pyRepo() {
