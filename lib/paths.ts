@@ -1,6 +1,6 @@
 /** Where heph itself is installed. */
-import { realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, realpathSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package root: the folder holding package.json, dist/ and hooks/. */
@@ -18,4 +18,18 @@ export function cliEntry(): string {
   } catch {
     return join(packageRoot(), 'dist', 'cli.cjs');
   }
+}
+
+/** Whether `cmd` (a bare name or a path) can be run from `cwd`. */
+export function onPath(cmd: string, cwd: string, env = process.env): boolean {
+  const can = (p: string) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (cmd.includes('/')) return can(isAbsolute(cmd) ? cmd : join(cwd, cmd));
+  return (env.PATH ?? '').split(delimiter).some((dir) => dir && can(join(dir, cmd)));
 }

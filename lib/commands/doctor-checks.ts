@@ -2,8 +2,9 @@
  * The checks behind `heph doctor`. Each returns one finding: ok or a problem,
  * with what was found and, for a problem, how to fix it. None changes anything.
  */
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onPath } from '../paths.js';
 import { gitText } from '../git/exec.js';
 import type { Context } from './context.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -31,20 +32,6 @@ export async function gitVersion(cwd: string): Promise<Finding> {
   const [maj, min] = (/(\d+)\.(\d+)/.exec(text) ?? []).slice(1).map(Number);
   const ok = maj > MIN_GIT[0] || (maj === MIN_GIT[0] && min >= MIN_GIT[1]);
   return { name: 'git', ok, detail: text.replace(/^git version /, 'version '), fix: ok ? undefined : 'heph needs git 2.31 or newer; upgrade git' };
-}
-
-/** Whether `cmd` (a bare name or a path) can be run from `cwd`. */
-export function onPath(cmd: string, cwd: string, env = process.env): boolean {
-  const can = (p: string) => {
-    try {
-      accessSync(p, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (cmd.includes('/')) return can(isAbsolute(cmd) ? cmd : join(cwd, cmd));
-  return (env.PATH ?? '').split(delimiter).some((dir) => dir && can(join(dir, cmd)));
 }
 
 /** The executable a hook shim runs heph with: an absolute path in it, else `heph` on PATH. */

@@ -140,7 +140,11 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
   const forget = stash ? addCleanup(() => stash.restore(fixed)) : () => {};
   try {
     const report = await run();
-    if (report.checks.some((c) => c.status === 'fixed')) fixed = await restage(ctx, staged);
+    const fixedChecks = new Set(report.checks.filter((c) => c.status === 'fixed').map((c) => c.id));
+    if (fixedChecks.size) {
+      const inputs = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id) && i.check.inputs);
+      fixed = await restage(ctx, staged, inputs.map((i) => compileGlobs(i.check.inputs!)));
+    }
     if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes`);
     return report;
   } finally {
@@ -152,11 +156,16 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
   }
 }
 
-/** Stages the files fixes changed, among those that were staged. */
-async function restage(ctx: Context, stagedFiles: string[]): Promise<string[]> {
+/**
+ * Stages the tracked files fixes changed: those that were staged, and the
+ * inputs of a fixed check (a lock file a manifest change made `uv lock`
+ * rewrite belongs in the commit). Unstaged changes are aside at this point, so
+ * every difference from the index is a fix's.
+ */
+async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string) => boolean)[]): Promise<string[]> {
   const staged = new Set(stagedFiles);
   const diff = await git(['diff', '--name-only', '-z', '--ignore-submodules=all'], { cwd: ctx.repo.root });
-  const changed = splitZ(diff.stdout).filter((f) => staged.has(f));
+  const changed = splitZ(diff.stdout).filter((f) => staged.has(f) || inputs.some((m) => m(f)));
   if (changed.length) await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd: ctx.repo.root, input: changed.join('\0') });
   return changed;
 }

@@ -1,6 +1,56 @@
-import { HephError } from '../errors.js';
+/**
+ * `heph rollback`: undo the automatic fixes of the last run that applied any.
+ * Only what the fixes changed is touched; edits made since are kept.
+ */
+import { loadContext } from './context.js';
+import { withRunLock } from './run-lock.js';
+import { dropRollback, fixedFiles, readRollback, rollBack } from '../git/rollback.js';
 import type { Output } from '../report/output.js';
+import { EXIT } from '../errors.js';
 
-export async function rollbackCommand(_o: Output): Promise<number> {
-  throw new HephError('usage', '`heph rollback` is not available yet');
+function ago(at: number): string {
+  const s = Math.max(0, Math.round((Date.now() - at) / 1000));
+  if (s < 90) return `${s}s ago`;
+  if (s < 90 * 60) return `${Math.round(s / 60)}m ago`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86400)}d ago`;
+}
+
+export async function rollbackCommand(out: Output): Promise<number> {
+  const ctx = await loadContext();
+  const root = ctx.repo.root;
+  return withRunLock(
+    ctx,
+    out,
+    async () => {
+      const rec = await readRollback(root);
+      if (!rec) {
+        out.line('nothing to roll back: no heph run has applied a fix here (or the last one was already rolled back)');
+        return EXIT.ok;
+      }
+      const when = `${new Date(rec.at).toLocaleString()} (${ago(rec.at)})`;
+      const by = rec.checks.length ? ` by ${rec.checks.join(', ')}` : '';
+      const changes = await fixedFiles(root, rec);
+      if (!changes.length) {
+        await dropRollback(root);
+        out.line(`nothing to roll back: the fixes of ${when}${by} changed no file`);
+        return EXIT.ok;
+      }
+      const o = await rollBack(root, rec, changes);
+      const done = o.restored.length + o.merged.length;
+      out.line(`rolled back ${done} file${done === 1 ? '' : 's'} to before the fixes of ${when}${by}`);
+      for (const f of o.restored) out.line(`  restored   ${f}`);
+      for (const f of o.merged) out.line(`  restored   ${f} (your edits since are kept)`);
+      for (const f of o.unstaged) out.line(`  unstaged   ${f} (the index holds what was staged before the fix)`);
+      for (const f of o.unchanged) out.line(`  unchanged  ${f} (already as before the fixes)`);
+      if (o.kept.length) {
+        for (const k of o.kept) out.warn(`kept ${k.path} as it is: ${k.why}`);
+        out.line(`the state before the fixes stays available: git show ${rec.before.worktree}:<path>`);
+        return EXIT.checkFailed;
+      }
+      await dropRollback(root);
+      return EXIT.ok;
+    },
+    { command: 'rollback' },
+  );
 }

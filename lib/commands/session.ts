@@ -6,7 +6,9 @@
 import type { Context } from './context.js';
 import type { RunOptions } from './options.js';
 import type { Prepared } from '../run/pipeline.js';
-import { execute, type ExecuteOptions } from '../run/execute.js';
+import { execute } from '../run/execute.js';
+import { fixPolicy } from '../run/confirm.js';
+import { saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
 import type { RunReport } from '../run/types.js';
 import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
 import type { Output } from '../report/output.js';
@@ -22,7 +24,6 @@ export interface SessionOptions {
   started: number;
   signal?: AbortSignal;
   msgfile?: string | null;
-  confirmFix?: ExecuteOptions['confirmFix'];
   /** Written at the top of the run log (the event and its arguments). */
   logHeader?: string;
 }
@@ -51,12 +52,14 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
   log.write(`heph run started ${new Date().toISOString()} pid ${process.pid}`);
   log.write(`mode ${plan.mode}${plan.event ? `, event ${plan.event}` : ''}${s.logHeader ? `\n${s.logHeader}` : ''}`);
   const width = idWidth(plan);
+  const rollback = rollbackPoint(ctx.repo.root, out);
   try {
     const report = await execute(plan, {
       root: ctx.repo.root,
       concurrency: opts.concurrency,
       autoFix: opts.autoFix,
-      confirmFix: s.confirmFix,
+      confirmFix: fixPolicy(opts.interactive, out.json),
+      beforeFix: rollback.beforeFix,
       env: process.env,
       msgfile: s.msgfile,
       signal: s.signal,
@@ -66,6 +69,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       warn: (msg) => out.warn(msg),
       onResult: out.json ? undefined : (r) => printResult(out, r, width),
     });
+    await rollback.save();
     report.durationMs = Math.round(performance.now() - s.started);
     const outcome = s.signal?.aborted ? `interrupted (${String(s.signal.reason ?? 'signal')})` : report.ok ? 'ok' : 'failed';
     log.write(`heph run ended ${new Date().toISOString()}: ${outcome} in ${report.durationMs} ms`);
@@ -81,6 +85,37 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
   } finally {
     log.close();
   }
+}
+
+/**
+ * The rollback point of a run's fixes: the working tree and index before the
+ * first fix, and the working tree after the run. Recording is best effort: a
+ * failure warns and the fixes go on (the index still holds the staged work).
+ */
+function rollbackPoint(root: string, out: Output) {
+  let before: Promise<TreeSnapshot | null> | null = null;
+  const checks: string[] = [];
+  const failed = (err: unknown) => {
+    out.warn(`could not record the state before fixes (heph rollback will not undo them): ${(err as Error).message}`);
+    return null;
+  };
+  return {
+    beforeFix: async (item: { id: string }): Promise<void> => {
+      checks.push(item.id);
+      before ??= snapshotTrees(root).catch(failed);
+      await before;
+    },
+    save: async (): Promise<void> => {
+      const snap = before && (await before);
+      if (!snap) return;
+      try {
+        const after = await snapshotTrees(root);
+        await saveRollback(root, snap, after.worktree, checks);
+      } catch (err) {
+        failed(err);
+      }
+    },
+  };
 }
 
 export function finishReport(out: Output, report: RunReport): number {

@@ -31,6 +31,7 @@ export const checkSchema: Node = {
   desc: 'A check: one command with what it is about and what its result depends on.',
   props: {
     name: { node: name('Unique inside its phase.'), required: true },
+    description: { node: str('What the check is for; not part of the fingerprint.') },
     run: { node: str('The command. Split into words like a shell, run without one unless `shell`. `{files}` expands to the selected files, one argument each.', { pattern: /\S/, expected: 'a non-empty command' }), required: true },
     shell: { node: { kind: 'boolean', desc: 'Run `run`/`fix` through `sh -c`; files still go as positional arguments ("$@").' } },
     fix: { node: str('Remediation: run when `run` fails, then `run` is checked again.', { pattern: /\S/, expected: 'a non-empty command' }) },

@@ -12,18 +12,17 @@ import type { RunLog } from '../state/logs.js';
 import type { CheckResult, RunReport } from './types.js';
 import { buildInvocations } from './words.js';
 import type { ProcessResult } from './process.js';
-
-export type FixDecision = 'yes' | 'no';
+import type { ConfirmFix } from './confirm.js';
 
 export interface ExecuteOptions {
   root: string;
   concurrency: number;
   /** Run `fix` when `run` fails. */
   autoFix: boolean;
-  /** Called once, before the first fix of the run is applied (rollback snapshot). */
-  beforeFirstFix?: () => Promise<void>;
-  /** Asked before each fix (interactive mode); absent means yes. */
-  confirmFix?: (item: PlanItem) => Promise<FixDecision>;
+  /** Called before each fix is applied, one at a time (the rollback point); must not throw. */
+  beforeFix?: (item: PlanItem) => Promise<void>;
+  /** Asked before each fix, one at a time (interactive mode); absent means apply. */
+  confirmFix?: ConfirmFix;
   env: NodeJS.ProcessEnv;
   /** The commit message file, for `{msgfile}`. */
   msgfile?: string | null;
@@ -68,7 +67,6 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
   const now = opts.now ?? Date.now;
   const results: CheckResult[] = [];
   const fixQueue = serial();
-  let snapshotTaken: Promise<void> | null = null;
   let failedPhase: string | null = null;
 
   const emit = (r: CheckResult) => {
@@ -106,12 +104,6 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     return { ...last!, output, durationMs, ok };
   }
 
-  async function wantFix(item: PlanItem): Promise<boolean> {
-    if (!opts.autoFix || !item.check.fix || opts.signal?.aborted) return false;
-    if (!opts.confirmFix) return true;
-    return (await opts.confirmFix(item)) === 'yes';
-  }
-
   async function runItem(item: PlanItem, phase: string): Promise<CheckResult> {
     const base = { id: item.id, phase, name: item.check.name, fingerprint: item.fingerprint };
     if (opts.signal?.aborted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: 0, exitCode: null };
@@ -119,20 +111,25 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     let status: CheckResult['status'] = res.ok ? 'passed' : 'failed';
     let reason = item.reason;
     let duration = res.durationMs;
-    if (!res.ok && !res.interrupted && (await wantFix(item))) {
+    if (!res.ok && !res.interrupted && opts.autoFix && item.check.fix) {
+      // Asking, the rollback point and the fix itself happen one check at a time.
       const fixRes = await fixQueue(async () => {
-        await (snapshotTaken ??= opts.beforeFirstFix?.() ?? Promise.resolve());
+        if (opts.signal?.aborted) return 'interrupted';
+        const decision = opts.confirmFix ? await opts.confirmFix(item) : ({ apply: true } as const);
+        if (!decision.apply) return decision.reason;
+        await opts.beforeFix?.(item);
         return invoke(item, item.check.fix!, 'fix');
       });
-      duration += fixRes.durationMs;
-      if (!fixRes.interrupted) {
-        res = await invoke(item, item.check.run, 'recheck');
-        duration += res.durationMs;
-        status = res.ok ? 'fixed' : 'failed';
-        reason = res.ok ? 'fix applied, recheck passed' : fixRes.ok ? 'still failing after fix' : 'fix failed';
+      if (typeof fixRes === 'string') reason = fixRes;
+      else {
+        duration += fixRes.durationMs;
+        if (!fixRes.interrupted) {
+          res = await invoke(item, item.check.run, 'recheck');
+          duration += res.durationMs;
+          status = res.ok ? 'fixed' : 'failed';
+          reason = res.ok ? 'fix applied, recheck passed' : fixRes.ok ? 'still failing after fix' : 'fix failed';
+        } else res = fixRes;
       }
-    } else if (!res.ok && item.check.fix && opts.autoFix && opts.confirmFix && !res.interrupted) {
-      reason = 'fix not applied';
     }
     if (res.interrupted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: duration, exitCode: res.exitCode };
     if (res.timedOut) reason = `timed out after ${item.check.timeoutMs} ms`;

@@ -1,0 +1,118 @@
+/**
+ * The Node preset: the package manager's own lockfile check, installs on
+ * checkout and merge, eslint, prettier, tsc and the test script where the
+ * repository uses them.
+ */
+import { minimumVersion } from './common.js';
+import { macosCruft } from './common.js';
+import type { PresetCheck, PresetPart, Probe } from './types.js';
+
+type Manager = 'npm' | 'pnpm' | 'yarn' | 'yarn-classic';
+
+const LOCKFILES: [string, Manager][] = [
+  ['package-lock.json', 'npm'],
+  ['npm-shrinkwrap.json', 'npm'],
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['yarn.lock', 'yarn'],
+];
+
+export function nodeLockfile(p: Probe): string | null {
+  return LOCKFILES.find(([f]) => p.has(f))?.[0] ?? null;
+}
+
+export function isNode(p: Probe): boolean {
+  return p.has('package.json') && nodeLockfile(p) !== null;
+}
+
+interface Pkg {
+  engines?: { node?: string };
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  packageManager?: string;
+  prettier?: unknown;
+  eslintConfig?: unknown;
+}
+
+function manager(p: Probe, pkg: Pkg, lockfile: string | null): Manager {
+  const named = /^(npm|pnpm|yarn)@(\d+)/.exec(pkg.packageManager ?? '');
+  const m: Manager = named ? (named[1] as Manager) : ((LOCKFILES.find(([f]) => f === lockfile)?.[1] ?? 'npm') as Manager);
+  if (m === 'yarn' && !p.has('.yarnrc.yml') && !(named && Number(named[2]) >= 2)) return 'yarn-classic';
+  return m;
+}
+
+/** Each manager's lockfile check (fails when package.json and the lockfile disagree), its fix, and its install. */
+const COMMANDS: Record<Manager, { lock: string; fix: string; install: string | null; exec: string; test: string }> = {
+  npm: { lock: 'npm ci --dry-run --ignore-scripts --no-audit --no-fund', fix: 'npm install --no-audit --no-fund', install: 'npm install --no-audit --no-fund', exec: 'npx --no-install', test: 'npm test' },
+  pnpm: { lock: 'pnpm install --frozen-lockfile --lockfile-only --ignore-scripts', fix: 'pnpm install', install: 'pnpm install --frozen-lockfile', exec: 'pnpm exec', test: 'pnpm test' },
+  yarn: { lock: 'yarn install --immutable --mode=update-lockfile', fix: 'yarn install', install: 'yarn install --immutable', exec: 'yarn run', test: 'yarn test' },
+  // Yarn 1 has no lockfile-only mode: its frozen install checks and installs in one.
+  'yarn-classic': { lock: 'yarn install --frozen-lockfile', fix: 'yarn install', install: null, exec: 'yarn run', test: 'yarn test' },
+};
+
+const NPM_DEFAULT_TEST = /no test specified/;
+const CODE = '*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}';
+
+export function nodePreset(p: Probe): PresetPart {
+  const notes: string[] = [];
+  let pkg: Pkg = {};
+  try {
+    pkg = JSON.parse(p.read('package.json') ?? '{}') as Pkg;
+  } catch {
+    notes.push('package.json is not valid JSON: only the lockfile check is written');
+  }
+  const lockfile = nodeLockfile(p);
+  const pm = manager(p, pkg, lockfile);
+  const cmd = COMMANDS[pm];
+  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  const uses = (name: string, configFiles: RegExp) => name in deps || p.rootNames().some((n) => configFiles.test(n));
+  notes.push(`package manager: ${pm === 'yarn-classic' ? 'yarn 1' : pm} (${lockfile ?? 'no lockfile'})`);
+
+  const environment: PresetCheck[] = [];
+  const source = pkg.engines?.node ? 'package.json engines' : p.read('.nvmrc') ? '.nvmrc' : p.read('.node-version') ? '.node-version' : null;
+  const min = minimumVersion(pkg.engines?.node ?? p.read('.nvmrc')?.trim() ?? p.read('.node-version')?.trim());
+  if (min) {
+    const v = min.join('.');
+    environment.push({
+      name: 'node',
+      description: `Node.js is at least ${v} (${source}).`,
+      run: `node -e "const h=process.versions.node.split('.').map(Number),w=[${min.join(',')}],d=h.map((x,i)=>x-w[i]).find(x=>x!==0)??0;if(d<0){console.error('node '+process.versions.node+' is older than ${v} (${source})');process.exit(1)}"`,
+      env: ['PATH'],
+      ttl: '1h',
+    });
+  } else notes.push('no engines.node, .nvmrc or .node-version: no Node.js version check');
+
+  const dependencies: PresetCheck[] = [];
+  if (lockfile) {
+    dependencies.push({ name: `${pm.replace('-classic', '')}-lock`, description: `${lockfile} is in sync with package.json; the fix installs.`, run: cmd.lock, fix: cmd.fix, inputs: ['package.json', lockfile] });
+    if (cmd.install) {
+      dependencies.push({
+        name: `${pm}-install`,
+        description: 'node_modules matches the lockfile. Tagged install: runs in `heph run` and on checkout and merge when the lockfile changed, not in pre-commit or pre-push.',
+        run: cmd.install,
+        inputs: [lockfile],
+        tags: ['install'],
+      });
+    }
+  }
+
+  const quality: PresetCheck[] = [];
+  if (uses('eslint', /^(eslint\.config\.[cm]?[jt]s|\.eslintrc(\..+)?)$/) || pkg.eslintConfig) {
+    notes.push('eslint: used');
+    quality.push({ name: 'eslint', description: 'Lint JavaScript/TypeScript files (staged ones in a commit); the fix applies eslint --fix.', run: `${cmd.exec} eslint {files}`, fix: `${cmd.exec} eslint --fix {files}`, files: [CODE], inputs: [CODE, 'eslint.config.*', '.eslintrc*', 'package.json'] });
+  } else notes.push('eslint: not used, left out');
+  if (uses('prettier', /^(prettier\.config\.[cm]?[jt]s|\.prettierrc(\..+)?)$/) || pkg.prettier) {
+    notes.push('prettier: used');
+    quality.push({ name: 'prettier', description: 'Files are formatted (staged ones in a commit); the fix writes the formatting.', run: `${cmd.exec} prettier --check --ignore-unknown {files}`, fix: `${cmd.exec} prettier --write --ignore-unknown {files}`, files: ['*'] });
+  } else notes.push('prettier: not used, left out');
+  if (p.has('tsconfig.json')) {
+    notes.push('tsc: tsconfig.json found');
+    quality.push({ name: 'tsc', description: 'Type-check the project.', run: `${cmd.exec} tsc --noEmit -p tsconfig.json`, inputs: [CODE, '*.json'] });
+  }
+  const test = pkg.scripts?.test;
+  if (test && !NPM_DEFAULT_TEST.test(test)) {
+    quality.push({ name: 'test', description: 'The test script (tagged test: skipped in pre-commit and by --skip-tests).', run: cmd.test, tags: ['test'] });
+  } else notes.push('no test script: no test check');
+
+  return { preset: 'node', checks: { environment, dependencies, quality, platform: [macosCruft] }, notes };
+}

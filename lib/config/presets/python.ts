@@ -1,0 +1,97 @@
+/**
+ * The Python preset: a uv project (or a plain one) with ruff, mypy and pytest
+ * where the repository declares them or they are on PATH.
+ */
+import { macosCruft, minimumVersion } from './common.js';
+import type { PresetCheck, PresetPart, Probe } from './types.js';
+
+export function isPython(p: Probe): boolean {
+  return p.has('pyproject.toml') || p.has('uv.lock') || requirementFiles(p).length > 0;
+}
+
+function requirementFiles(p: Probe): string[] {
+  return p.rootNames().filter((n) => /^requirements.*\.(txt|in)$/.test(n));
+}
+
+/** `requires-python = ">=3.11"` from pyproject.toml's [project] table. */
+export function requiresPython(pyproject: string): string | null {
+  return /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1] ?? null;
+}
+
+export function pythonPreset(p: Probe): PresetPart {
+  const notes: string[] = [];
+  const pyproject = p.read('pyproject.toml') ?? '';
+  const requirements = requirementFiles(p).map((f) => p.read(f) ?? '').join('\n');
+  const uv = p.has('uv.lock') || /^\[tool\.uv[\].]/m.test(pyproject);
+  if (uv) notes.push(`uv project (${p.has('uv.lock') ? 'uv.lock' : '[tool.uv] in pyproject.toml'}): lock, sync and .venv checks`);
+  else notes.push('no uv.lock: no lock or sync checks (run `uv lock` and `heph init --force` to add them)');
+
+  const declared = (tool: string) =>
+    new RegExp(`["']${tool}(?:[\\s\\[<>=!~;,"']|$)`, 'm').test(pyproject) || new RegExp(`^${tool}(?:[\\s\\[<>=!~;]|$)`, 'm').test(requirements);
+  /** How to call a tool: through uv when the project pins it, else from PATH; null when the repository does not use it. */
+  const tool = (name: string, configured: boolean): string | null => {
+    if (uv && declared(name)) return `uv run --frozen ${name}`;
+    if (declared(name) || configured || p.onPath(name)) return name;
+    return null;
+  };
+  const say = (name: string, cmd: string | null, why: string) =>
+    notes.push(cmd ? `${name}: ${cmd.startsWith('uv run') ? 'declared in pyproject.toml, run through uv' : declared(name) ? 'declared' : why}` : `${name}: not declared, configured or on PATH, left out`);
+
+  const environment: PresetCheck[] = [];
+  const versionSource = requiresPython(pyproject) ? 'pyproject.toml requires-python' : p.read('.python-version') ? '.python-version' : null;
+  const min = minimumVersion(requiresPython(pyproject) ?? p.read('.python-version')?.trim());
+  if (min) {
+    const want = `${min[0]}, ${min[1]}`;
+    environment.push({
+      name: 'python',
+      description: `Python is at least ${min[0]}.${min[1]} (${versionSource}).`,
+      run: `python3 -c "import sys; sys.exit(0 if sys.version_info >= (${want}) else 'python ' + sys.version.split()[0] + ' is older than ${min[0]}.${min[1]} (${versionSource})')"`,
+      env: ['PATH'],
+      ttl: '1h',
+    });
+  } else notes.push('no requires-python or .python-version: no Python version check');
+  if (uv) environment.push({ name: 'uv', description: 'uv is installed.', run: 'uv --version', ttl: '1h' });
+
+  const dependencies: PresetCheck[] = [];
+  if (uv) {
+    dependencies.push(
+      { name: 'uv-lock', description: 'uv.lock is in sync with pyproject.toml; the fix relocks.', run: 'uv lock --check', fix: 'uv lock', inputs: ['pyproject.toml', 'uv.lock'] },
+      { name: 'uv-sync', description: 'The environment matches uv.lock (runs after a lockfile change, and on checkout and merge).', run: 'uv sync --locked', fix: 'uv sync', inputs: ['uv.lock'] },
+      {
+        name: 'venv',
+        description: "A .venv exists and belongs to this repository (not a copy or a link to another checkout's).",
+        run: `.venv/bin/python -c "import os, sys; sys.exit(0 if os.path.realpath(sys.prefix) == os.path.realpath('.venv') else '.venv belongs to ' + sys.prefix)"`,
+        fix: 'uv sync --locked',
+        inputs: ['uv.lock', '.python-version'],
+        ttl: '10m',
+      },
+    );
+  }
+
+  const quality: PresetCheck[] = [];
+  const pyFiles = ['*.py', '*.pyi'];
+  const ruffConfigured = p.has('ruff.toml') || p.has('.ruff.toml') || /^\[tool\.ruff[\].]/m.test(pyproject);
+  const ruff = tool('ruff', ruffConfigured);
+  say('ruff', ruff, ruffConfigured ? 'configured' : 'on PATH');
+  if (ruff) {
+    const inputs = [...pyFiles, 'pyproject.toml', 'ruff.toml', '.ruff.toml'];
+    quality.push(
+      { name: 'ruff', description: 'Lint the Python files (staged ones in a commit); the fix applies ruff\'s safe fixes.', run: `${ruff} check --force-exclude {files}`, fix: `${ruff} check --fix --force-exclude {files}`, files: pyFiles, inputs },
+      { name: 'ruff-format', description: 'Python files are formatted; the fix formats them.', run: `${ruff} format --check --force-exclude {files}`, fix: `${ruff} format --force-exclude {files}`, files: pyFiles, inputs },
+    );
+  }
+  const mypyConfigured = p.has('mypy.ini') || p.has('.mypy.ini') || /^\[tool\.mypy[\].]/m.test(pyproject) || /^\[mypy\]/m.test(p.read('setup.cfg') ?? '');
+  const mypy = mypyConfigured || declared('mypy') ? tool('mypy', true) : null;
+  notes.push(mypy ? `mypy: ${mypyConfigured ? 'configured' : 'declared'}` : 'mypy: not configured, left out');
+  if (mypy) {
+    const hasFiles = /^\s*files\s*=/m.test(pyproject.slice(pyproject.search(/^\[tool\.mypy\]/m)));
+    const target = hasFiles ? '' : p.has('src') ? ' src' : ' .';
+    quality.push({ name: 'mypy', description: 'Type-check the project.', run: `${mypy}${target}`, inputs: [...pyFiles, 'pyproject.toml', 'mypy.ini', '.mypy.ini', 'setup.cfg', 'uv.lock'] });
+  }
+  const pytestConfigured = p.has('pytest.ini') || p.has('conftest.py') || /^\[tool\.pytest[\].]/m.test(pyproject) || p.has('tests');
+  const pytest = pytestConfigured || declared('pytest') ? tool('pytest', pytestConfigured) : null;
+  say('pytest', pytest, 'configured');
+  if (pytest) quality.push({ name: 'pytest', description: 'The test suite (tagged test: skipped in pre-commit and by --skip-tests).', run: `${pytest} -q`, tags: ['test'] });
+
+  return { preset: 'python', checks: { environment, dependencies, quality, platform: [macosCruft] }, notes };
+}

@@ -1,0 +1,227 @@
+/**
+ * The rollback point of automatic fixes. Before the first fix of a run, heph
+ * records the working tree (tracked and untracked, non-ignored files) and the
+ * index as git trees; after the run, the working tree again. The three trees
+ * are kept in one commit object under a per-worktree ref, so git's garbage
+ * collection keeps them and worktrees do not share them.
+ *
+ * `rollBack` reverts what the fixes changed and nothing else: a file the user
+ * has not touched since gets its old content back; a file edited since gets
+ * the fix's change taken out by a three-way merge (the user's edits stay); a
+ * file whose edits overlap the fix is left as it is and reported.
+ */
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { git, gitText, splitZ } from './exec.js';
+
+export const ROLLBACK_REF = 'refs/worktree/heph/rollback';
+
+/** Git's commands here never recurse into submodules or read pathspecs as globs. */
+const NO_MAGIC = { GIT_LITERAL_PATHSPECS: '1' };
+const BASE = ['-c', 'submodule.recurse=false', '-c', 'core.hooksPath=/dev/null'];
+
+export interface TreeSnapshot {
+  /** The working tree: tracked files plus untracked, non-ignored ones. */
+  worktree: string;
+  /** The index, or null when it cannot be written as a tree (unmerged paths). */
+  index: string | null;
+}
+
+export interface RollbackRecord {
+  commit: string;
+  at: number;
+  /** Checks whose fixes ran. */
+  checks: string[];
+  before: TreeSnapshot;
+  after: string;
+}
+
+/** Writes the working tree as a tree object, through a copy of the index (the real one is not touched). */
+export async function snapshotTrees(root: string): Promise<TreeSnapshot> {
+  const index = await git(['write-tree'], { cwd: root, okCodes: [128] }).then((r) => (r.code === 0 ? r.stdout.toString().trim() : null));
+  const indexFile = await gitText(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: root });
+  const tmp = mkdtempSync(join(tmpdir(), 'heph-snap-'));
+  try {
+    const tmpIndex = join(tmp, 'index');
+    if (existsSync(indexFile)) copyFileSync(indexFile, tmpIndex);
+    const env = { ...NO_MAGIC, GIT_INDEX_FILE: tmpIndex };
+    await git([...BASE, 'add', '-A', '--', '.'], { cwd: root, env });
+    const worktree = await gitText(['write-tree'], { cwd: root, env });
+    return { worktree, index };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Stores the rollback point (replacing the previous one). */
+export async function saveRollback(root: string, before: TreeSnapshot, after: string, checks: string[], at = Date.now()): Promise<string> {
+  const entries = [`040000 tree ${before.worktree}\tbefore`, `040000 tree ${after}\tafter`];
+  if (before.index) entries.push(`040000 tree ${before.index}\tindex`);
+  const tree = await gitText(['mktree'], { cwd: root, input: entries.sort((a, b) => a.split('\t')[1].localeCompare(b.split('\t')[1])).join('\n') + '\n' });
+  const message = `heph rollback point\n\n${JSON.stringify({ version: 1, at, checks })}\n`;
+  const commit = await gitText(['commit-tree', tree], { cwd: root, input: message, env: { GIT_AUTHOR_NAME: 'heph', GIT_AUTHOR_EMAIL: 'heph@localhost', GIT_COMMITTER_NAME: 'heph', GIT_COMMITTER_EMAIL: 'heph@localhost' } });
+  await git(['update-ref', '-m', 'heph: before automatic fixes', ROLLBACK_REF, commit], { cwd: root });
+  return commit;
+}
+
+export async function readRollback(root: string): Promise<RollbackRecord | null> {
+  const ref = await git(['rev-parse', '--verify', '--quiet', `${ROLLBACK_REF}^{commit}`], { cwd: root, okCodes: [1, 128] });
+  if (ref.code !== 0) return null;
+  const commit = ref.stdout.toString().trim();
+  const body = await gitText(['cat-file', 'commit', commit], { cwd: root });
+  const json = body.slice(body.indexOf('\n\n') + 2).split('\n').find((l) => l.startsWith('{'));
+  const meta = json ? (JSON.parse(json) as { at: number; checks: string[] }) : { at: 0, checks: [] };
+  const ls = splitZ((await git(['ls-tree', '-z', commit], { cwd: root })).stdout);
+  const trees = Object.fromEntries(ls.map((l) => [l.slice(l.indexOf('\t') + 1), l.split(/\s/)[2]]));
+  if (!trees.before || !trees.after) return null;
+  return { commit, at: meta.at, checks: meta.checks ?? [], before: { worktree: trees.before, index: trees.index ?? null }, after: trees.after };
+}
+
+export async function dropRollback(root: string): Promise<void> {
+  await git(['update-ref', '-d', ROLLBACK_REF], { cwd: root, okCodes: [1] });
+}
+
+interface Change {
+  path: string;
+  /** Mode and blob before the fixes; null when the fixes created the file. */
+  before: { mode: string; sha: string } | null;
+  /** Mode and blob after the fixes; null when the fixes deleted the file. */
+  after: { mode: string; sha: string } | null;
+}
+
+const ZERO = /^0+$/;
+
+/** The files the fixes changed: the difference between the two working-tree trees. */
+export async function fixedFiles(root: string, rec: RollbackRecord): Promise<Change[]> {
+  const out = splitZ((await git(['diff-tree', '-r', '-z', '--no-renames', rec.before.worktree, rec.after], { cwd: root })).stdout);
+  const changes: Change[] = [];
+  for (let i = 0; i + 1 < out.length; i += 2) {
+    const [oldMode, newMode, oldSha, newSha] = out[i].slice(1).split(' ');
+    changes.push({
+      path: out[i + 1],
+      before: ZERO.test(oldSha) ? null : { mode: oldMode, sha: oldSha },
+      after: ZERO.test(newSha) ? null : { mode: newMode, sha: newSha },
+    });
+  }
+  return changes;
+}
+
+export interface RollbackOutcome {
+  /** Restored to their content from before the fixes. */
+  restored: string[];
+  /** The fix's change was taken out; the user's later edits stay. */
+  merged: string[];
+  /** Already as before the fixes. */
+  unchanged: string[];
+  /** Left as they are: later edits overlap the fix, or the file changed type. */
+  kept: { path: string; why: string }[];
+  /** Index entries of re-staged fixes set back. */
+  unstaged: string[];
+}
+
+/** The blob id git would give each file as it is in the working tree now (null: missing). */
+async function currentBlobs(root: string, paths: string[]): Promise<Map<string, string | null>> {
+  const result = new Map<string, string | null>();
+  const present: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = lstatSync(join(root, p));
+    } catch {
+      result.set(p, null);
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      const target = readlinkSync(join(root, p));
+      result.set(p, await gitText(['hash-object', '--stdin'], { cwd: root, input: target }));
+    } else if (!st.isFile()) result.set(p, null);
+    else present.push(p);
+  }
+  // --stdin-paths reads one name per line: names holding a newline go one by one.
+  const plain = present.filter((p) => !p.includes('\n'));
+  if (plain.length) {
+    const ids = (await gitText(['hash-object', '--stdin-paths'], { cwd: root, input: plain.join('\n') + '\n' })).split('\n');
+    plain.forEach((p, i) => result.set(p, ids[i]));
+  }
+  for (const p of present.filter((p) => p.includes('\n'))) result.set(p, await gitText(['hash-object', '--', p], { cwd: root, env: NO_MAGIC }));
+  return result;
+}
+
+async function blob(root: string, sha: string, path: string): Promise<Buffer> {
+  // --filters applies the path's smudge and end-of-line conversion, as a checkout would.
+  return (await git(['cat-file', '--filters', `--path=${path}`, sha], { cwd: root })).stdout;
+}
+
+async function writeEntry(root: string, path: string, entry: { mode: string; sha: string }): Promise<void> {
+  const file = join(root, path);
+  rmSync(file, { force: true });
+  mkdirSync(dirname(file), { recursive: true });
+  if (entry.mode === '120000') {
+    symlinkSync((await git(['cat-file', 'blob', entry.sha], { cwd: root })).stdout.toString('utf8'), file);
+    return;
+  }
+  writeFileSync(file, await blob(root, entry.sha, path));
+  chmodSync(file, entry.mode === '100755' ? 0o755 : 0o644);
+}
+
+/** Takes the fix's change out of a file the user edited since: merge(current, base: after, theirs: before). */
+async function unmerge(root: string, c: Change, tmp: string): Promise<Buffer | null> {
+  const base = join(tmp, 'after');
+  const theirs = join(tmp, 'before');
+  writeFileSync(base, await blob(root, c.after!.sha, c.path));
+  writeFileSync(theirs, await blob(root, c.before!.sha, c.path));
+  const res = await git(['merge-file', '-p', '--quiet', join(root, c.path), base, theirs], { cwd: root, okCodes: Array.from({ length: 127 }, (_, i) => i + 1) });
+  return res.code === 0 ? res.stdout : null;
+}
+
+export async function rollBack(root: string, rec: RollbackRecord, changes: Change[]): Promise<RollbackOutcome> {
+  const outcome: RollbackOutcome = { restored: [], merged: [], unchanged: [], kept: [], unstaged: [] };
+  const current = await currentBlobs(root, changes.map((c) => c.path));
+  const tmp = mkdtempSync(join(tmpdir(), 'heph-rollback-'));
+  try {
+    for (const c of changes) {
+      const now = current.get(c.path) ?? null;
+      if (now === (c.before?.sha ?? null)) outcome.unchanged.push(c.path);
+      else if (now === (c.after?.sha ?? null)) {
+        if (c.before) await writeEntry(root, c.path, c.before);
+        else rmSync(join(root, c.path), { force: true });
+        outcome.restored.push(c.path);
+      } else if (now && c.before && c.after && c.before.mode !== '120000' && c.after.mode !== '120000') {
+        const merged = await unmerge(root, c, tmp);
+        if (merged) {
+          writeFileSync(join(root, c.path), merged);
+          outcome.merged.push(c.path);
+        } else outcome.kept.push({ path: c.path, why: 'edited since, on the lines the fix changed' });
+      } else outcome.kept.push({ path: c.path, why: now ? 'changed since the fixes' : 'deleted since the fixes' });
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  if (rec.before.index) outcome.unstaged = await restoreIndex(root, rec.before.index, changes);
+  return outcome;
+}
+
+/**
+ * Sets back the index entries a pre-commit re-staged after its fixes: an entry
+ * that holds exactly the fixed content goes back to what was staged before.
+ */
+async function restoreIndex(root: string, indexTree: string, changes: Change[]): Promise<string[]> {
+  const fixed = new Map(changes.filter((c) => c.after).map((c) => [c.path, c.after!.sha]));
+  if (!fixed.size) return [];
+  const staged = splitZ((await git(['ls-files', '-s', '-z', '--', ...fixed.keys()], { cwd: root, env: NO_MAGIC })).stdout);
+  const restage = staged.map((l) => ({ sha: l.split(' ')[1], path: l.slice(l.indexOf('\t') + 1) })).filter((e) => fixed.get(e.path) === e.sha);
+  if (!restage.length) return [];
+  const old = splitZ((await git(['ls-tree', '-r', '-z', indexTree, '--', ...restage.map((e) => e.path)], { cwd: root, env: NO_MAGIC })).stdout);
+  const oldEntries = new Map(old.map((l) => [l.slice(l.indexOf('\t') + 1), l.split(/\s/)]));
+  const lines: string[] = [];
+  const unstaged: string[] = [];
+  for (const { path, sha } of restage) {
+    const o = oldEntries.get(path);
+    if (o && o[2] === sha) continue;
+    lines.push(o ? `${o[0]} ${o[2]}\t${path}` : `0 ${'0'.repeat(sha.length)}\t${path}`);
+    unstaged.push(path);
+  }
+  if (lines.length) await git(['update-index', '-z', '--index-info'], { cwd: root, input: lines.join('\0') + '\0' });
+  return unstaged;
+}
