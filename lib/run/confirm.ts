@@ -31,6 +31,6 @@ export const NO_TERMINAL = 'fix not applied: --interactive needs a terminal to a
  */
 export function fixPolicy(interactive: boolean, json: boolean, tty = !!process.stdin.isTTY && !!process.stdout.isTTY): ConfirmFix | undefined {
   if (!interactive) return undefined;
-  if (!tty || json) return async () => ({ apply: false, reason: json ? 'fix not applied: --interactive does not ask with --json' : NO_TERMINAL });
+  if (!tty || json) return async () => ({ apply: false, reason: tty ? 'fix not applied: --interactive does not ask with --json' : NO_TERMINAL });
   return confirmWith(async (item) => (await import('./ask.js')).askFix(item.id, item.check.fix ?? ''));
 }

@@ -32,6 +32,8 @@ for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     const { pidFile } = longCheck(r);
     const run = spawnHeph(r, ['run'], { limitMs: 30_000 });
     await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '' && r.calls('quick') === 1, 'the checks to start');
+    // The quick check's process has ended; wait until heph has recorded its result too.
+    await waitFor(() => /p\/quick\s+cached/.test(r.heph(['run', '--fast', '--dry-run']).stdout), 'the quick result to be stored');
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     assert.ok(alive(grandchild));
     run.child.kill(sig);

@@ -1,0 +1,84 @@
+/**
+ * Stand-in executables for the tools the presets call (uv, ruff, mypy,
+ * pytest, npm, npx), placed on PATH so the presets' real commands run without
+ * the real tools. Each logs its arguments like `Repo.counter`, and behaves
+ * like its tool in the one way a test needs:
+ *
+ * - lint (`ruff check`, `eslint`): a file containing BAD fails; the fix turns BAD into GOOD;
+ * - format (`ruff format`, `prettier`): a line ending in a space fails; the fix strips it;
+ * - type check (`mypy`, `tsc`): a file under src/ containing TYPE_ERROR fails;
+ * - lockfiles (`uv lock`, `npm ci --dry-run`): the lockfile records the manifest's checksum;
+ *   the check fails when they differ, the fix (`uv lock`, `npm install`) rewrites it;
+ * - tests (`pytest`, `npm test`): exit with $FAKE_EXIT_<tool> (default 0).
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Repo } from './repo.js';
+
+const log = (base: string, name: string) => `{ for a in "$@"; do printf '%s\\0' "$a"; done; printf '\\036\\n'; } >> "${join(base, 'calls', name)}"`;
+
+/** Shell functions the stand-ins share: the file arguments (not options) of a call. */
+const LIB = `
+files() { for a in "$@"; do case "$a" in -*) ;; *) printf '%s\\n' "$a";; esac; done; }
+lint() { # lint FIX FILE...
+  fix=$1; shift; bad=0
+  for f in "$@"; do case "$f" in -*) continue;; esac
+    if grep -q BAD "$f"; then if [ "$fix" = 1 ]; then sed -i 's/BAD/GOOD/g' "$f"; else echo "$f: BAD found" >&2; bad=1; fi; fi
+  done; exit $bad; }
+format() { # format FIX FILE...
+  fix=$1; shift; bad=0
+  for f in "$@"; do case "$f" in -*) continue;; esac
+    if grep -q ' $' "$f"; then if [ "$fix" = 1 ]; then sed -i 's/ *$//' "$f"; else echo "would reformat $f" >&2; bad=1; fi; fi
+  done; exit $bad; }
+typecheck() { if grep -rl TYPE_ERROR src >&2; then echo "type errors" >&2; exit 1; fi; exit 0; }
+sum() { cksum < "$1" | cut -d' ' -f1; }
+`;
+
+const SCRIPTS: Record<string, string> = {
+  uv: `case "$1" in
+  --version) echo "uv 0.0.0 (stand-in)";;
+  lock) s=$(sum pyproject.toml)
+    if [ "$2" = --check ]; then grep -qx "pyproject $s" uv.lock 2>/dev/null || { echo "The lockfile needs to be updated" >&2; exit 1; }
+    else echo "pyproject $s" > uv.lock; fi;;
+  sync) s=$(sum pyproject.toml)
+    if [ "$2" = --locked ]; then grep -qx "pyproject $s" uv.lock 2>/dev/null || { echo "The lockfile needs to be updated" >&2; exit 1; }
+    else echo "pyproject $s" > uv.lock; fi
+    mkdir -p .venv/bin && printf '#!/bin/sh\\nexit 0\\n' > .venv/bin/python && chmod +x .venv/bin/python;;
+  run) shift; [ "$1" = --frozen ] && shift; exec "$@";;
+  *) echo "uv stand-in: unknown $*" >&2; exit 2;;
+esac`,
+  ruff: `cmd=$1; shift
+case "$cmd" in
+  check) fix=0; [ "$1" = --fix ] && fix=1; lint $fix "$@";;
+  format) fix=1; [ "$1" = --check ] && fix=0; format $fix "$@";;
+esac`,
+  mypy: 'typecheck',
+  pytest: 'exit ${FAKE_EXIT_pytest:-0}',
+  npm: `case "$1" in
+  ci) s=$(sum package.json); grep -q "\\"packageJson\\": \\"$s\\"" package-lock.json 2>/dev/null || { echo "npm error \\\`npm ci\\\` can only install packages when your package.json and package-lock.json are in sync" >&2; exit 1; };;
+  install) s=$(sum package.json); printf '{\\n  "lockfileVersion": 3,\\n  "packageJson": "%s"\\n}\\n' "$s" > package-lock.json; mkdir -p node_modules; echo "$s" > node_modules/.installed;;
+  test) exit \${FAKE_EXIT_npm_test:-0};;
+  *) echo "npm stand-in: unknown $*" >&2; exit 2;;
+esac`,
+  npx: `[ "$1" = --no-install ] || { echo "npx stand-in: expected --no-install" >&2; exit 2; }
+shift; tool=$1; shift
+case "$tool" in
+  eslint) fix=0; [ "$1" = --fix ] && fix=1; lint $fix "$@";;
+  prettier) fix=1; [ "$1" = --check ] && fix=0; format $fix "$@";;
+  tsc) typecheck;;
+  *) echo "npx stand-in: unknown $tool" >&2; exit 2;;
+esac`,
+};
+
+/** Puts the stand-ins on the repo's PATH (for heph and for git's hooks). */
+export function standIns(r: Repo, names: (keyof typeof SCRIPTS)[]): void {
+  const bin = join(r.base, 'bin');
+  mkdirSync(bin, { recursive: true });
+  mkdirSync(join(r.base, 'calls'), { recursive: true });
+  for (const name of names) {
+    const file = join(bin, name);
+    writeFileSync(file, `#!/bin/sh\n${log(r.base, name)}\n${LIB}\n${SCRIPTS[name]}\n`);
+    chmodSync(file, 0o755);
+  }
+  if (!r.env.PATH?.startsWith(bin)) r.env.PATH = `${bin}:${r.env.PATH}`;
+}

@@ -1,0 +1,147 @@
+/**
+ * The fix flow: fix then recheck, --interactive (with and without a
+ * terminal), and `heph rollback` of what the fixes changed.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { CLI, Repo, repoPool, statuses } from '../helpers/repo.js';
+import { commit, hookedRepo, rejects, show } from '../helpers/hooks.js';
+
+const track = repoPool(test);
+
+/** A check over *.txt that fails on `lower` and whose fix upper-cases it. */
+const upper = (name = 'up', files = ['*.txt']) => ({ name, shell: true, run: rejects('lower'), fix: 'sed -i s/lower/UPPER/ {files}', files });
+
+function repoWith(checks: object[]): Repo {
+  const r = track(new Repo());
+  r.config({ phases: [{ name: 'q', checks }] });
+  return r;
+}
+
+test('a fix whose recheck still fails is failed, with the reason; a failing fix is "fix failed"', () => {
+  const r = repoWith([
+    { name: 'stubborn', run: 'false', fix: 'true' },
+    { name: 'broken-fix', run: 'false', fix: 'false' },
+  ]);
+  r.commitAll();
+  const { code, report } = r.hephJson(['run']);
+  assert.is(code, 1);
+  const by = Object.fromEntries(report.checks.map((c: { name: string; reason: string }) => [c.name, c.reason]));
+  assert.equal(by, { stubborn: 'still failing after fix', 'broken-fix': 'fix failed' });
+});
+
+test('--interactive without a terminal asks nothing, applies no fix and says so', () => {
+  const r = repoWith([upper()]);
+  r.write('a.txt', 'lower\n').commitAll();
+  const res = r.heph(['run', '--interactive'], { input: 'yes\n' });
+  assert.is(res.code, 1);
+  assert.match(res.stdout + res.stderr, /q\/up\s+failed.*fix not applied: --interactive needs a terminal to ask/);
+  assert.is(r.read('a.txt'), 'lower\n');
+  const env = r.hephJson(['run'], { env: { HEPH_INTERACTIVE: '1' } }).report.checks[0];
+  assert.equal([env.status, env.reason], ['failed', 'fix not applied: --interactive needs a terminal to ask']);
+});
+
+/** Runs heph in a pseudo-terminal (util-linux `script`), typing `keys` once the prompt is up. */
+function inTerminal(r: Repo, args: string[], keys: string[]): { code: number; out: string } {
+  const cmd = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
+  const typing = keys.map((k) => `sleep 1.5; printf '${k}'`).join('; ');
+  const res = spawnSync('sh', ['-c', `{ ${typing}; sleep 2; } | script -qec "${cmd}" /dev/null`], { cwd: r.dir, env: { ...r.env, TERM: 'xterm' }, encoding: 'utf8', timeout: 30_000 });
+  return { code: res.status ?? 1, out: res.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') };
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const DOWN = '\\033[B';
+
+test('--interactive in a terminal: "no" declines one fix, "all" applies it and every later one without asking', () => {
+  if (!hasScript) throw new Error('this test needs util-linux `script` for a pseudo-terminal');
+  const r = repoWith([upper('one', ['one.txt']), upper('two', ['two.txt']), upper('three', ['three.txt'])]);
+  r.write('one.txt', 'lower\n').write('two.txt', 'lower\n').write('three.txt', 'lower\n').commitAll();
+  const res = inTerminal(r, ['run', '--interactive', '--concurrency', '1'], [`${DOWN}\\r`, `${DOWN}${DOWN}\\r`]);
+  assert.is(res.code, 1, res.out);
+  assert.match(res.out, /q\/one\s+failed.*fix declined/);
+  assert.match(res.out, /q\/two\s+fixed/);
+  assert.match(res.out, /q\/three\s+fixed/);
+  assert.equal([r.read('one.txt'), r.read('two.txt'), r.read('three.txt')], ['lower\n', 'UPPER\n', 'UPPER\n']);
+});
+
+test('--interactive in a terminal: "quit" applies no more fixes in the run', () => {
+  if (!hasScript) throw new Error('this test needs util-linux `script` for a pseudo-terminal');
+  const r = repoWith([upper('one', ['one.txt']), upper('two', ['two.txt'])]);
+  r.write('one.txt', 'lower\n').write('two.txt', 'lower\n').commitAll();
+  const res = inTerminal(r, ['run', '--interactive', '--concurrency', '1'], [`${DOWN}${DOWN}${DOWN}\\r`]);
+  assert.is(res.code, 1, res.out);
+  assert.match(res.out, /q\/one\s+failed.*fix not applied \(quit\)/);
+  assert.match(res.out, /q\/two\s+failed.*fix not applied \(quit\)/);
+  assert.equal([r.read('one.txt'), r.read('two.txt')], ['lower\n', 'lower\n']);
+});
+
+test('rollback restores every file the fixes changed, keeps later edits elsewhere, and then has nothing to do', () => {
+  const r = repoWith([upper(), { name: 'gen', shell: true, run: 'test -f gen.out', fix: 'echo made > gen.out' }]);
+  r.write('a.txt', 'lower a\n').write('b.txt', 'lower b\n').write('c.txt', '1\nlower c\n3\n4\n5\n6\n').write('keep.txt', 'fine\n').commitAll();
+  r.write('new.txt', 'lower untracked\n');
+  assert.equal(statuses(r.hephJson(['run']).report), { 'q/up': 'fixed', 'q/gen': 'fixed' });
+  assert.is(r.read('a.txt'), 'UPPER a\n');
+  r.write('c.txt', '1\nUPPER c\n3\n4\n5\n6 edited after\n'); // an edit after the fix, away from its lines
+  r.write('keep.txt', 'edited after\n'); // not touched by the fix
+  const res = r.heph(['rollback']);
+  assert.is(res.code, 0, res.stderr);
+  assert.match(res.stdout, /rolled back 4 files to before the fixes of .* by q\/(up, q\/gen|gen, q\/up)/);
+  assert.not.ok(r.exists('gen.out'), 'a file a fix created is removed');
+  assert.match(res.stdout, /restored\s+c\.txt \(your edits since are kept\)/);
+  assert.equal(
+    ['a.txt', 'b.txt', 'c.txt', 'new.txt', 'keep.txt'].map((f) => r.read(f)),
+    ['lower a\n', 'lower b\n', '1\nlower c\n3\n4\n5\n6 edited after\n', 'lower untracked\n', 'edited after\n'],
+  );
+  const again = r.heph(['rollback']);
+  assert.is(again.code, 0);
+  assert.match(again.stdout, /nothing to roll back/);
+});
+
+test('rollback keeps a file whose later edits overlap the fix, says so and exits 1', () => {
+  const r = repoWith([upper()]);
+  r.write('a.txt', 'lower\n').write('b.txt', 'lower\n').commitAll();
+  r.hephJson(['run']);
+  r.write('a.txt', 'UPPER and more\n');
+  const res = r.heph(['rollback']);
+  assert.is(res.code, 1);
+  assert.match(res.stderr, /kept a\.txt as it is: edited since, on the lines the fix changed/);
+  assert.equal([r.read('a.txt'), r.read('b.txt')], ['UPPER and more\n', 'lower\n']);
+});
+
+test('rollback with no fixes to undo says so and exits 0', () => {
+  const r = repoWith([{ name: 'ok', run: 'true' }]);
+  r.commitAll();
+  r.hephJson(['run']);
+  const res = r.heph(['rollback']);
+  assert.is(res.code, 0);
+  assert.match(res.stdout, /nothing to roll back: no heph run has applied a fix here/);
+});
+
+test('rollback after a pre-commit fix: the commit stays, the working tree and index go back to before the fix', () => {
+  const r = track(hookedRepo([upper()]));
+  r.write('a.txt', 'one\nlower\nthree\nfour\nfive\n').git('add', 'a.txt');
+  r.write('a.txt', 'one\nlower\nthree\nfour\nfive unstaged\n');
+  assert.is(commit(r, ['-m', 'a']).code, 0);
+  assert.is(show(r, 'HEAD:a.txt'), 'one\nUPPER\nthree\nfour\nfive\n');
+  const res = r.heph(['rollback']);
+  assert.is(res.code, 0, res.stderr);
+  assert.match(res.stdout, /unstaged\s+a\.txt/);
+  assert.is(r.read('a.txt'), 'one\nlower\nthree\nfour\nfive unstaged\n');
+  assert.is(r.git('show', ':a.txt'), 'one\nlower\nthree\nfour\nfive\n');
+  assert.is(show(r, 'HEAD:a.txt'), 'one\nUPPER\nthree\nfour\nfive\n', 'history is not rewritten');
+});
+
+test('rollback points are per worktree and survive git gc', () => {
+  const r = repoWith([upper()]);
+  r.write('a.txt', 'lower\n').commitAll();
+  r.git('worktree', 'add', '-q', '../wt', '-b', 'other');
+  r.hephJson(['run']);
+  r.git('gc', '-q', '--prune=now');
+  const other = r.heph(['rollback'], { cwd: `${r.base}/wt` });
+  assert.match(other.stdout, /nothing to roll back/, 'the other worktree has its own');
+  assert.is(r.heph(['rollback']).code, 0);
+  assert.is(r.read('a.txt'), 'lower\n');
+});
+
+test.run();

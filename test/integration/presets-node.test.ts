@@ -1,0 +1,113 @@
+/**
+ * The Node preset for real: `heph init` and `heph install` on a generated
+ * npm project, then commits and checkouts that trip each phase. npm and npx
+ * are stand-ins on PATH (one test uses the real npm for the lockfile check);
+ * the preset's commands are unchanged.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { Repo, cleanEnv, repoPool } from '../helpers/repo.js';
+import { commit, head, show } from '../helpers/hooks.js';
+import { standIns } from '../helpers/standins.js';
+
+const track = repoPool(test);
+
+const pkg = (extra: object = {}) =>
+  JSON.stringify({ name: 'app', version: '1.0.0', engines: { node: '>=20.19' }, scripts: { test: 'node --test' }, devDependencies: { eslint: '^9', prettier: '^3', typescript: '^5' }, ...extra }, null, 2) + '\n';
+
+function nodeProject(): Repo {
+  const r = track(new Repo());
+  standIns(r, ['npm', 'npx']);
+  r.write('package.json', pkg()).write('.gitignore', 'node_modules/\n').write('tsconfig.json', '{}\n').write('src/index.ts', 'export const a = 1;\n');
+  assert.is(spawnSync('npm', ['install'], { cwd: r.dir, env: r.env }).status, 0);
+  r.commitAll('project');
+  const init = r.heph(['init']);
+  assert.is(init.code, 0, init.stderr);
+  assert.match(init.stdout, /node preset \(detected\)/);
+  assert.is(r.heph(['install']).code, 0);
+  r.git('add', '.heph.json');
+  const first = commit(r, ['-m', 'heph']);
+  assert.is(first.code, 0, first.stdout + first.stderr);
+  return r;
+}
+
+const installs = (r: Repo) => r.callArgs('npm').filter((a) => a[0] === 'install').length;
+
+test('init writes the node preset from package.json, the lockfile and tsconfig.json', () => {
+  const r = nodeProject();
+  const cfg = JSON.parse(r.read('.heph.json'));
+  const ids = cfg.phases.flatMap((p: { name: string; checks: { name: string }[] }) => p.checks.map((c) => `${p.name}/${c.name}`));
+  assert.equal(ids, ['environment/node', 'dependencies/npm-lock', 'dependencies/npm-install', 'quality/eslint', 'quality/prettier', 'quality/tsc', 'quality/test', 'platform/macos-cruft']);
+  assert.not.ok(r.callArgs('npm').some((a) => a[0] === 'test'), 'tests are not run in pre-commit');
+});
+
+test('quality: eslint and prettier fixes are re-staged and committed; tsc errors block', () => {
+  const r = nodeProject();
+  r.write('src/a.ts', 'export const b = "BAD";   \n').git('add', '-A');
+  const res = commit(r, ['-m', 'a']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stderr + res.stdout, /quality\/eslint\s+fixed/);
+  assert.match(res.stderr + res.stdout, /quality\/prettier\s+fixed/);
+  assert.is(show(r, 'HEAD:src/a.ts'), 'export const b = "GOOD";\n');
+  r.write('src/b.ts', 'export const c: number = "TYPE_ERROR";\n').git('add', '-A');
+  const before = head(r);
+  const bad = commit(r, ['-m', 'b']);
+  assert.is.not(bad.code, 0);
+  assert.match(bad.stderr + bad.stdout, /quality\/tsc\s+failed/);
+  assert.is(head(r), before);
+});
+
+test('dependencies: a staged package.json change is caught and the install fix adds the lockfile to the commit', () => {
+  const r = nodeProject();
+  r.write('package.json', pkg({ dependencies: { left: '1.0.0' } })).git('add', 'package.json');
+  const res = commit(r, ['-m', 'dep']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stderr + res.stdout, /dependencies\/npm-lock\s+fixed/);
+  assert.equal(r.git('diff', 'HEAD~1', '--name-only').trim().split('\n').sort(), ['package-lock.json', 'package.json']);
+  assert.is(spawnSync('npm', ['ci', '--dry-run'], { cwd: r.dir, env: r.env }).status, 0);
+});
+
+test('environment: an engines requirement above this Node blocks the commit', () => {
+  const r = nodeProject();
+  r.write('package.json', pkg({ engines: { node: '>=99' } }));
+  spawnSync('npm', ['install'], { cwd: r.dir, env: r.env });
+  assert.is(r.heph(['init', '--force']).code, 0);
+  r.git('add', '-A');
+  const res = commit(r, ['-m', 'engines']);
+  assert.is.not(res.code, 0);
+  assert.match(res.stderr + res.stdout, new RegExp(`node ${process.versions.node} is older than 99\\.0\\.0 \\(package\\.json engines\\)`));
+});
+
+test('installs run on checkout when the lockfile changed, not in pre-commit', () => {
+  const r = nodeProject();
+  r.git('checkout', '-q', '-b', 'feature');
+  r.write('package.json', pkg({ dependencies: { left: '1.0.0' } }));
+  spawnSync('npm', ['install'], { cwd: r.dir, env: r.env });
+  const before = installs(r);
+  r.git('add', '-A');
+  assert.is(commit(r, ['-m', 'dep']).code, 0);
+  assert.is(installs(r), before, 'the lock is in sync: pre-commit installs nothing');
+  assert.is(r.gitResult(['checkout', '-q', 'main']).code, 0);
+  assert.is(installs(r), before + 1, 'the lockfile changed: npm install ran');
+  assert.is(r.gitResult(['checkout', '-q', 'main', '--', 'package.json']).code, 0);
+  assert.is(installs(r), before + 1, 'a file checkout runs nothing');
+});
+
+test("the real npm's lockfile check: out of sync fails, the fix brings it back in sync", () => {
+  const r = track(new Repo());
+  const env = cleanEnv({ HOME: r.base, npm_config_cache: `${r.base}/.npm`, npm_config_offline: 'true', npm_config_update_notifier: 'false' });
+  Object.assign(r.env, env);
+  r.write('dep/package.json', '{ "name": "dep", "version": "1.0.0" }\n').write('package.json', '{ "name": "app", "version": "1.0.0", "dependencies": {} }\n').write('.gitignore', 'node_modules/\n');
+  assert.is(spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: r.dir, env: r.env }).status, 0);
+  r.commitAll('app');
+  assert.is(r.heph(['init', '--preset', 'node']).code, 0);
+  assert.is(r.hephJson(['run', '--only', 'npm-lock']).report.checks[0].status, 'passed');
+  r.write('package.json', '{ "name": "app", "version": "1.0.0", "dependencies": { "dep": "file:dep" } }\n');
+  assert.is(r.hephJson(['run', '--only', 'npm-lock', '--no-fix']).report.checks[0].status, 'failed');
+  const fixed = r.hephJson(['run', '--only', 'npm-lock']).report.checks[0];
+  assert.is(fixed.status, 'fixed', fixed.tail);
+  assert.match(r.read('package-lock.json'), /"dep": "file:dep"/);
+});
+
+test.run();
