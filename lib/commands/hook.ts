@@ -6,7 +6,7 @@
  */
 import { loadContext, type Context } from './context.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
-import { dryRun, finishReport, runSession } from './session.js';
+import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } from './session.js';
 import { withRunLock } from './run-lock.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
@@ -84,7 +84,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
       const prepared = await plan(store);
       mark('plan sealed');
       try {
-        const run = () => runSession({ ctx, opts, out, prepared, started, signal, msgfile: ev.msgfile, logHeader: ev.header });
+        const run = (rollback?: RollbackPoint) => runSession({ ctx, opts, out, prepared, started, signal, msgfile: ev.msgfile, logHeader: ev.header, rollback });
         const report = event === 'pre-commit' ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
         report.interrupted = interrupted();
         mark('checks done');
@@ -131,15 +131,18 @@ async function invalidate(ctx: Context, store: StateStore, changed: string[]): P
 
 /**
  * Runs the checks with unstaged changes put aside (only when something runs),
- * re-stages the staged files that fixes changed, then restores, always.
+ * re-stages the files that fixes changed, then restores, always. The fixes'
+ * rollback point is recorded once everything is back: it spans the user's
+ * whole working tree, before and after.
  */
-async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, staged: string[], run: () => Promise<RunReport>): Promise<RunReport> {
+async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, staged: string[], run: (rollback: RollbackPoint) => Promise<RunReport>): Promise<RunReport> {
   const runs = prepared.plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
   const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir) : null;
+  const rollback = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
   let fixed: string[] = [];
   const forget = stash ? addCleanup(() => stash.restore(fixed)) : () => {};
   try {
-    const report = await run();
+    const report = await run(rollback);
     const fixedChecks = new Set(report.checks.filter((c) => c.status === 'fixed').map((c) => c.id));
     if (fixedChecks.size) {
       const inputs = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id) && i.check.inputs);
@@ -153,6 +156,7 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
       const { dropped } = stash.restore(fixed);
       if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
     }
+    await rollback.save();
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { loadContext } from './context.js';
 import { withRunLock } from './run-lock.js';
-import { dropRollback, fixedFiles, readRollback, rollBack } from '../git/rollback.js';
+import { dropRollback, fixedFiles, readRollback, restagedEntries, rollBack } from '../git/rollback.js';
 import type { Output } from '../report/output.js';
 import { EXIT } from '../errors.js';
 
@@ -31,13 +31,14 @@ export async function rollbackCommand(out: Output): Promise<number> {
       const when = `${new Date(rec.at).toLocaleString()} (${ago(rec.at)})`;
       const by = rec.checks.length ? ` by ${rec.checks.join(', ')}` : '';
       const changes = await fixedFiles(root, rec);
-      if (!changes.length) {
+      const restaged = await restagedEntries(root, rec);
+      if (!changes.length && !restaged.length) {
         await dropRollback(root);
         out.line(`nothing to roll back: the fixes of ${when}${by} changed no file`);
         return EXIT.ok;
       }
-      const o = await rollBack(root, rec, changes);
-      const done = o.restored.length + o.merged.length;
+      const o = await rollBack(root, changes, restaged);
+      const done = new Set([...o.restored, ...o.merged, ...o.unstaged]).size;
       out.line(`rolled back ${done} file${done === 1 ? '' : 's'} to before the fixes of ${when}${by}`);
       for (const f of o.restored) out.line(`  restored   ${f}`);
       for (const f of o.merged) out.line(`  restored   ${f} (your edits since are kept)`);
@@ -45,7 +46,7 @@ export async function rollbackCommand(out: Output): Promise<number> {
       for (const f of o.unchanged) out.line(`  unchanged  ${f} (already as before the fixes)`);
       if (o.kept.length) {
         for (const k of o.kept) out.warn(`kept ${k.path} as it is: ${k.why}`);
-        out.line(`the state before the fixes stays available: git show ${rec.before.worktree}:<path>`);
+        out.line(`the files as they were before the fixes stay available: git show ${rec.before.worktree}:<path>`);
         return EXIT.checkFailed;
       }
       await dropRollback(root);

@@ -26,6 +26,8 @@ export interface SessionOptions {
   msgfile?: string | null;
   /** Written at the top of the run log (the event and its arguments). */
   logHeader?: string;
+  /** A caller that changes the tree after the run (pre-commit) records the fixes' rollback point itself. */
+  rollback?: RollbackPoint;
 }
 
 export function printDryRun({ out, prepared, started }: Pick<SessionOptions, 'out' | 'prepared' | 'started'>): number {
@@ -52,7 +54,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
   log.write(`heph run started ${new Date().toISOString()} pid ${process.pid}`);
   log.write(`mode ${plan.mode}${plan.event ? `, event ${plan.event}` : ''}${s.logHeader ? `\n${s.logHeader}` : ''}`);
   const width = idWidth(plan);
-  const rollback = rollbackPoint(ctx.repo.root, out);
+  const rollback = s.rollback ?? rollbackPoint(ctx.repo.root, out);
   try {
     const report = await execute(plan, {
       root: ctx.repo.root,
@@ -69,7 +71,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       warn: (msg) => out.warn(msg),
       onResult: out.json ? undefined : (r) => printResult(out, r, width),
     });
-    await rollback.save();
+    if (!s.rollback) await rollback.save();
     report.durationMs = Math.round(performance.now() - s.started);
     const outcome = s.signal?.aborted ? `interrupted (${String(s.signal.reason ?? 'signal')})` : report.ok ? 'ok' : 'failed';
     log.write(`heph run ended ${new Date().toISOString()}: ${outcome} in ${report.durationMs} ms`);
@@ -87,12 +89,21 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
   }
 }
 
+export interface RollbackPoint {
+  /** Before each fix: the first records the state (the executor calls these one at a time). */
+  beforeFix(item: { id: string }): Promise<void>;
+  /** After the run: records the state the fixes left, if any fix ran. */
+  save(): Promise<void>;
+}
+
 /**
  * The rollback point of a run's fixes: the working tree and index before the
- * first fix, and the working tree after the run. Recording is best effort: a
- * failure warns and the fixes go on (the index still holds the staged work).
+ * first fix, and again after the run. Recording is best effort: a failure
+ * warns and the fixes go on (git still holds the staged work).
+ * `unstagedPatch`: in a pre-commit, the unstaged changes put aside, so the
+ * recorded working tree is the user's.
  */
-function rollbackPoint(root: string, out: Output) {
+export function rollbackPoint(root: string, out: Output, unstagedPatch: () => string | null = () => null): RollbackPoint {
   let before: Promise<TreeSnapshot | null> | null = null;
   const checks: string[] = [];
   const failed = (err: unknown) => {
@@ -100,17 +111,16 @@ function rollbackPoint(root: string, out: Output) {
     return null;
   };
   return {
-    beforeFix: async (item: { id: string }): Promise<void> => {
+    async beforeFix(item) {
       checks.push(item.id);
-      before ??= snapshotTrees(root).catch(failed);
+      before ??= snapshotTrees(root, unstagedPatch()).catch(failed);
       await before;
     },
-    save: async (): Promise<void> => {
+    async save() {
       const snap = before && (await before);
       if (!snap) return;
       try {
-        const after = await snapshotTrees(root);
-        await saveRollback(root, snap, after.worktree, checks);
+        await saveRollback(root, snap, await snapshotTrees(root), checks);
       } catch (err) {
         failed(err);
       }

@@ -34,11 +34,16 @@ export interface RollbackRecord {
   /** Checks whose fixes ran. */
   checks: string[];
   before: TreeSnapshot;
-  after: string;
+  after: TreeSnapshot;
 }
 
-/** Writes the working tree as a tree object, through a copy of the index (the real one is not touched). */
-export async function snapshotTrees(root: string): Promise<TreeSnapshot> {
+/**
+ * Writes the working tree and the index as tree objects. The working tree goes
+ * through a copy of the index (the real one is not touched). `unstagedPatch`:
+ * while a pre-commit has unstaged changes put aside, the patch that holds
+ * them, applied on top so the tree is the user's working tree.
+ */
+export async function snapshotTrees(root: string, unstagedPatch?: string | null): Promise<TreeSnapshot> {
   const index = await git(['write-tree'], { cwd: root, okCodes: [128] }).then((r) => (r.code === 0 ? r.stdout.toString().trim() : null));
   const indexFile = await gitText(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: root });
   const tmp = mkdtempSync(join(tmpdir(), 'heph-snap-'));
@@ -47,6 +52,7 @@ export async function snapshotTrees(root: string): Promise<TreeSnapshot> {
     if (existsSync(indexFile)) copyFileSync(indexFile, tmpIndex);
     const env = { ...NO_MAGIC, GIT_INDEX_FILE: tmpIndex };
     await git([...BASE, 'add', '-A', '--', '.'], { cwd: root, env });
+    if (unstagedPatch && existsSync(unstagedPatch)) await git(['apply', '--cached', '--binary', '--whitespace=nowarn', unstagedPatch], { cwd: root, env });
     const worktree = await gitText(['write-tree'], { cwd: root, env });
     return { worktree, index };
   } finally {
@@ -54,13 +60,21 @@ export async function snapshotTrees(root: string): Promise<TreeSnapshot> {
   }
 }
 
+const NAMES = { before: 'before', after: 'after', beforeIndex: 'index-before', afterIndex: 'index-after' } as const;
+
 /** Stores the rollback point (replacing the previous one). */
-export async function saveRollback(root: string, before: TreeSnapshot, after: string, checks: string[], at = Date.now()): Promise<string> {
-  const entries = [`040000 tree ${before.worktree}\tbefore`, `040000 tree ${after}\tafter`];
-  if (before.index) entries.push(`040000 tree ${before.index}\tindex`);
-  const tree = await gitText(['mktree'], { cwd: root, input: entries.sort((a, b) => a.split('\t')[1].localeCompare(b.split('\t')[1])).join('\n') + '\n' });
+export async function saveRollback(root: string, before: TreeSnapshot, after: TreeSnapshot, checks: string[], at = Date.now()): Promise<string> {
+  const trees: [string, string | null][] = [
+    [NAMES.before, before.worktree],
+    [NAMES.after, after.worktree],
+    [NAMES.beforeIndex, before.index],
+    [NAMES.afterIndex, after.index],
+  ];
+  const entries = trees.filter(([, id]) => id).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, id]) => `040000 tree ${id}\t${name}`);
+  const tree = await gitText(['mktree'], { cwd: root, input: entries.join('\n') + '\n' });
   const message = `heph rollback point\n\n${JSON.stringify({ version: 1, at, checks })}\n`;
-  const commit = await gitText(['commit-tree', tree], { cwd: root, input: message, env: { GIT_AUTHOR_NAME: 'heph', GIT_AUTHOR_EMAIL: 'heph@localhost', GIT_COMMITTER_NAME: 'heph', GIT_COMMITTER_EMAIL: 'heph@localhost' } });
+  const who = { GIT_AUTHOR_NAME: 'heph', GIT_AUTHOR_EMAIL: 'heph@localhost', GIT_COMMITTER_NAME: 'heph', GIT_COMMITTER_EMAIL: 'heph@localhost' };
+  const commit = await gitText(['commit-tree', tree], { cwd: root, input: message, env: who });
   await git(['update-ref', '-m', 'heph: before automatic fixes', ROLLBACK_REF, commit], { cwd: root });
   return commit;
 }
@@ -73,9 +87,15 @@ export async function readRollback(root: string): Promise<RollbackRecord | null>
   const json = body.slice(body.indexOf('\n\n') + 2).split('\n').find((l) => l.startsWith('{'));
   const meta = json ? (JSON.parse(json) as { at: number; checks: string[] }) : { at: 0, checks: [] };
   const ls = splitZ((await git(['ls-tree', '-z', commit], { cwd: root })).stdout);
-  const trees = Object.fromEntries(ls.map((l) => [l.slice(l.indexOf('\t') + 1), l.split(/\s/)[2]]));
-  if (!trees.before || !trees.after) return null;
-  return { commit, at: meta.at, checks: meta.checks ?? [], before: { worktree: trees.before, index: trees.index ?? null }, after: trees.after };
+  const trees: Record<string, string> = Object.fromEntries(ls.map((l) => [l.slice(l.indexOf('\t') + 1), l.split(/\s/)[2]]));
+  if (!trees[NAMES.before] || !trees[NAMES.after]) return null;
+  return {
+    commit,
+    at: meta.at,
+    checks: meta.checks ?? [],
+    before: { worktree: trees[NAMES.before], index: trees[NAMES.beforeIndex] ?? null },
+    after: { worktree: trees[NAMES.after], index: trees[NAMES.afterIndex] ?? null },
+  };
 }
 
 export async function dropRollback(root: string): Promise<void> {
@@ -92,9 +112,9 @@ interface Change {
 
 const ZERO = /^0+$/;
 
-/** The files the fixes changed: the difference between the two working-tree trees. */
-export async function fixedFiles(root: string, rec: RollbackRecord): Promise<Change[]> {
-  const out = splitZ((await git(['diff-tree', '-r', '-z', '--no-renames', rec.before.worktree, rec.after], { cwd: root })).stdout);
+/** What the fixes changed between two trees (working trees, or indexes). */
+async function treeChanges(root: string, from: string, to: string): Promise<Change[]> {
+  const out = splitZ((await git(['diff-tree', '-r', '-z', '--no-renames', from, to], { cwd: root })).stdout);
   const changes: Change[] = [];
   for (let i = 0; i + 1 < out.length; i += 2) {
     const [oldMode, newMode, oldSha, newSha] = out[i].slice(1).split(' ');
@@ -105,6 +125,16 @@ export async function fixedFiles(root: string, rec: RollbackRecord): Promise<Cha
     });
   }
   return changes;
+}
+
+/** The files the fixes changed in the working tree. */
+export function fixedFiles(root: string, rec: RollbackRecord): Promise<Change[]> {
+  return treeChanges(root, rec.before.worktree, rec.after.worktree);
+}
+
+/** The index entries the run changed (a pre-commit re-stages what fixes changed). */
+export async function restagedEntries(root: string, rec: RollbackRecord): Promise<Change[]> {
+  return rec.before.index && rec.after.index ? treeChanges(root, rec.before.index, rec.after.index) : [];
 }
 
 export interface RollbackOutcome {
@@ -175,7 +205,7 @@ async function unmerge(root: string, c: Change, tmp: string): Promise<Buffer | n
   return res.code === 0 ? res.stdout : null;
 }
 
-export async function rollBack(root: string, rec: RollbackRecord, changes: Change[]): Promise<RollbackOutcome> {
+export async function rollBack(root: string, changes: Change[], restaged: Change[]): Promise<RollbackOutcome> {
   const outcome: RollbackOutcome = { restored: [], merged: [], unchanged: [], kept: [], unstaged: [] };
   const current = await currentBlobs(root, changes.map((c) => c.path));
   const tmp = mkdtempSync(join(tmpdir(), 'heph-rollback-'));
@@ -198,29 +228,25 @@ export async function rollBack(root: string, rec: RollbackRecord, changes: Chang
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  if (rec.before.index) outcome.unstaged = await restoreIndex(root, rec.before.index, changes);
+  outcome.unstaged = await restoreIndex(root, restaged);
   return outcome;
 }
 
 /**
- * Sets back the index entries a pre-commit re-staged after its fixes: an entry
- * that holds exactly the fixed content goes back to what was staged before.
+ * Sets back the index entries the run changed, where they still hold what the
+ * run left (an entry staged again since is the user's).
  */
-async function restoreIndex(root: string, indexTree: string, changes: Change[]): Promise<string[]> {
-  const fixed = new Map(changes.filter((c) => c.after).map((c) => [c.path, c.after!.sha]));
-  if (!fixed.size) return [];
-  const staged = splitZ((await git(['ls-files', '-s', '-z', '--', ...fixed.keys()], { cwd: root, env: NO_MAGIC })).stdout);
-  const restage = staged.map((l) => ({ sha: l.split(' ')[1], path: l.slice(l.indexOf('\t') + 1) })).filter((e) => fixed.get(e.path) === e.sha);
-  if (!restage.length) return [];
-  const old = splitZ((await git(['ls-tree', '-r', '-z', indexTree, '--', ...restage.map((e) => e.path)], { cwd: root, env: NO_MAGIC })).stdout);
-  const oldEntries = new Map(old.map((l) => [l.slice(l.indexOf('\t') + 1), l.split(/\s/)]));
+async function restoreIndex(root: string, restaged: Change[]): Promise<string[]> {
+  if (!restaged.length) return [];
+  const paths = restaged.map((c) => c.path);
+  const staged = splitZ((await git(['ls-files', '-s', '-z', '--', ...paths], { cwd: root, env: NO_MAGIC })).stdout);
+  const now = new Map(staged.map((l) => [l.slice(l.indexOf('\t') + 1), l.split(' ')[1]]));
   const lines: string[] = [];
   const unstaged: string[] = [];
-  for (const { path, sha } of restage) {
-    const o = oldEntries.get(path);
-    if (o && o[2] === sha) continue;
-    lines.push(o ? `${o[0]} ${o[2]}\t${path}` : `0 ${'0'.repeat(sha.length)}\t${path}`);
-    unstaged.push(path);
+  for (const c of restaged) {
+    if ((now.get(c.path) ?? null) !== (c.after?.sha ?? null)) continue;
+    lines.push(c.before ? `${c.before.mode} ${c.before.sha}\t${c.path}` : `0 ${'0'.repeat(c.after!.sha.length)}\t${c.path}`);
+    unstaged.push(c.path);
   }
   if (lines.length) await git(['update-index', '-z', '--index-info'], { cwd: root, input: lines.join('\0') + '\0' });
   return unstaged;

@@ -111,8 +111,9 @@ export async function runProcess(argv: string[], opts: ProcessOptions): Promise<
   if (timedOut || interrupted) killTree(child.pid, 'SIGKILL');
   untrack();
   clearTimeout(killTimer);
-  const spawnError = res.spawnError;
-  if (spawnError) append(`heph: could not start ${argv[0]}: ${/ENOENT/.test(spawnError) ? 'command not found' : spawnError}\n`);
+  // "uv: not found on PATH" rather than node's "spawn uv ENOENT".
+  const spawnError = res.spawnError && `${argv[0]}: ${/ENOENT/.test(res.spawnError) ? (argv[0].includes('/') ? 'no such file' : 'not found on PATH') : res.spawnError}`;
+  if (spawnError) append(`heph: could not start ${spawnError}\n`);
   if (timedOut) append(`heph: timed out after ${opts.timeoutMs} ms; stopped the command and its children\n`);
   return {
     exitCode: res.exitCode,

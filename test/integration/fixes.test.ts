@@ -132,6 +132,19 @@ test('rollback after a pre-commit fix: the commit stays, the working tree and in
   assert.is(show(r, 'HEAD:a.txt'), 'one\nUPPER\nthree\nfour\nfive\n', 'history is not rewritten');
 });
 
+test('rollback after a pre-commit fix that met unstaged edits on its lines: only the index goes back', () => {
+  const r = track(hookedRepo([upper()]));
+  r.write('a.txt', 'lower\n').git('add', 'a.txt');
+  r.write('a.txt', 'lower\nunstaged next to it\n');
+  assert.is(commit(r, ['-m', 'a']).code, 0);
+  assert.is(show(r, 'HEAD:a.txt'), 'UPPER\n');
+  assert.is(r.read('a.txt'), 'lower\nunstaged next to it\n', 'the user version is back in the working tree');
+  const res = r.heph(['rollback']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.is(r.read('a.txt'), 'lower\nunstaged next to it\n', 'the working tree had no fix to undo');
+  assert.is(r.git('show', ':a.txt'), 'lower\n', 'the re-staged fix is unstaged');
+});
+
 test('rollback points are per worktree and survive git gc', () => {
   const r = repoWith([upper()]);
   r.write('a.txt', 'lower\n').commitAll();

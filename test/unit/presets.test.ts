@@ -59,7 +59,7 @@ test('detection: pyproject/uv.lock/requirements → python; package.json + lockf
 });
 
 test('python preset on a uv project: the four phases, tools through uv, mypy when configured', () => {
-  const c = checks(probe(uvProject), ['python']);
+  const c = checks(probe(uvProject, ['uv']), ['python']);
   assert.equal(Object.keys(c), [
     'environment/python', 'environment/uv',
     'dependencies/uv-lock', 'dependencies/uv-sync', 'dependencies/venv',
@@ -78,6 +78,9 @@ test('python preset on a uv project: the four phases, tools through uv, mypy whe
   assert.is(c['quality/mypy'].run, 'mypy src', 'configured, not declared: from PATH, on src/');
   assert.equal(c['quality/pytest'].tags, ['test']);
   assert.equal(c['platform/macos-cruft'].platform, ['darwin']);
+  const noUv = checks(probe(uvProject, ['ruff']), ['python']);
+  assert.is(noUv['quality/ruff'].run, 'ruff check --force-exclude {files}', 'uv is not here: the tool runs by name');
+  assert.ok(noUv['dependencies/uv-lock'], 'the lock checks stay: the repository uses uv');
 });
 
 test('python preset without uv: no lock checks; tools only when declared, configured or on PATH', () => {

@@ -77,6 +77,7 @@ export function nodePreset(p: Probe): PresetPart {
       name: 'node',
       description: `Node.js is at least ${v} (${source}).`,
       run: `node -e "const h=process.versions.node.split('.').map(Number),w=[${min.join(',')}],d=h.map((x,i)=>x-w[i]).find(x=>x!==0)??0;if(d<0){console.error('node '+process.versions.node+' is older than ${v} (${source})');process.exit(1)}"`,
+      inputs: [],
       env: ['PATH'],
       ttl: '1h',
     });

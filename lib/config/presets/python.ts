@@ -28,9 +28,12 @@ export function pythonPreset(p: Probe): PresetPart {
 
   const declared = (tool: string) =>
     new RegExp(`["']${tool}(?:[\\s\\[<>=!~;,"']|$)`, 'm').test(pyproject) || new RegExp(`^${tool}(?:[\\s\\[<>=!~;]|$)`, 'm').test(requirements);
-  /** How to call a tool: through uv when the project pins it, else from PATH; null when the repository does not use it. */
+  /**
+   * How to call a tool: through uv when the project pins it and uv is here,
+   * else by name (from PATH); null when the repository does not use it.
+   */
   const tool = (name: string, configured: boolean): string | null => {
-    if (uv && declared(name)) return `uv run --frozen ${name}`;
+    if (uv && declared(name) && p.onPath('uv')) return `uv run --frozen ${name}`;
     if (declared(name) || configured || p.onPath(name)) return name;
     return null;
   };
@@ -46,11 +49,12 @@ export function pythonPreset(p: Probe): PresetPart {
       name: 'python',
       description: `Python is at least ${min[0]}.${min[1]} (${versionSource}).`,
       run: `python3 -c "import sys; sys.exit(0 if sys.version_info >= (${want}) else 'python ' + sys.version.split()[0] + ' is older than ${min[0]}.${min[1]} (${versionSource})')"`,
+      inputs: [],
       env: ['PATH'],
       ttl: '1h',
     });
   } else notes.push('no requires-python or .python-version: no Python version check');
-  if (uv) environment.push({ name: 'uv', description: 'uv is installed.', run: 'uv --version', ttl: '1h' });
+  if (uv) environment.push({ name: 'uv', description: 'uv is installed.', run: 'uv --version', inputs: [], env: ['PATH'], ttl: '1h' });
 
   const dependencies: PresetCheck[] = [];
   if (uv) {
