@@ -2,7 +2,7 @@
  * The checks behind `heph doctor`. Each returns one finding: ok or a problem,
  * with what was found and, for a problem, how to fix it. None changes anything.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onPath } from '../paths.js';
 import { gitText } from '../git/exec.js';
@@ -83,6 +83,19 @@ export function lock(dir: string): Finding {
   const who = `pid ${info.pid}${info.command ? ` (heph ${info.command})` : ''} on ${info.host}, since ${new Date(info.started).toISOString()}`;
   if (state === 'dead') return { name: 'lock', ok: true, detail: `left by ${who}, which is gone; the next run takes it over` };
   return { name: 'lock', ok: true, detail: `held by ${who}${state === 'unknown' ? ' (another host: cannot tell if it still runs)' : ''}` };
+}
+
+/** Patches of unstaged changes a killed pre-commit left aside (the next run re-applies them). */
+export function stashes(dir: string): Finding {
+  let left: string[] = [];
+  try {
+    left = readdirSync(join(dir, 'stash')).filter((f) => f.endsWith('.patch'));
+  } catch {
+    /* no stash folder: nothing was ever put aside */
+  }
+  if (!left.length) return { name: 'stash', ok: true, detail: 'no unstaged changes put aside' };
+  const files = left.map((f) => join(dir, 'stash', f)).join(', ');
+  return { name: 'stash', ok: false, detail: `unstaged changes put aside by an interrupted run: ${files}`, fix: 'run `heph run` (it re-applies them), or git apply --3way <patch>' };
 }
 
 export async function disk(ctx: Context): Promise<Finding> {

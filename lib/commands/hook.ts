@@ -16,7 +16,7 @@ import { addCleanup } from '../run/signals.js';
 import { openStore, preloadDriver } from '../state/store.js';
 import { compileGlobs } from '../plan/glob.js';
 import { git, splitZ } from '../git/exec.js';
-import { recoverStashes, UnstagedStash } from '../git/stash.js';
+import { UnstagedStash } from '../git/stash.js';
 import { HOOK_EVENTS, type HookEvent, type ResolvedHook } from '../config/types.js';
 import type { RunReport } from '../run/types.js';
 import type { StateStore } from '../state/types.js';
@@ -77,7 +77,6 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
         snapshot = commitEvent ? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true }) : undefined;
       }
       mark('lock held');
-      recover(ctx, out);
       const store = await openStore({ dir: ctx.dir, warn: out.warn });
       mark('store open');
       if (ev.invalidate.length) await invalidate(ctx, store, ev.invalidate);
@@ -111,13 +110,6 @@ function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: Resolve
     candidates: () => ev.candidates!,
     select: { phases, only: opts.only, skip: opts.skip, skipTags: [...hook.skipTags, ...(opts.skipTests ? ['test'] : [])] },
   };
-}
-
-/** Re-applies unstaged changes a killed run left aside. */
-function recover(ctx: Context, out: Output): void {
-  const { restored, kept } = recoverStashes(ctx.repo.root, ctx.dir);
-  for (const f of restored) out.warn(`restored unstaged changes that an interrupted heph run had put aside (${f})`);
-  for (const f of kept) out.warn(`unstaged changes from an interrupted heph run are saved in ${f}; they do not apply cleanly now: git apply --3way "${f}"`);
 }
 
 /** Forgets stored results whose inputs include any of the changed files. */

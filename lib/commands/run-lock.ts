@@ -6,8 +6,9 @@
  * 2. the run lock: wait up to `settings.lockTimeout` for another run (saying
  *    so once), take over a dead holder's lock at once (with a warning), or
  *    exit 3;
- * 3. `fn`, with Ctrl-C/SIGTERM turned into an abort of `lock.signal`;
- * 4. release, also on a forced exit (second Ctrl-C), through `addCleanup`.
+ * 3. re-apply unstaged changes that a killed pre-commit left aside;
+ * 4. `fn`, with Ctrl-C/SIGTERM turned into an abort of `lock.signal`;
+ * 5. release, also on a forced exit (second Ctrl-C), through `addCleanup`.
  *
  * Read-only commands (`status`, `logs`, `--dry-run`) never call this.
  */
@@ -16,6 +17,7 @@ import type { Output } from '../report/output.js';
 import { acquireLock, type HeldLock } from '../state/acquire.js';
 import { checkDisk } from '../state/disk.js';
 import { addCleanup, interruptible, type Interrupt } from '../run/signals.js';
+import { recoverStashes } from '../git/stash.js';
 
 export interface RunLockScope {
   /** Aborted on SIGINT/SIGTERM: pass it to the session. */
@@ -45,10 +47,18 @@ export async function withRunLock<T>(ctx: Context, out: Output, fn: (scope: RunL
     });
     const forget = addCleanup(() => lock.release());
     try {
+      recover(ctx, out);
       return await fn({ signal, interrupted, waited: lock.waited });
     } finally {
       forget();
       lock.release();
     }
   });
+}
+
+/** Re-applies unstaged changes a killed run left aside (only the lock holder may touch the working tree). */
+function recover(ctx: Context, out: Output): void {
+  const { restored, kept } = recoverStashes(ctx.repo.root, ctx.dir);
+  for (const f of restored) out.warn(`restored unstaged changes that an interrupted heph run had put aside (${f})`);
+  for (const f of kept) out.warn(`unstaged changes from an interrupted heph run are saved in ${f}; they do not apply cleanly now: git apply --3way "${f}"`);
 }

@@ -172,6 +172,28 @@ function applyPatch(root: string, patchFile: string): boolean {
   return gitSync(root, ['apply', '--binary', '--whitespace=nowarn', patchFile]).code === 0;
 }
 
+/** A path as a `git apply --include` pattern that matches only itself. */
+const literal = (path: string) => path.replace(/[\\*?[\]]/g, '\\$&');
+
+/**
+ * Re-applies one left patch. A run killed while it put the changes aside (or
+ * brought them back) may have done so for some files only: when the patch
+ * neither applies nor is already applied as a whole, each file is settled on
+ * its own. True when every file's changes are back.
+ */
+function reapply(root: string, file: string): boolean {
+  const applied = (args: string[]) => gitSync(root, ['apply', '--binary', '--reverse', '--check', ...args, file]).code === 0;
+  if (applyPatch(root, file) || applied([])) return true;
+  const paths = split0(gitSync(root, ['apply', '--numstat', '-z', file]).stdout).map((rec) => rec.split('\t').slice(2).join('\t'));
+  if (!paths.length) return false;
+  let ok = true;
+  for (const path of paths) {
+    const only = [`--include=${literal(path)}`];
+    if (gitSync(root, ['apply', '--binary', '--whitespace=nowarn', ...only, file]).code !== 0 && !applied(only)) ok = false;
+  }
+  return ok;
+}
+
 /**
  * Re-applies patches left by a run that was killed before it could restore
  * them. Returns what happened to each, for the caller to report.
@@ -187,8 +209,7 @@ export function recoverStashes(root: string, hephDir: string): { restored: strin
   }
   for (const name of names) {
     const file = join(dir, name);
-    const alreadyApplied = () => gitSync(root, ['apply', '--binary', '--reverse', '--check', file]).code === 0;
-    if (applyPatch(root, file) || alreadyApplied()) {
+    if (reapply(root, file)) {
       rmSync(file, { force: true });
       out.restored.push(file);
     } else {

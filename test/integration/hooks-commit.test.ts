@@ -157,7 +157,7 @@ test('Ctrl-C during a slow check stops it and restores unstaged work', async () 
   assert.is(r.git('show', ':a.txt'), 'staged\n');
 });
 
-test('a pre-commit kill -9 leaves the patch, which the next run puts back', () => {
+test('a pre-commit kill -9 leaves the patch: doctor reports it, and the next heph run puts it back', () => {
   const r = track(hookedRepo([noBad]));
   r.write('a.txt', 'staged\n').git('add', 'a.txt');
   r.write('a.txt', 'staged\nunstaged\n');
@@ -167,9 +167,26 @@ test('a pre-commit kill -9 leaves the patch, which the next run puts back', () =
   require_('fs').mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, '2026-01-01T00-00-00-000Z-1.patch'), patch);
   r.git('checkout', '--', 'a.txt');
-  const res = r.heph(['hook', 'run', 'pre-commit']);
+  const doctor = r.heph(['doctor']);
+  assert.match(doctor.stdout, /✖ stash\s+unstaged changes put aside by an interrupted run: .*\.patch.*fix: run `heph run`/);
+  const res = r.heph(['run']);
   assert.match(res.stderr, /restored unstaged changes that an interrupted heph run had put aside/);
   assert.is(r.read('a.txt'), 'staged\nunstaged\n');
+  assert.equal(readdirSync(dir), []);
+});
+
+test('a kill in the middle of putting changes aside (some files done, some not) is recovered file by file', () => {
+  const r = track(hookedRepo([noBad]));
+  r.write('a.txt', 'a staged\n').write('b.txt', 'b staged\n').git('add', 'a.txt', 'b.txt');
+  r.write('a.txt', 'a staged\na unstaged\n').write('b.txt', 'b staged\nb unstaged\n');
+  const dir = r.path('.git/heph/stash');
+  require_('fs').mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, '2026-01-01T00-00-00-000Z-1.patch'), r.git('diff', '--binary'));
+  r.git('checkout', '--', 'a.txt'); // a.txt was put aside, b.txt not yet
+  const res = r.heph(['run']);
+  assert.match(res.stderr, /restored unstaged changes/);
+  assert.equal([r.read('a.txt'), r.read('b.txt')], ['a staged\na unstaged\n', 'b staged\nb unstaged\n']);
+  assert.equal([r.git('show', ':a.txt'), r.git('show', ':b.txt')], ['a staged\n', 'b staged\n']);
   assert.equal(readdirSync(dir), []);
 });
 

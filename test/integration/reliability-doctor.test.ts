@@ -27,7 +27,7 @@ test('a healthy repository: one line per check, exit 0', () => {
   r.heph(['run']);
   const res = r.heph(['doctor']);
   assert.is(res.code, 0, res.stdout + res.stderr);
-  for (const name of ['git', 'config', 'hooks', 'state', 'lock', 'disk', 'tools']) assert.match(res.stdout, new RegExp(`^✔ ${name}\\s`, 'm'));
+  for (const name of ['git', 'config', 'hooks', 'state', 'lock', 'stash', 'disk', 'tools']) assert.match(res.stdout, new RegExp(`^✔ ${name}\\s`, 'm'));
   assert.match(res.stdout, /state\s+.*opens, 2 stored results/);
   assert.match(res.stdout, /lock\s+free/);
   assert.match(res.stdout, /no problems found/);
