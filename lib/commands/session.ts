@@ -7,9 +7,9 @@ import type { Context } from './context.js';
 import type { RunOptions } from './options.js';
 import type { Prepared } from '../run/pipeline.js';
 import { execute } from '../run/execute.js';
-import { fixPolicy } from '../run/confirm.js';
+import { fixPolicy, type ConfirmFix } from '../run/confirm.js';
 import { saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
-import type { RunReport } from '../run/types.js';
+import type { CheckResult, RunReport } from '../run/types.js';
 import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
 import type { Output } from '../report/output.js';
 import { idWidth, printPlan, printResult, printSummary } from '../report/human.js';
@@ -55,12 +55,28 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
   log.write(`mode ${plan.mode}${plan.event ? `, event ${plan.event}` : ''}${s.logHeader ? `\n${s.logHeader}` : ''}`);
   const width = idWidth(plan);
   const rollback = s.rollback ?? rollbackPoint(ctx.repo.root, out);
+  // While a fix question is on screen, lines of checks finishing meanwhile wait, then print.
+  const held: CheckResult[] | null = opts.interactive ? [] : null;
+  let asking = false;
+  const show = (r: CheckResult) => (asking && held ? held.push(r) : printResult(out, r, width));
+  const confirm = fixPolicy(opts.interactive, out.json);
+  const confirmFix: ConfirmFix | undefined =
+    confirm &&
+    (async (item) => {
+      asking = true;
+      try {
+        return await confirm(item);
+      } finally {
+        asking = false;
+        for (const r of held!.splice(0)) printResult(out, r, width);
+      }
+    });
   try {
     const report = await execute(plan, {
       root: ctx.repo.root,
       concurrency: opts.concurrency,
       autoFix: opts.autoFix,
-      confirmFix: fixPolicy(opts.interactive, out.json),
+      confirmFix,
       beforeFix: rollback.beforeFix,
       env: process.env,
       msgfile: s.msgfile,
@@ -69,7 +85,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       fingerprints: prepared.fingerprints,
       log,
       warn: (msg) => out.warn(msg),
-      onResult: out.json ? undefined : (r) => printResult(out, r, width),
+      onResult: out.json ? undefined : show,
     });
     if (!s.rollback) await rollback.save();
     report.durationMs = Math.round(performance.now() - s.started);

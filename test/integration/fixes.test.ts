@@ -46,7 +46,8 @@ test('--interactive without a terminal asks nothing, applies no fix and says so'
 function inTerminal(r: Repo, args: string[], keys: string[]): { code: number; out: string } {
   const cmd = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
   const typing = keys.map((k) => `sleep 1.5; printf '${k}'`).join('; ');
-  const res = spawnSync('sh', ['-c', `{ ${typing}; sleep 2; } | script -qec "${cmd}" /dev/null`], { cwd: r.dir, env: { ...r.env, TERM: 'xterm' }, encoding: 'utf8', timeout: 30_000 });
+  // A terminal of 120 columns: without a size the prompt wraps at every character.
+  const res = spawnSync('sh', ['-c', `{ ${typing}; sleep 2; } | script -qec "stty cols 120 rows 40; ${cmd}" /dev/null`], { cwd: r.dir, env: { ...r.env, TERM: 'xterm' }, encoding: 'utf8', timeout: 30_000 });
   return { code: res.status ?? 1, out: res.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') };
 }
 
@@ -74,6 +75,18 @@ test('--interactive in a terminal: "quit" applies no more fixes in the run', () 
   assert.match(res.out, /q\/one\s+failed.*fix not applied \(quit\)/);
   assert.match(res.out, /q\/two\s+failed.*fix not applied \(quit\)/);
   assert.equal([r.read('one.txt'), r.read('two.txt')], ['lower\n', 'lower\n']);
+});
+
+test('--interactive in a terminal: a check finishing while the question is open prints after the answer', () => {
+  if (!hasScript) throw new Error('this test needs util-linux `script` for a pseudo-terminal');
+  const r = repoWith([upper('one', ['one.txt']), { name: 'slow', run: 'sleep 0.5' }]);
+  r.write('one.txt', 'lower\n').commitAll();
+  const res = inTerminal(r, ['run', '--interactive', '--concurrency', '2'], ['\\r']);
+  assert.is(res.code, 0, res.out);
+  const asked = res.out.lastIndexOf('Apply its fix');
+  const slow = res.out.search(/q\/slow\s+passed/);
+  assert.ok(asked >= 0 && slow > asked, `the slow check's line comes after the question:\n${res.out}`);
+  assert.match(res.out, /q\/one\s+fixed/);
 });
 
 test('rollback restores every file the fixes changed, keeps later edits elsewhere, and then has nothing to do', () => {
