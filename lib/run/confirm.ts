@@ -26,11 +26,19 @@ export const NO_TERMINAL = 'fix not applied: --interactive needs a terminal to a
 
 /**
  * The fix policy of a run: undefined (apply every fix) unless interactive.
- * Interactive asks when stdin and stdout are a terminal (the prompt draws on
- * stdout) and the report is not JSON.
+ * Interactive asks with a prompt when stdin and stdout are a terminal and the
+ * report is not JSON; otherwise (a git hook, --json) on the controlling
+ * terminal; without one, it applies no fix and each reason says so.
  */
-export function fixPolicy(interactive: boolean, json: boolean, tty = !!process.stdin.isTTY && !!process.stdout.isTTY): ConfirmFix | undefined {
+export function fixPolicy(interactive: boolean, json: boolean): ConfirmFix | undefined {
   if (!interactive) return undefined;
-  if (!tty || json) return async () => ({ apply: false, reason: tty ? 'fix not applied: --interactive does not ask with --json' : NO_TERMINAL });
-  return confirmWith(async (item) => (await import('./ask.js')).askFix(item.id, item.check.fix ?? ''));
+  if (process.stdin.isTTY && process.stdout.isTTY && !json) {
+    return confirmWith(async (item) => (await import('./ask.js')).askFix(item.id, item.check.fix ?? ''));
+  }
+  let tty: boolean | undefined;
+  const onTty = confirmWith(async (item) => (await import('./ask.js')).askFixOnTty(item.id, item.check.fix ?? ''));
+  return async (item) => {
+    tty ??= (await import('./ask.js')).hasTty();
+    return tty ? onTty(item) : { apply: false, reason: NO_TERMINAL };
+  };
 }

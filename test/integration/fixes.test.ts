@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { CLI, Repo, repoPool, statuses } from '../helpers/repo.js';
+import { CLI, Repo, repoPool, sh, statuses } from '../helpers/repo.js';
 import { commit, hookedRepo, rejects, show } from '../helpers/hooks.js';
 
 const track = repoPool(test);
@@ -31,15 +31,20 @@ test('a fix whose recheck still fails is failed, with the reason; a failing fix 
   assert.equal(by, { stubborn: 'still failing after fix', 'broken-fix': 'fix failed' });
 });
 
+/** Runs heph in a new session, without a controlling terminal (as from a GUI git client). */
+function withoutTerminal(r: Repo, args: string[], env: Record<string, string> = {}) {
+  return sh('setsid', ['-w', process.execPath, CLI, ...args], { cwd: r.dir, env: { ...r.env, ...env } });
+}
+
 test('--interactive without a terminal asks nothing, applies no fix and says so', () => {
   const r = repoWith([upper()]);
   r.write('a.txt', 'lower\n').commitAll();
-  const res = r.heph(['run', '--interactive'], { input: 'yes\n' });
+  const res = withoutTerminal(r, ['run', '--interactive']);
   assert.is(res.code, 1);
   assert.match(res.stdout + res.stderr, /q\/up\s+failed.*fix not applied: --interactive needs a terminal to ask/);
   assert.is(r.read('a.txt'), 'lower\n');
-  const env = r.hephJson(['run'], { env: { HEPH_INTERACTIVE: '1' } }).report.checks[0];
-  assert.equal([env.status, env.reason], ['failed', 'fix not applied: --interactive needs a terminal to ask']);
+  const json = JSON.parse(withoutTerminal(r, ['run', '--json'], { HEPH_INTERACTIVE: '1' }).stdout).checks[0];
+  assert.equal([json.status, json.reason], ['failed', 'fix not applied: --interactive needs a terminal to ask']);
 });
 
 /** Runs heph in a pseudo-terminal (util-linux `script`), typing `keys` once the prompt is up. */
@@ -87,6 +92,17 @@ test('--interactive in a terminal: a check finishing while the question is open 
   const slow = res.out.search(/q\/slow\s+passed/);
   assert.ok(asked >= 0 && slow > asked, `the slow check's line comes after the question:\n${res.out}`);
   assert.match(res.out, /q\/one\s+fixed/);
+});
+
+test('HEPH_INTERACTIVE=1 git commit asks on the terminal from inside the hook', () => {
+  if (!hasScript) throw new Error('this test needs util-linux `script` for a pseudo-terminal');
+  const r = track(hookedRepo([upper()]));
+  r.write('a.txt', 'lower\n').git('add', 'a.txt');
+  const cmd = `HEPH_INTERACTIVE=1 git commit -q -m a`;
+  const res = spawnSync('sh', ['-c', `{ sleep 1.5; printf 'y\\r'; sleep 2; } | script -qec "stty cols 120 rows 40; ${cmd}" /dev/null`], { cwd: r.dir, env: { ...r.env, TERM: 'xterm' }, encoding: 'utf8', timeout: 30_000 });
+  assert.match(res.stdout, /heph: quality\/up failed\. Apply its fix \(sed -i s\/lower\/UPPER\/ \{files\}\)\? \[Y\]es, \[n\]o, \[a\]ll, \[q\]uit: y/, JSON.stringify(res.stdout + res.stderr));
+  assert.match(res.stdout, /quality\/up\s+fixed/);
+  assert.is(show(r, 'HEAD:a.txt'), 'UPPER\n');
 });
 
 test('rollback restores every file the fixes changed, keeps later edits elsewhere, and then has nothing to do', () => {
