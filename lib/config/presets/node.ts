@@ -3,8 +3,7 @@
  * checkout and merge, eslint, prettier, tsc and the test script where the
  * repository uses them.
  */
-import { minimumVersion } from './common.js';
-import { macosCruft } from './common.js';
+import { macosCruft, minimumVersion } from './common.js';
 import type { PresetCheck, PresetPart, Probe } from './types.js';
 
 type Manager = 'npm' | 'pnpm' | 'yarn' | 'yarn-classic';
