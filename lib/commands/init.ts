@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { findRepo } from '../git/repo.js';
 import { configPath } from './context.js';
+import { list } from './options.js';
 import { detectPresets, diskProbe, PRESETS, renderConfig, starterConfig, type PresetName } from '../config/presets/index.js';
 import { validateConfig } from '../config/validate.js';
 import { formatProblems } from '../config/load.js';
@@ -20,7 +21,7 @@ export interface InitFlags {
 
 function requested(flag: InitFlags['preset']): PresetName[] | null {
   if (flag === undefined) return null;
-  const names = (Array.isArray(flag) ? flag : [flag]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  const names = list(flag) ?? [];
   const bad = names.filter((n) => !PRESETS.includes(n as PresetName));
   if (bad.length || !names.length) {
     throw new HephError('usage', `unknown preset ${bad.length ? `"${bad.join('", "')}"` : '(none given)'}`, `presets: ${PRESETS.join(', ')} (both: --preset python,node)`);

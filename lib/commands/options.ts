@@ -36,7 +36,8 @@ export function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefin
   return ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase());
 }
 
-const list = (v: string | string[] | undefined): string[] | null => {
+/** A repeatable, comma-separable flag (`--phase a --phase b,c`) as a list; null when absent or empty. */
+export const list = (v: string | string[] | undefined): string[] | null => {
   if (v === undefined) return null;
   const items = (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
   return items.length ? items : null;

@@ -7,14 +7,7 @@ import { withRunLock } from './run-lock.js';
 import { dropRollback, fixedFiles, readRollback, restagedEntries, rollBack } from '../git/rollback.js';
 import type { Output } from '../report/output.js';
 import { EXIT } from '../errors.js';
-
-function ago(at: number): string {
-  const s = Math.max(0, Math.round((Date.now() - at) / 1000));
-  if (s < 90) return `${s}s ago`;
-  if (s < 90 * 60) return `${Math.round(s / 60)}m ago`;
-  if (s < 36 * 3600) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86400)}d ago`;
-}
+import { formatDuration } from '../config/duration.js';
 
 export async function rollbackCommand(out: Output): Promise<number> {
   const ctx = await loadContext();
@@ -28,7 +21,7 @@ export async function rollbackCommand(out: Output): Promise<number> {
         out.line('nothing to roll back: no heph run has applied a fix here (or the last one was already rolled back)');
         return EXIT.ok;
       }
-      const when = `${new Date(rec.at).toLocaleString()} (${ago(rec.at)})`;
+      const when = `${new Date(rec.at).toLocaleString()} (${formatDuration(Math.max(0, Date.now() - rec.at))} ago)`;
       const by = rec.checks.length ? ` by ${rec.checks.join(', ')}` : '';
       const changes = await fixedFiles(root, rec);
       const restaged = await restagedEntries(root, rec);

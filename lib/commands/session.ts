@@ -56,9 +56,9 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
   const width = idWidth(plan);
   const rollback = s.rollback ?? rollbackPoint(ctx.repo.root, out);
   // While a fix question is on screen, lines of checks finishing meanwhile wait, then print.
-  const held: CheckResult[] | null = opts.interactive ? [] : null;
+  const held: CheckResult[] = [];
   let asking = false;
-  const show = (r: CheckResult) => (asking && held ? held.push(r) : printResult(out, r, width));
+  const show = (r: CheckResult) => (asking ? held.push(r) : printResult(out, r, width));
   const confirm = fixPolicy(opts.interactive, out.json);
   const confirmFix: ConfirmFix | undefined =
     confirm &&
@@ -68,7 +68,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
         return await confirm(item);
       } finally {
         asking = false;
-        for (const r of held!.splice(0)) printResult(out, r, width);
+        for (const r of held.splice(0)) printResult(out, r, width);
       }
     });
   try {

@@ -11,9 +11,11 @@
  *   the check fails when they differ, the fix (`uv lock`, `npm install`) rewrites it;
  * - tests (`pytest`, `npm test`): exit with $FAKE_EXIT_<tool> (default 0).
  */
+import * as assert from 'uvu/assert';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Repo } from './repo.js';
+import { commit } from './hooks.js';
 
 const log = (base: string, name: string) => `{ for a in "$@"; do printf '%s\\0' "$a"; done; printf '\\036\\n'; } >> "${join(base, 'calls', name)}"`;
 
@@ -69,6 +71,23 @@ case "$tool" in
   *) echo "npx stand-in: unknown $tool" >&2; exit 2;;
 esac`,
 };
+
+/**
+ * Commits the project as it is, then does what a new user does: `heph init`
+ * (which must detect `preset`), `heph install`, and a commit of `.heph.json`
+ * through the hooks, which must pass.
+ */
+export function initAndInstall(r: Repo, preset: 'python' | 'node'): Repo {
+  r.commitAll('project');
+  const init = r.heph(['init']);
+  assert.is(init.code, 0, init.stderr);
+  assert.match(init.stdout, new RegExp(`${preset} preset \\(detected\\)`));
+  assert.is(r.heph(['install']).code, 0);
+  r.git('add', '.heph.json');
+  const first = commit(r, ['-m', 'heph']);
+  assert.is(first.code, 0, first.stdout + first.stderr);
+  return r;
+}
 
 /** Puts the stand-ins on the repo's PATH (for heph and for git's hooks). */
 export function standIns(r: Repo, names: (keyof typeof SCRIPTS)[]): void {

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { Repo, cleanEnv, repoPool } from '../helpers/repo.js';
 import { commit, head, show } from '../helpers/hooks.js';
-import { standIns } from '../helpers/standins.js';
+import { initAndInstall, standIns } from '../helpers/standins.js';
 
 const track = repoPool(test);
 
@@ -21,15 +21,7 @@ function nodeProject(): Repo {
   standIns(r, ['npm', 'npx']);
   r.write('package.json', pkg()).write('.gitignore', 'node_modules/\n').write('tsconfig.json', '{}\n').write('src/index.ts', 'export const a = 1;\n');
   assert.is(spawnSync('npm', ['install'], { cwd: r.dir, env: r.env }).status, 0);
-  r.commitAll('project');
-  const init = r.heph(['init']);
-  assert.is(init.code, 0, init.stderr);
-  assert.match(init.stdout, /node preset \(detected\)/);
-  assert.is(r.heph(['install']).code, 0);
-  r.git('add', '.heph.json');
-  const first = commit(r, ['-m', 'heph']);
-  assert.is(first.code, 0, first.stdout + first.stderr);
-  return r;
+  return initAndInstall(r, 'node');
 }
 
 const installs = (r: Repo) => r.callArgs('npm').filter((a) => a[0] === 'install').length;

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { Repo, repoPool } from '../helpers/repo.js';
 import { commit, head, show } from '../helpers/hooks.js';
-import { standIns } from '../helpers/standins.js';
+import { initAndInstall, standIns } from '../helpers/standins.js';
 
 const track = repoPool(test);
 
@@ -24,15 +24,7 @@ function pythonProject(): Repo {
     .write('src/app/__init__.py', 'def add(a: int, b: int) -> int:\n    return a + b\n')
     .write('tests/test_app.py', 'from app import add\n\n\ndef test_add() -> None:\n    assert add(1, 2) == 3\n');
   assert.is(spawnSync('uv', ['lock'], { cwd: r.dir, env: r.env }).status, 0);
-  r.commitAll('project');
-  const init = r.heph(['init']);
-  assert.is(init.code, 0, init.stderr);
-  assert.match(init.stdout, /python preset \(detected\)/);
-  assert.is(r.heph(['install']).code, 0);
-  r.git('add', '.heph.json');
-  const first = commit(r, ['-m', 'heph']);
-  assert.is(first.code, 0, first.stdout + first.stderr);
-  return r;
+  return initAndInstall(r, 'python');
 }
 
 test('init writes the python preset; the first commit through the hooks passes and syncs .venv', () => {
@@ -115,9 +107,10 @@ test('pre-push runs the tests; a failing test blocks the push', () => {
   r.git('remote', 'add', 'origin', remote.dir);
   const blocked = r.gitResult(['push', '-q', 'origin', 'main'], { env: { FAKE_EXIT_pytest: '1' } });
   assert.is.not(blocked.code, 0);
-  assert.match(blocked.stderr + blocked.stdout, /quality\/pytest\s+failed/);
+  assert.match(blocked.stderr + blocked.stdout, /quality\/pytest\s+failed/, blocked.stderr + blocked.stdout);
   assert.is(remote.gitResult(['rev-parse', '--verify', '-q', 'main']).code, 1, 'nothing reached the remote');
-  assert.is(r.gitResult(['push', '-q', 'origin', 'main']).code, 0);
+  const pushed = r.gitResult(['push', '-q', 'origin', 'main']);
+  assert.is(pushed.code, 0, pushed.stdout + pushed.stderr);
   assert.ok(r.calls('pytest') >= 2);
 });
 

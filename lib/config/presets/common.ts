@@ -22,7 +22,14 @@ export function minimumVersion(spec: string | null | undefined): number[] | null
   return best;
 }
 
-export function compare(a: number[], b: number[]): number {
+/** The first source that states a version requirement, with the lowest version it allows; null when none does or it names none ("lts/*"). */
+export function firstVersion(sources: [label: string, spec: string | null | undefined][]): { label: string; min: number[] } | null {
+  const found = sources.find(([, spec]) => spec?.trim());
+  const min = found && minimumVersion(found[1]!.trim());
+  return found && min ? { label: found[0], min } : null;
+}
+
+function compare(a: number[], b: number[]): number {
   for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
   return 0;
 }

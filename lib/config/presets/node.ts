@@ -3,7 +3,7 @@
  * checkout and merge, eslint, prettier, tsc and the test script where the
  * repository uses them.
  */
-import { macosCruft, minimumVersion } from './common.js';
+import { firstVersion, macosCruft } from './common.js';
 import type { PresetCheck, PresetPart, Probe } from './types.js';
 
 type Manager = 'npm' | 'pnpm' | 'yarn' | 'yarn-classic';
@@ -68,9 +68,13 @@ export function nodePreset(p: Probe): PresetPart {
   notes.push(`package manager: ${pm === 'yarn-classic' ? 'yarn 1' : pm} (${lockfile ?? 'no lockfile'})`);
 
   const environment: PresetCheck[] = [];
-  const source = pkg.engines?.node ? 'package.json engines' : p.read('.nvmrc') ? '.nvmrc' : p.read('.node-version') ? '.node-version' : null;
-  const min = minimumVersion(pkg.engines?.node ?? p.read('.nvmrc')?.trim() ?? p.read('.node-version')?.trim());
-  if (min) {
+  const version = firstVersion([
+    ['package.json engines', pkg.engines?.node],
+    ['.nvmrc', p.read('.nvmrc')],
+    ['.node-version', p.read('.node-version')],
+  ]);
+  if (version) {
+    const { label: source, min } = version;
     const v = min.join('.');
     environment.push({
       name: 'node',

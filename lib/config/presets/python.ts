@@ -2,7 +2,7 @@
  * The Python preset: a uv project (or a plain one) with ruff, mypy and pytest
  * where the repository declares them or they are on PATH.
  */
-import { macosCruft, minimumVersion } from './common.js';
+import { firstVersion, macosCruft } from './common.js';
 import type { PresetCheck, PresetPart, Probe } from './types.js';
 
 export function isPython(p: Probe): boolean {
@@ -41,9 +41,12 @@ export function pythonPreset(p: Probe): PresetPart {
     notes.push(cmd ? `${name}: ${cmd.startsWith('uv run') ? 'declared in pyproject.toml, run through uv' : declared(name) ? 'declared' : why}` : `${name}: not declared, configured or on PATH, left out`);
 
   const environment: PresetCheck[] = [];
-  const versionSource = requiresPython(pyproject) ? 'pyproject.toml requires-python' : p.read('.python-version') ? '.python-version' : null;
-  const min = minimumVersion(requiresPython(pyproject) ?? p.read('.python-version')?.trim());
-  if (min) {
+  const version = firstVersion([
+    ['pyproject.toml requires-python', requiresPython(pyproject)],
+    ['.python-version', p.read('.python-version')],
+  ]);
+  if (version) {
+    const { label: versionSource, min } = version;
     const want = `${min[0]}, ${min[1]}`;
     environment.push({
       name: 'python',
