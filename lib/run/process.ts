@@ -71,7 +71,14 @@ interface Started {
  */
 async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
   if (process.platform === 'win32') return (await import('./spawn-win.js')).startWindows(argv, opts.cwd, opts.env);
-  const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let child;
+  try {
+    child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  } catch (e) {
+    // Most start failures (ENOENT, EACCES) arrive as an 'error' event; others (ETXTBSY: the
+    // file is being written) are thrown. Either way it is this check's failure, not heph's.
+    return { pid: undefined, stdout: null, stderr: null, done: Promise.resolve({ exitCode: null, signal: null, spawnError: (e as Error).message }) };
+  }
   const done = new Promise<{ exitCode: number | null; signal: string | null; spawnError: string | null }>((resolve) => {
     let spawnError: string | null = null;
     child.on('error', (e) => (spawnError = e.message));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Repo, statuses, repoPool } from '../helpers/repo.js';
 
@@ -384,6 +384,23 @@ test('checks of a phase run concurrently (--concurrency), fixes one at a time', 
   for (let i = 0; i < 6; i += 2) {
     assert.match(lines[i], /^start /);
     assert.is(lines[i + 1], lines[i].replace('start', 'end'), 'a fix ends before the next starts');
+  }
+});
+
+test('a command that cannot be started at all (ETXTBSY: open for writing) fails its check, not heph', () => {
+  const r = repo();
+  const tool = join(r.base, 'tool');
+  writeFileSync(tool, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'busy', run: tool }, { name: 'ok', run: 'true' }] }] });
+  r.commitAll();
+  const fd = openSync(tool, 'a'); // a file being written cannot be executed: spawn throws ETXTBSY
+  try {
+    const { code, report, stderr } = r.hephJson(['run']);
+    assert.is(code, 1, stderr);
+    assert.equal(statuses(report), { 'p/busy': 'failed', 'p/ok': 'passed' });
+    assert.match(report.checks[0].reason, /could not start .*tool: .*ETXTBSY/);
+  } finally {
+    closeSync(fd);
   }
 });
 
