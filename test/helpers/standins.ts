@@ -45,7 +45,8 @@ const SCRIPTS: Record<string, string> = {
   sync) s=$(sum pyproject.toml)
     if [ "$2" = --locked ]; then grep -qx "pyproject $s" uv.lock 2>/dev/null || { echo "The lockfile needs to be updated" >&2; exit 1; }
     else echo "pyproject $s" > uv.lock; fi
-    mkdir -p .venv/bin && printf '#!/bin/sh\\nexit 0\\n' > .venv/bin/python && chmod +x .venv/bin/python;;
+    # Written aside and renamed, as an installer replaces files: never a half-written interpreter.
+    mkdir -p .venv/bin && printf '#!/bin/sh\\nexit 0\\n' > .venv/bin/.python.tmp && chmod +x .venv/bin/.python.tmp && mv -f .venv/bin/.python.tmp .venv/bin/python;;
   run) shift; [ "$1" = --frozen ] && shift; exec "$@";;
   *) echo "uv stand-in: unknown $*" >&2; exit 2;;
 esac`,
