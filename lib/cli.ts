@@ -14,6 +14,15 @@ import type { main as Main } from './main.js';
 const nativeCache = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
 nativeCache?.();
 
+// A reader that goes away (`heph status | head -1`, a closed terminal) ends the output, not the
+// run: heph carries on, so whatever it was doing (restoring unstaged work, recording results)
+// still finishes. Without a listener, the broken pipe would end the process with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`heph/${VERSION}\n`);

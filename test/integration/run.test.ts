@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Repo, statuses, repoPool } from '../helpers/repo.js';
+import { spawn } from 'node:child_process';
+import { CLI, Repo, statuses, repoPool } from '../helpers/repo.js';
 
 const repo = repoPool(test);
 
@@ -402,6 +403,20 @@ test('a command that cannot be started at all (ETXTBSY: open for writing) fails 
   } finally {
     closeSync(fd);
   }
+});
+
+test('a reader that goes away (heph run | head) ends the output, not the run: no stack trace, results kept', async () => {
+  const r = repo();
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'a', run: 'true' }, { name: 'b', run: 'true' }] }] });
+  r.commitAll();
+  const child = spawn(process.execPath, [CLI, 'run'], { cwd: r.dir, env: r.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.destroy(); // closed before heph writes its first line
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  assert.is(code, 0, stderr);
+  assert.not.match(stderr, /EPIPE|\n\s+at /);
+  assert.match(r.heph(['run', '--fast', '--dry-run']).stdout, /p\/a\s+cached[\s\S]*p\/b\s+cached/, 'the run finished and recorded its results');
 });
 
 test('--no-fix and HEPH_AUTO_FIX=0 never run fix commands', () => {
