@@ -28,6 +28,7 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
     shell: c.shell ?? false,
     fix: c.fix ?? null,
     files: c.files ?? null,
+    symlinks: c.symlinks ?? false,
     inputs: c.inputs ?? c.files ?? null,
     env: c.env ?? [],
     ttl,

@@ -18,6 +18,8 @@ export interface ResolvedCheck {
   fix: string | null;
   /** Globs of files the check is about; null = not file-scoped. */
   files: string[] | null;
+  /** Whether `{files}` includes symbolic links. @default false */
+  symlinks: boolean;
   /** Globs forming the fingerprint; null = every tracked file. @default files */
   inputs: string[] | null;
   /** @default [] */

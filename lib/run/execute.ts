@@ -10,7 +10,7 @@ import type { StateStore } from '../state/types.js';
 import type { Fingerprint } from '../state/fingerprint.js';
 import type { RunLog } from '../state/logs.js';
 import type { CheckResult, RunReport } from './types.js';
-import { buildInvocations } from './words.js';
+import { argPaths, buildInvocations } from './words.js';
 import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
 
@@ -80,7 +80,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     // Loaded only when something runs: the process library is the heaviest module.
     const { checkEnv, runProcess } = await import('./process.js');
     const env = checkEnv(opts.env, opts.msgfile ? { HEPH_MSGFILE: opts.msgfile } : {});
-    const invocations = buildInvocations(cmd, check.shell, { files: item.files, msgfile: opts.msgfile });
+    const invocations = buildInvocations(cmd, check.shell, { files: item.files && argPaths(item.files, check.cwd), msgfile: opts.msgfile });
     let output = '';
     let last: ProcessResult | null = null;
     let ok = true;
@@ -139,6 +139,13 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     return result;
   }
 
+  /** Whatever goes wrong while running one check is that check's failure; the others go on. */
+  function crashed(item: PlanItem, phase: string, err: unknown): CheckResult {
+    const msg = (err as Error)?.message ?? String(err);
+    opts.log.write(`[${item.id}] heph could not run it: ${msg}`);
+    return { id: item.id, phase, name: item.check.name, fingerprint: item.fingerprint, status: 'failed', reason: `heph could not run it: ${msg.split('\n')[0]}`, durationMs: 0, exitCode: null, tail: msg };
+  }
+
   /** Stores a result for reuse; state is a cache, so a failed write warns and the run goes on. */
   async function record(item: PlanItem, r: CheckResult): Promise<void> {
     try {
@@ -179,7 +186,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       opts.log.write(`[${item.id}] ${item.action}: ${item.reason}`);
       emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}) });
     }
-    await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name)));
+    await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name).catch((err) => crashed(item, phase.name, err))));
     const phaseResults = results.filter((r) => r.phase === phase.name);
     if (phaseResults.some((r) => r.status === 'failed')) failedPhase = phase.name;
   }

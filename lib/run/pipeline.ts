@@ -49,7 +49,7 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const platform = req.select.platform ?? process.platform;
   const [snapshot, store] = await Promise.all([req.snapshot ?? startSnapshot(req.repo, req.source), req.store]);
   const candidates = req.candidates ? req.candidates(snapshot) : snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
-  const selection = selectChecks(req.config, { ...req.select, platform, candidates });
+  const selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000' });
   const hasher = new InputHasher(snapshot);
   const fingerprints = new Map<string, Fingerprint>();
   for (const phase of selection.phases) {

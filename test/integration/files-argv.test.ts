@@ -1,0 +1,78 @@
+/**
+ * What a check is given in `{files}`: paths that exist from its `cwd`, no name
+ * a tool can read as an option, no symlinks unless asked, and the exact bytes
+ * of a name that is not UTF-8.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoPool, Repo, statuses } from '../helpers/repo.js';
+
+const repo = repoPool(test);
+
+/** A check script that records its cwd and arguments, and fails unless each argument is a regular file from there. */
+function lister(r: Repo): string {
+  const script = join(r.base, 'bin', 'lister');
+  mkdirSync(join(r.base, 'bin'), { recursive: true });
+  writeFileSync(script, `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> "${join(r.base, 'args')}"; test -f "$a" && test ! -L "$a" || exit 1; done\n`, { mode: 0o755 });
+  return script;
+}
+const args = (r: Repo) => readFileSync(join(r.base, 'args'), 'utf8').trim().split('\n').sort();
+
+test('cwd: paths are relative to the check directory, files outside it as ../', () => {
+  const r = repo();
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'ls', run: `${lister(r)} {files}`, files: ['*.txt'], cwd: 'pkg' }] }] });
+  r.write('pkg/a.txt', 'a').write('pkg/sub/b.txt', 'b').write('docs/c.txt', 'c').commitAll();
+  const { code, report, stderr } = r.hephJson(['run']);
+  assert.is(code, 0, stderr + JSON.stringify(report));
+  assert.equal(args(r), ['../docs/c.txt', 'a.txt', 'sub/b.txt']);
+});
+
+test('a name starting with a dash is given as ./-name, in and out of shell mode', () => {
+  const r = repo();
+  r.config({
+    phases: [
+      { name: 'p', checks: [{ name: 'ls', run: `${lister(r)} {files}`, files: ['*.txt'] }] },
+      { name: 'q', checks: [{ name: 'cat', shell: true, run: 'cat {files} >/dev/null', files: ['*.txt'] }] },
+    ],
+  });
+  r.write('-n.txt', 'x').write('--help.txt', 'y').commitAll();
+  const { code, report, stderr } = r.hephJson(['run']);
+  assert.is(code, 0, stderr + JSON.stringify(report));
+  assert.equal(args(r), ['./--help.txt', './-n.txt']);
+  assert.equal(statuses(report), { 'p/ls': 'passed', 'q/cat': 'passed' });
+});
+
+test('symlinks are left out of {files} unless the check sets symlinks: true', () => {
+  const r = repo();
+  r.write('real.txt', 'x');
+  symlinkSync('real.txt', r.path('link.txt'));
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'ls', run: `${lister(r)} {files}`, files: ['*.txt'] }, { name: 'all', run: `${r.counter('all')} {files}`, files: ['*.txt'], symlinks: true }] }] });
+  r.commitAll();
+  const { code, report, stderr } = r.hephJson(['run']);
+  assert.is(code, 0, stderr + JSON.stringify(report));
+  assert.equal(args(r), ['real.txt']);
+  assert.equal(r.callArgs('all')[0].sort(), ['link.txt', 'real.txt']);
+  // A link alone is no file: the check is skipped, in a commit too.
+  r.write('real.txt', 'y');
+  r.git('add', '-A');
+  r.git('rm', '-q', '--cached', 'real.txt');
+  const hook = r.hephJson(['hook', 'run', 'pre-commit']);
+  assert.is(hook.code, 0, hook.stderr);
+});
+
+test('a cwd that leaves the repository through a symlink is refused when the config loads', () => {
+  const r = repo();
+  mkdirSync(join(r.base, 'outside'));
+  symlinkSync(join(r.base, 'outside'), r.path('out'));
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'ok', run: 'true' }, { name: 'esc', run: 'true', cwd: 'out' }] }] });
+  r.commitAll();
+  for (const a of [['run'], ['run', '--dry-run'], ['status']]) {
+    const res = r.heph(a);
+    assert.is(res.code, 2, a.join(' ') + res.stdout + res.stderr);
+    assert.match(res.stderr, /phases\[0\]\.checks\[1\]\.cwd: expected a directory inside the repository/);
+  }
+});
+
+test.run();
