@@ -56,6 +56,9 @@ export function checkEnv(base: NodeJS.ProcessEnv, extra: Record<string, string> 
 
 const MAX_KEPT = 1024 * 1024;
 
+/** After the command exits, how long its pipes may stay open (output still in flight) before heph stops reading. */
+const PIPE_DRAIN_MS = 200;
+
 interface Started {
   pid: number | undefined;
   stdout: NodeJS.ReadableStream | null;
@@ -81,8 +84,23 @@ async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
   }
   const done = new Promise<{ exitCode: number | null; signal: string | null; spawnError: string | null }>((resolve) => {
     let spawnError: string | null = null;
+    let drain: NodeJS.Timeout | undefined;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(drain);
+      resolve({ exitCode: spawnError ? null : code, signal: signal ?? null, spawnError });
+    };
     child.on('error', (e) => (spawnError = e.message));
-    child.on('close', (code, signal) => resolve({ exitCode: spawnError ? null : code, signal: signal ?? null, spawnError }));
+    child.on('close', finish);
+    // 'close' waits for the pipes, which a grandchild that left the process group (setsid) may
+    // hold open for ever. Once the command itself has exited, read what is already in the pipes,
+    // then stop listening: the check's outcome is its command's.
+    child.on('exit', (code, signal) => {
+      drain = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish(code, signal);
+      }, PIPE_DRAIN_MS);
+    });
   });
   return { pid: child.pid, stdout: child.stdout, stderr: child.stderr, done };
 }
