@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Plan, PlanItem } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Fingerprint } from '../state/fingerprint.js';
-import type { RunLog } from '../state/logs.js';
+import { cappedOutput, type RunLog } from '../state/logs.js';
 import type { CheckResult, RunReport } from './types.js';
 import { argPaths, buildInvocations } from './words.js';
 import type { ProcessResult } from './process.js';
@@ -87,13 +87,14 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     let durationMs = 0;
     for (const argv of invocations) {
       opts.log.write(`[${item.id}] ${label}: ${JSON.stringify(argv.length > 12 ? [...argv.slice(0, 12), `…(${argv.length - 12} more)`] : argv)}`);
+      const sink = cappedOutput(opts.log, `[${item.id}] `);
       const res = await runProcess(argv, {
         cwd,
         env,
         timeoutMs: check.timeoutMs,
         signal: opts.signal,
-        onOutput: (s) => opts.log.write(s.replace(/\n$/, '').replace(/^/gm, `[${item.id}] `)),
-      });
+        onOutput: sink.write,
+      }).finally(sink.end);
       output += res.output;
       durationMs += res.durationMs;
       last = res;

@@ -56,8 +56,10 @@ export function checkEnv(base: NodeJS.ProcessEnv, extra: Record<string, string> 
 
 const MAX_KEPT = 1024 * 1024;
 
-/** After the command exits, how long its pipes may stay open (output still in flight) before heph stops reading. */
+/** After the command exits, how long its pipes may stay quiet but open before heph stops reading them. */
 const PIPE_DRAIN_MS = 200;
+/** ...and how long heph reads at most after the exit, however much still arrives. */
+const PIPE_DRAIN_MAX_MS = 5000;
 
 interface Started {
   pid: number | undefined;
@@ -95,11 +97,20 @@ async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
     // hold open for ever. Once the command itself has exited, read what is already in the pipes,
     // then stop listening: the check's outcome is its command's.
     child.on('exit', (code, signal) => {
-      drain = setTimeout(() => {
+      const exited = performance.now();
+      const stopReading = () => {
         child.stdout?.destroy();
         child.stderr?.destroy();
         finish(code, signal);
-      }, PIPE_DRAIN_MS);
+      };
+      const idle = () => {
+        clearTimeout(drain);
+        drain = performance.now() - exited > PIPE_DRAIN_MAX_MS ? setTimeout(stopReading, 0) : setTimeout(stopReading, PIPE_DRAIN_MS);
+      };
+      idle();
+      // Output still arriving is read, up to a bound: a stray writer cannot hold heph for ever.
+      child.stdout?.on('data', idle);
+      child.stderr?.on('data', idle);
     });
   });
   return { pid: child.pid, stdout: child.stdout, stderr: child.stderr, done };
