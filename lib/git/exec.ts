@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { HephError } from '../errors.js';
 import { debug } from '../debug.js';
+import { decodeBytes, encodeBytes } from './bytes.js';
 
 const log = debug('git');
 
@@ -66,7 +67,7 @@ export function git(args: string[], opts: GitOptions): Promise<GitResult> {
       else reject(new HephError('git', `git ${args.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`));
     });
     child.stdin.on('error', () => {}); // git may exit before reading all input
-    child.stdin.end(opts.input ?? '');
+    child.stdin.end(typeof opts.input === 'string' ? encodeBytes(opts.input) : opts.input ?? '');
   });
 }
 
@@ -109,7 +110,7 @@ export async function gitText(args: string[], opts: GitOptions): Promise<string>
 
 /** Splits NUL-separated git output (`-z`) into its fields, dropping the empty tail. */
 export function splitZ(buf: Buffer | string): string[] {
-  const s = typeof buf === 'string' ? buf : buf.toString('utf8');
+  const s = typeof buf === 'string' ? buf : decodeBytes(buf);
   if (!s) return [];
   const parts = s.split('\0');
   if (parts[parts.length - 1] === '') parts.pop();

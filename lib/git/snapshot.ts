@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
+import { decodeBytes, fsPath } from './bytes.js';
 
 /** Content identity of one path: git file mode and blob id (or a marker). */
 export interface Identity {
@@ -71,14 +72,14 @@ export function blobId(content: Buffer, algo: 'sha1' | 'sha256'): string {
 
 /** Hashes a file on disk as git would store it; a missing file is `deleted`. */
 export function hashWorktreeFile(root: string, path: string, algo: 'sha1' | 'sha256'): Identity {
-  const abs = join(root, path);
+  const abs = fsPath(join(root, path));
   let st;
   try {
     st = lstatSync(abs);
   } catch {
     return DELETED;
   }
-  if (st.isSymbolicLink()) return { mode: '120000', oid: blobId(Buffer.from(readlinkSync(abs)), algo) };
+  if (st.isSymbolicLink()) return { mode: '120000', oid: blobId(readlinkSync(abs, { encoding: 'buffer' }), algo) };
   if (st.isDirectory()) return { mode: '160000', oid: `dir:${st.mtimeMs}:${st.ctimeMs}` };
   const mode = st.mode & 0o111 ? '100755' : '100644';
   return { mode, oid: blobId(readFileSync(abs), algo) };
@@ -112,7 +113,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const staged = results[0];
   const dirty = source === 'worktree' ? results[1] : null;
   const untracked = opts.untracked === false ? null : results[results.length - 1];
-  const { entries, order, conflicted } = parseStage(staged.stdout.toString('utf8'));
+  const { entries, order, conflicted } = parseStage(decodeBytes(staged.stdout));
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
   const untrackedList = untracked ? splitZ(untracked.stdout) : [];
   const first = entries.values().next().value as Identity | undefined;

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { trackChild } from './signals.js';
+import { byteLauncher, hasRawBytes } from './launcher.js';
 
 export interface ProcessOptions {
   cwd: string;
@@ -76,6 +77,8 @@ interface Started {
  */
 async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
   if (process.platform === 'win32') return (await import('./spawn-win.js')).startWindows(argv, opts.cwd, opts.env);
+  // Node passes argv as UTF-8: a name that is not UTF-8 goes through a launcher that rebuilds its bytes.
+  if (argv.some(hasRawBytes)) argv = byteLauncher(argv);
   let child;
   try {
     child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

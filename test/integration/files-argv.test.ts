@@ -75,4 +75,35 @@ test('a cwd that leaves the repository through a symlink is refused when the con
   }
 });
 
+
+test('a name that is not UTF-8 reaches the check as its exact bytes, and globs match it', () => {
+  const r = repo();
+  const latin1 = Buffer.from('caf\xe9.txt', 'latin1');
+  writeFileSync(Buffer.concat([Buffer.from(r.dir + '/'), latin1]), 'BAD CONTENT\n');
+  writeFileSync(Buffer.concat([Buffer.from(r.dir + '/-'), latin1]), 'BAD CONTENT\n');
+  r.write('ok.txt', 'fine\n');
+  // cat fails on a name that does not exist (a lossy name); grep -l finds BAD only by reading the real file.
+  r.config({
+    phases: [
+      { name: 'p', checks: [{ name: 'cat', run: 'cat {files}', files: ['*.txt'] }] },
+      { name: 'q', checks: [{ name: 'sh', shell: true, run: 'for f in {files}; do test -f "$f" || exit 9; done; ! grep -l BAD {files}', files: ['*.txt'] }] },
+    ],
+  });
+  r.commitAll();
+  let { code, report, stderr } = r.hephJson(['run', '--no-fix']);
+  assert.is(report.checks[0].status, 'passed', stderr + JSON.stringify(report));
+  assert.is(code, 1);
+  assert.is(report.checks[1].status, 'failed', 'the shell check found BAD in the files, so it read them');
+  const log = readFileSync(report.log, 'latin1');
+  assert.match(log, /exit 1/);
+  assert.not.match(log, /No such file/);
+  // The fixed content passes, and the hook path (index source) gives the same bytes.
+  writeFileSync(Buffer.concat([Buffer.from(r.dir + '/'), latin1]), 'good\n');
+  writeFileSync(Buffer.concat([Buffer.from(r.dir + '/-'), latin1]), 'good\n');
+  r.git('add', '-A');
+  ({ code, report, stderr } = r.hephJson(['hook', 'run', 'pre-commit']));
+  assert.is(code, 0, stderr + JSON.stringify(report));
+  assert.is(report.checks[1].status, 'passed');
+});
+
 test.run();
