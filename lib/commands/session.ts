@@ -46,11 +46,21 @@ export async function dryRun(prepare: () => Promise<Prepared>, out: Output, star
   }
 }
 
+/** The run log is a record, not a requirement: a folder that cannot be written runs without one. */
+function tryOpenRunLog(dir: string, keep: number, out: Output): RunLog {
+  try {
+    return openRunLog(dir, keep);
+  } catch (err) {
+    out.warn(`could not write a run log in ${dir} (${(err as Error).message}); running without one`);
+    return nullLog;
+  }
+}
+
 export async function runSession(s: SessionOptions): Promise<RunReport> {
   const { ctx, opts, out, prepared } = s;
   const plan = prepared.plan;
   const needsLog = plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
-  const log: RunLog = needsLog ? openRunLog(ctx.dir, ctx.config.settings.logs.keep) : nullLog;
+  const log: RunLog = needsLog ? tryOpenRunLog(ctx.dir, ctx.config.settings.logs.keep, out) : nullLog;
   log.write(`heph run started ${new Date().toISOString()} pid ${process.pid}`);
   log.write(`mode ${plan.mode}${plan.event ? `, event ${plan.event}` : ''}${s.logHeader ? `\n${s.logHeader}` : ''}`);
   const width = idWidth(plan);

@@ -9,7 +9,7 @@
  * reported once, the run goes on without the store, and the file is moved
  * aside when the store closes.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Keyv from 'keyv';
 import type KeyvSqliteType from '@keyv/sqlite';
@@ -91,9 +91,14 @@ async function safeClose(sqlite: Sqlite | undefined): Promise<void> {
   }
 }
 
-/** An empty store for read-only commands in a repository heph has not run in yet. */
+const fallbacks = new WeakSet<StateStore>();
+
+/** Whether `store` is the empty stand-in used when the real one could not be opened. */
+export const isFallback = (store: StateStore): boolean => fallbacks.has(store);
+
+/** An empty store for read-only commands in a repository heph has not run in yet, or when the real one cannot be used. */
 function emptyStore(): StateStore {
-  return {
+  const store: StateStore = {
     getResults: async () => new Map(),
     putResult: async () => {},
     getManifest: async () => null,
@@ -104,6 +109,8 @@ function emptyStore(): StateStore {
     runs: async () => [],
     close: async () => {},
   };
+  fallbacks.add(store);
+  return store;
 }
 
 function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
@@ -164,7 +171,16 @@ export async function openStore(opts: OpenOptions): Promise<StateStore> {
   const file = join(opts.dir, 'state.sqlite');
   if (opts.readOnly && !existsSync(file)) return emptyStore();
   if (!(await loadDriver(opts.warn))) return emptyStore();
-  if (!opts.readOnly) mkdirSync(opts.dir, { recursive: true });
+  if (!opts.readOnly) {
+    try {
+      mkdirSync(opts.dir, { recursive: true });
+      accessSync(opts.dir, constants.W_OK);
+    } catch (err) {
+      // A folder heph cannot write (read-only mount, permissions): never move the file, never stop.
+      opts.warn?.(`heph's folder ${opts.dir} cannot be written (${why(err)}); running without stored results`);
+      return emptyStore();
+    }
+  }
   try {
     const { keyv, sqlite } = await connect(file, !!opts.readOnly);
     return guarded(wrap(keyv, sqlite), file, opts.warn);
