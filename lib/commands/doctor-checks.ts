@@ -9,7 +9,7 @@ import { gitText } from '../git/exec.js';
 import type { Context } from './context.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { openStore } from '../state/store.js';
-import { holderState, lockPath, readLock } from '../state/lock.js';
+import { holderState, lockPath, programOf, readLock } from '../state/lock.js';
 import { diskSpace, formatBytes } from '../state/disk.js';
 import { splitWords } from '../run/words.js';
 
@@ -82,6 +82,10 @@ export function lock(dir: string): Finding {
   const state = holderState(info);
   const who = `pid ${info.pid}${info.command ? ` (heph ${info.command})` : ''} on ${info.host}, since ${new Date(info.started).toISOString()}`;
   if (state === 'dead') return { name: 'lock', ok: true, detail: `left by ${who}, which is gone; the next run takes it over` };
+  if (state === 'reused') {
+    const program = programOf(info.pid);
+    return { name: 'lock', ok: false, detail: `left by ${who}; that pid is now ${program ? `\`${program}\`, ` : ''}a process started after the lock was taken: not heph`, fix: `the next run takes it over; or delete ${path}` };
+  }
   return { name: 'lock', ok: true, detail: `held by ${who}${state === 'unknown' ? ' (another host: cannot tell if it still runs)' : ''}` };
 }
 

@@ -81,7 +81,7 @@ export async function acquireLock(opts: AcquireOptions): Promise<HeldLock> {
     if (holder === null) continue; // released between our attempt and the read
     if (holder === 'unreadable') {
       if (ageMs(path) > UNREADABLE_GRACE_MS && breakStale(path, 'unreadable')) opts.onTakeover?.(null);
-    } else if (holderState(holder) === 'dead') {
+    } else if (['dead', 'reused'].includes(holderState(holder))) {
       if (breakStale(path, holder.token)) opts.onTakeover?.(holder);
       continue;
     } else {
