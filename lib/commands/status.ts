@@ -6,6 +6,7 @@ import { openStore } from '../state/store.js';
 import { formatDuration } from '../config/duration.js';
 import type { Output } from '../report/output.js';
 import { EXIT } from '../errors.js';
+import { now as clock } from '../clock.js';
 
 export async function statusCommand(flags: { json?: boolean }, out: Output): Promise<number> {
   const ctx = await loadContext();
@@ -14,7 +15,7 @@ export async function statusCommand(flags: { json?: boolean }, out: Output): Pro
     const prepared = await preparePlan({ repo: ctx.repo, config: ctx.config, mode: 'fast', event: null, source: 'worktree', store, select: {} });
     const items = prepared.plan.phases.flatMap((p) => p.items);
     const stored = await store.getResults(items.map((i) => i.id));
-    const now = Date.now();
+    const now = clock();
     const rows = items.map((i) => {
       const last = stored.get(i.id);
       return {

@@ -13,6 +13,7 @@ import type { CheckResult, RunReport } from './types.js';
 import { argPaths, buildInvocations } from './words.js';
 import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
+import { now as clock } from '../clock.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -64,7 +65,7 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 
 export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunReport> {
   const started = performance.now();
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? clock;
   const results: CheckResult[] = [];
   const fixQueue = serial();
   let failedPhase: string | null = null;

@@ -12,6 +12,7 @@ import { decide } from '../plan/decide.js';
 import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
 import type { StateStore } from '../state/types.js';
+import { now as clock } from '../clock.js';
 
 export interface PlanRequest {
   repo: Repo;
@@ -66,6 +67,6 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
       if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
-  const plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now: req.now ?? Date.now() });
+  const plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now: req.now ?? clock() });
   return { plan, fingerprints, store, snapshot };
 }
