@@ -106,4 +106,20 @@ test('a name that is not UTF-8 reaches the check as its exact bytes, and globs m
   assert.is(report.checks[1].status, 'passed');
 });
 
+test('a pre-commit puts aside, fixes, re-stages and restores a name that is not UTF-8', () => {
+  const r = repo();
+  const name = Buffer.concat([Buffer.from(r.dir + '/'), Buffer.from('caf\xe9.txt', 'latin1')]);
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'up', shell: true, run: '! grep -l lower {files}', fix: 'sed -i s/lower/UPPER/ {files}', files: ['*.txt'] }] }] });
+  r.commitAll();
+  writeFileSync(name, 'a lower line\n');
+  r.git('add', '-A');
+  writeFileSync(name, 'a lower line\nan unstaged line\n');
+  const res = r.heph(['hook', 'run', 'pre-commit']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stdout, /p\/up\s+fixed/);
+  const staged = r.gitResult(['ls-files', '-s', '-z']).stdout.split('\0').find((l) => l.includes('caf'))!;
+  assert.is(r.gitResult(['cat-file', 'blob', staged.split(' ')[1]]).stdout, 'a UPPER line\n', 'the fix is staged under the real name');
+  assert.match(readFileSync(name, 'utf8'), /an unstaged line/, 'the unstaged change is back');
+});
+
 test.run();
