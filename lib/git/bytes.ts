@@ -39,13 +39,24 @@ function decodeSlow(b: Uint8Array): string {
   return out;
 }
 
-/** Decodes git output (names, NUL-separated lists) without losing a byte. */
+/**
+ * Decodes git output (names, NUL-separated lists) without losing a byte. The
+ * fast decoder's replacement character marks where bytes were not UTF-8; only
+ * the NUL-separated fields holding one are decoded again, byte by byte.
+ */
 export function decodeBytes(b: Uint8Array): string {
-  try {
-    return strict.decode(b);
-  } catch {
-    return decodeSlow(b);
+  const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const fast = buf.toString('utf8');
+  if (!fast.includes('\uFFFD')) return fast;
+  // A NUL byte is never part of a bad sequence, so the text's fields are the bytes' fields.
+  const fields = fast.split('\0');
+  for (let i = 0, start = 0; i < fields.length; i++) {
+    let end = buf.indexOf(0, start);
+    if (end < 0) end = buf.length;
+    if (fields[i].includes('\uFFFD')) fields[i] = decodeSlow(buf.subarray(start, end));
+    start = end + 1;
   }
+  return fields.join('\0');
 }
 
 /** Whether a decoded name holds bytes that are not UTF-8. */

@@ -91,50 +91,92 @@ export function tokens(glob: string): Tok[] {
   return out;
 }
 
-/** Whether the token list matches the whole path. States: 2i = before token i, 2i+1 = inside a `**\/` at i. */
-export function matchTokens(toks: Tok[], path: string): boolean {
+interface DState {
+  /** NFA states, sorted. */
+  states: number[];
+  accept: boolean;
+  /** Next state per character, filled in as characters are met (null: no match possible). */
+  next: Map<string, DState | null>;
+}
+
+/** Beyond this many cached DFA states the cache starts afresh: memory stays bounded, time stays linear. */
+const MAX_DFA_STATES = 4096;
+
+/**
+ * A matcher for one token list: an NFA over the tokens (states 2i = before
+ * token i, 2i+1 = inside a `**\/` at i), turned into a DFA lazily, one
+ * (state set, character) transition at a time, so each character of a path
+ * costs one map lookup once the common transitions are known.
+ */
+export function tokenMatcher(toks: Tok[]): (path: string) => boolean {
   const n = toks.length;
-  let cur = new Uint8Array(2 * n + 2);
-  let next = new Uint8Array(2 * n + 2);
-  const add = (set: Uint8Array, s: number): void => {
-    for (;;) {
-      if (set[s]) return;
-      set[s] = 1;
-      const i = s >> 1;
-      if (s & 1 || i >= n) return;
-      const k = toks[i].k;
-      if (k !== 'star' && k !== 'any' && k !== 'dirs') return;
-      s = 2 * (i + 1); // these match the empty string too
+  const accept = 2 * n;
+  // Where adding state s also lands, by skipping tokens that match the empty string.
+  const closure: number[][] = [];
+  for (let s = 0; s <= 2 * n + 1; s++) {
+    const out = [s];
+    for (let x = s; !(x & 1) && x >> 1 < n && ['star', 'any', 'dirs'].includes(toks[x >> 1].k); ) out.push((x = 2 * ((x >> 1) + 1)));
+    closure.push(out);
+  }
+  let cache = new Map<string, DState>();
+  const state = (set: Set<number>): DState | null => {
+    if (!set.size) return null;
+    const states = [...set].sort((a, b) => a - b);
+    const key = states.join(',');
+    let d = cache.get(key);
+    if (!d) {
+      if (cache.size >= MAX_DFA_STATES) cache = new Map();
+      d = { states, accept: set.has(accept), next: new Map() };
+      cache.set(key, d);
     }
+    return d;
   };
-  add(cur, 0);
-  for (let p = 0; p < path.length; p++) {
-    const ch = path[p];
-    next.fill(0);
-    let any = false;
-    for (let s = 0; s < cur.length; s++) {
-      if (!cur[s]) continue;
+  const step = (from: DState, ch: string): DState | null => {
+    const out = new Set<number>();
+    const add = (s: number) => closure[s].forEach((x) => out.add(x));
+    for (const s of from.states) {
       const i = s >> 1;
+      if (i >= n) continue;
       const t = toks[i];
-      if (s & 1 || t?.k === 'dirs') {
-        add(next, 2 * i + 1);
-        if (ch === '/') add(next, 2 * (i + 1));
-        any = true;
+      if (s & 1 || t.k === 'dirs') {
+        add(2 * i + 1);
+        if (ch === '/') add(2 * (i + 1));
         continue;
       }
-      if (i >= n) continue;
       const ok = t.k === 'lit' ? ch === t.c : t.k === 'one' || t.k === 'star' ? ch !== '/' : t.k === 'cls' ? t.re.test(ch) : true;
-      if (!ok) continue;
-      add(next, t.k === 'star' || t.k === 'any' ? 2 * i : 2 * (i + 1));
-      any = true;
+      if (ok) add(t.k === 'star' || t.k === 'any' ? 2 * i : 2 * (i + 1));
     }
-    if (!any) return false;
-    [cur, next] = [next, cur];
+    return state(out);
+  };
+  let start = state(new Set(closure[0]))!;
+  return (path) => {
+    if (!cache.has(start.states.join(','))) start = state(new Set(closure[0]))!; // the cache was reset
+    let d: DState | null = start;
+    for (let p = 0; p < path.length && d; p++) {
+      const ch = path[p];
+      let nx = d.next.get(ch);
+      if (nx === undefined) d.next.set(ch, (nx = step(d, ch)));
+      d = nx;
+    }
+    return !!d?.accept;
+  };
+}
+
+/** The literal text a token list must end with (`.ts` in `**\/*.ts`): most paths fail on it at once. */
+function literalTail(toks: Tok[]): string {
+  let tail = '';
+  for (let i = toks.length - 1; i >= 0; i--) {
+    const t = toks[i];
+    if (t.k !== 'lit') break;
+    tail = t.c + tail;
   }
-  return cur[2 * n] === 1;
+  return tail;
 }
 
 export function linearMatcher(glob: string): (path: string) => boolean {
-  const alts = expandBraces(markGlobstars(glob)).map(tokens);
-  return (path) => alts.some((t) => matchTokens(t, path));
+  const alts = expandBraces(markGlobstars(glob)).map((g) => {
+    const toks = tokens(g);
+    return { match: tokenMatcher(toks), tail: literalTail(toks) };
+  });
+  return (path) => alts.some((a) => path.endsWith(a.tail) && a.match(path));
 }
