@@ -36,6 +36,8 @@ test('a HEPH_HOME that cannot be a folder: runs, commits and warns; cache clear 
   assert.is(clear.code, 1, clear.stdout + clear.stderr);
   assert.match(clear.stdout, /forgot nothing/);
   assert.not.match(clear.stdout, /forgot \d/);
+  const doctor = r.heph(['doctor'], { env });
+  assert.match(doctor.stdout, /✖ state\s+heph's folder .* cannot be written .*not a folder.*fix: make it writable, or point HEPH_HOME/);
 });
 
 /** Runs heph with its folder read-only: a private read-only bind mount as root, file modes otherwise. */
@@ -67,6 +69,7 @@ test('a read-only heph folder with stored results: runs without them, moves noth
   const clear = readOnlyHeph(r, dir, ['cache', 'clear'])!;
   assert.is(clear.code, 1, clear.stdout + clear.stderr);
   assert.match(clear.stdout, /forgot nothing/);
+  assert.match(readOnlyHeph(r, dir, ['doctor'])!.stdout, /✖ state\s+heph's folder .* cannot be written/);
   assert.equal(readdirSync(dir).sort(), before, 'nothing was moved aside or left behind');
   assert.match(r.heph(['run', '--fast', '--dry-run']).stdout, /p\/c\s+cached/, 'the stored result is intact');
 });
