@@ -2,10 +2,13 @@
  * A glob matcher whose time is linear in the path length, for the patterns a
  * backtracking regular expression would take exponential time on (several
  * `**`, or many `*` in one name: `**\/a/**\/b/**\/*.x`, `*a*a*a*b`). It
- * follows every way the pattern could match at once (a Thompson NFA over
- * the glob's tokens): O(path length × pattern length), with no backtracking.
- * Same meaning as the regular expression `globSource` builds.
+ * follows every way the pattern could match at once (an NFA over the glob's
+ * tokens, turned into a DFA as it is used): O(path length × pattern length)
+ * at worst, with no backtracking. Same meaning as the regular expression
+ * `globSource` builds (a randomized test compares the two).
  */
+import { HephError } from '../errors.js';
+
 export type Tok = { k: 'lit'; c: string } | { k: 'one' } | { k: 'cls'; re: RegExp } | { k: 'star' } | { k: 'any' } | { k: 'dirs' };
 
 /** More alternatives than this from `{a,b}` in one pattern is not a file pattern. */
@@ -35,7 +38,7 @@ function alternatives(glob: string, open: number, commas: number[], close: numbe
   for (let k = 0; k + 1 < bounds.length; k++) {
     for (const rest of expandBraces(glob.slice(bounds[k] + 1, bounds[k + 1]) + glob.slice(close + 1))) {
       out.push(glob.slice(0, open) + rest);
-      if (out.length > MAX_ALTERNATIVES) throw new Error(`too many {,} alternatives in ${glob}`);
+      if (out.length > MAX_ALTERNATIVES) throw new HephError('config', `the glob ${glob} has more than ${MAX_ALTERNATIVES} {a,b} alternatives`, 'write fewer alternatives, or several globs');
     }
   }
   return out;
