@@ -49,6 +49,13 @@ export async function main(argv: string[]): Promise<number> {
       action = async (out) => (await import('./commands/init.js')).initCommand(flags, out);
     });
   cli
+    .command('config', 'heph config --resolved: the configuration after "extends", with where each check came from')
+    .option('--resolved', 'Print the merged configuration')
+    .option('--json', 'Machine-readable output')
+    .action((flags) => {
+      action = async (out) => (await import('./commands/config.js')).configCommand(flags, out);
+    });
+  cli
     .command('status', 'Each check: last result, when, and whether it would run now and why')
     .option('--json', 'Machine-readable output')
     .action((flags) => {

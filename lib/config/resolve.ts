@@ -36,6 +36,7 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
     platform: c.platform ?? null,
     timeoutMs: c.timeout ? parseDuration(c.timeout) : null,
     cwd: normaliseCwd(c.cwd),
+    source: null,
   };
 }
 
@@ -55,7 +56,7 @@ export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
       minFreeDiskMB: s.minFreeDiskMB ?? 1024,
       lockTimeoutMs: parseDuration(s.lockTimeout ?? '30s')!,
     },
-    phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.map((c: Raw) => resolveCheck(p.name, c)) })),
+    phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.filter((c: Raw) => c.enabled !== false).map((c: Raw) => resolveCheck(p.name, c)) })),
     hooks,
   };
 }

@@ -1,0 +1,14 @@
+/**
+ * The sets built into heph (`"extends": ["heph:python"]`): the presets `heph
+ * init` writes, computed from the repository when the config loads, so an
+ * upgrade of heph improves every repository that extends them.
+ */
+import { diskProbe, PRESETS, starterConfig, type PresetName } from './presets/index.js';
+
+export const BUILTIN_SETS: readonly string[] = PRESETS;
+
+export function builtinSet(name: string, root: string): Record<string, unknown> {
+  const { config } = starterConfig(diskProbe(root), [name as PresetName]);
+  const { $schema: _, ...set } = config;
+  return set;
+}
