@@ -6,6 +6,7 @@
 import { parseDuration } from './duration.js';
 import { configSchema, type Node } from './schema.js';
 import type { ConfigProblem } from './types.js';
+import { BUILTINS, builtinOf } from '../builtins/names.js';
 
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
@@ -104,7 +105,7 @@ function walk(node: Node, v: unknown, path: string, out: ConfigProblem[], partia
   }
 }
 
-type Raw = { extends?: unknown; phases?: { name?: unknown; checks?: { name?: unknown; cwd?: unknown }[] }[]; hooks?: Record<string, { phases?: unknown }> };
+type Raw = { extends?: unknown; phases?: { name?: unknown; checks?: { name?: unknown; cwd?: unknown; run?: unknown; fix?: unknown }[] }[]; hooks?: Record<string, { phases?: unknown }> };
 
 function semantic(raw: Raw, out: ConfigProblem[], partial: boolean): void {
   if (raw.phases === undefined && raw.extends === undefined && !partial) out.push({ path: 'phases', expected: 'a non-empty array', found: 'nothing' });
@@ -123,6 +124,10 @@ function semantic(raw: Raw, out: ConfigProblem[], partial: boolean): void {
       if (typeof c.name === 'string') {
         if (seen.has(c.name)) out.push({ path: `${path}.name`, expected: 'a check name unique in its phase', found: `"${c.name}", also checks[${seen.get(c.name)}]` });
         else seen.set(c.name, j);
+      }
+      for (const key of ['run', 'fix'] as const) {
+        const name = typeof c[key] === 'string' ? builtinOf(c[key] as string) : null;
+        if (name !== null && !(BUILTINS as readonly string[]).includes(name)) out.push({ path: `${path}.${key}`, expected: `a command, or a built-in check (${BUILTINS.map((b) => 'heph:' + b).join(', ')})`, found: JSON.stringify(c[key]) });
       }
       if (typeof c.cwd === 'string' && c.cwd.split(/[\\/]/).includes('..')) {
         out.push({ path: `${path}.cwd`, expected: 'a path inside the repository', found: JSON.stringify(c.cwd) });
