@@ -21,6 +21,8 @@ const LAZY = {
   // Built-in checks, and the YAML/TOML parsers only the yaml and toml built-ins need.
   'lib/builtins/index.ts': 'builtins.cjs',
   'lib/builtins/syntax.ts': 'builtins-syntax.cjs',
+  // heph init --from (with the YAML parser).
+  'lib/migrate/command.ts': 'migrate.cjs',
 };
 const ENTRY = { 'lib/main.ts': 'heph.cjs' };
 

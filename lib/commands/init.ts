@@ -13,10 +13,13 @@ import { validateConfig } from '../config/validate.js';
 import { formatProblems } from '../config/load.js';
 import type { Output } from '../report/output.js';
 import { EXIT, HephError } from '../errors.js';
+import { detectTools } from '../migrate/detect.js';
 
 export interface InitFlags {
   preset?: string | string[];
   force?: boolean;
+  /** Convert another hook tool's configuration (lib/migrate/). */
+  from?: string;
 }
 
 function requested(flag: InitFlags['preset']): PresetName[] | null {
@@ -37,6 +40,7 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   if (existsSync(file) && !flags.force) {
     throw new HephError('usage', `${shown} already exists; heph init leaves it as it is`, 'heph init --force overwrites it (commit or copy it first to keep it)');
   }
+  if (flags.from !== undefined) return (await import('../migrate/command.js')).initFrom(repo.root, String(flags.from), file, shown, out);
   const probe = diskProbe(repo.root);
   const chosen = presets ?? detectPresets(probe);
   if (!chosen.length) {
@@ -57,5 +61,6 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   for (const p of phases) out.line(`  ${p.name.padEnd(13)}${p.checks.map((c) => c.name).join(', ')}`);
   for (const part of parts) for (const n of part.notes) out.line(`  ${part.preset}: ${n}`);
   out.line('next: `heph install` puts the git hooks in place; `heph run --dry-run` shows what would run');
+  for (const tool of detectTools(repo.root)) out.line(`found a ${tool} configuration: \`heph init --from ${tool} --force\` converts it instead`);
   return EXIT.ok;
 }
