@@ -35,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   cli
     .command('install', 'Install git hook shims for every event in .heph.json "hooks"')
     .option('--force', 'Install even when core.hooksPath is set globally or by another tool')
+    .option('--into <manager>', 'Add heph to the hooks of husky or simple-git-hooks instead of installing its own')
     .action((flags) => {
       action = async (out) => (await import('./commands/install.js')).installCommand(flags, out);
     });
