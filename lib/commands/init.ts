@@ -14,12 +14,15 @@ import { formatProblems } from '../config/load.js';
 import type { Output } from '../report/output.js';
 import { EXIT, HephError } from '../errors.js';
 import { detectTools } from '../migrate/detect.js';
+import { shortConfig } from '../config/sets.js';
 
 export interface InitFlags {
   preset?: string | string[];
   force?: boolean;
   /** Convert another hook tool's configuration (lib/migrate/). */
   from?: string;
+  /** Write `{"extends": ["heph:<preset>"]}` instead of the checks themselves. */
+  extends?: boolean;
 }
 
 function requested(flag: InitFlags['preset']): PresetName[] | null {
@@ -53,11 +56,11 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   const { config, parts } = starterConfig(probe, chosen);
   const problems = validateConfig(config);
   if (problems.length) throw new HephError('internal', `the ${chosen.join(' + ')} preset made an invalid config:\n${formatProblems(file, problems)}`);
-  writeFileSync(file, renderConfig(config));
+  writeFileSync(file, renderConfig(flags.extends ? shortConfig(config, chosen) : config));
 
   const phases = config.phases as { name: string; checks: { name: string }[] }[];
   const count = phases.reduce((n, p) => n + p.checks.length, 0);
-  out.line(`wrote ${shown}: ${chosen.join(' + ')} preset${chosen.length > 1 ? 's' : ''}${presets ? '' : ' (detected)'}, ${count} checks`);
+  out.line(`wrote ${shown}: ${flags.extends ? `"extends": ${JSON.stringify(chosen.map((n) => `heph:${n}`))}, today ` : ''}${chosen.join(' + ')} preset${chosen.length > 1 ? 's' : ''}${presets ? '' : ' (detected)'}, ${count} checks`);
   for (const p of phases) out.line(`  ${p.name.padEnd(13)}${p.checks.map((c) => c.name).join(', ')}`);
   for (const part of parts) for (const n of part.notes) out.line(`  ${part.preset}: ${n}`);
   out.line('next: `heph install` puts the git hooks in place; `heph run --dry-run` shows what would run');

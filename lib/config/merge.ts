@@ -3,7 +3,10 @@
  * precedence, lowest first (the repository's own file last). The rules, as
  * docs/configuration.md states them:
  * - settings: key by key, nested objects (logs) too; a later value replaces;
- * - phases: by name, in order of first appearance;
+ * - phases: by name; a phase new in a layer goes after the phase listed
+ *   before it in that layer (else before the one listed after it, else where
+ *   heph's usual order environment, dependencies, quality, platform puts it,
+ *   else last);
  * - checks: by `phase/name`, in order of first appearance; a later entry
  *   replaces the keys it sets (arrays are replaced, not joined);
  *   `"enabled": false` removes the check;
@@ -42,19 +45,40 @@ function mergeObjects(a: Raw, b: Raw): Raw {
   return out;
 }
 
+const USUAL = ['environment', 'dependencies', 'quality', 'platform'];
+
+/** Where a phase new to the merged list goes (see the rules above). */
+function placeOf(name: string, layer: string[], order: string[]): number {
+  const i = layer.indexOf(name);
+  for (let j = i - 1; j >= 0; j--) if (order.includes(layer[j])) return order.indexOf(layer[j]) + 1;
+  for (let j = i + 1; j < layer.length; j++) if (order.includes(layer[j])) return order.indexOf(layer[j]);
+  const rank = USUAL.indexOf(name);
+  if (rank >= 0) {
+    const later = order.findIndex((n) => USUAL.indexOf(n) > rank);
+    if (later >= 0) return later;
+  }
+  return order.length;
+}
+
 export function mergeLayers(layers: MergeLayer[]): Merged {
   let settings: Raw;
   let hooks: Raw;
   const phases = new Map<string, Map<string, { check: Raw; origin: CheckOrigin }>>();
+  const order: string[] = [];
   for (const { label, raw } of layers) {
     if (raw.settings) settings = mergeObjects(settings ?? {}, raw.settings);
     if (raw.hooks) {
       hooks ??= {};
       for (const [event, h] of Object.entries(raw.hooks)) hooks[event] = { ...hooks[event], ...(h as object) };
     }
+    const names: string[] = (raw.phases ?? []).map((p: Raw) => p.name);
     for (const p of raw.phases ?? []) {
       let checks = phases.get(p.name);
-      if (!checks) phases.set(p.name, (checks = new Map()));
+      if (!checks) {
+        checks = new Map();
+        order.splice(placeOf(p.name, names, order), 0, p.name);
+        phases.set(p.name, checks);
+      }
       for (const c of p.checks ?? []) {
         const prev = checks.get(c.name);
         const keys = Object.fromEntries(Object.keys(c).map((k) => [k, label]));
@@ -67,7 +91,7 @@ export function mergeLayers(layers: MergeLayer[]): Merged {
   const removed: Merged['removed'] = [];
   const merged: Raw = {};
   if (settings) merged.settings = settings;
-  merged.phases = [...phases].map(([name, checks]) => ({
+  merged.phases = order.map((name) => [name, phases.get(name)!] as const).map(([name, checks]) => ({
     name,
     checks: [...checks.values()].flatMap(({ check, origin }) => {
       const id = `${name}/${check.name}`;

@@ -12,3 +12,8 @@ export function builtinSet(name: string, root: string): Record<string, unknown> 
   const { $schema: _, ...set } = config;
   return set;
 }
+
+/** `heph init --extends`: a file that only extends the built-in sets (whose checks `config` lists today). */
+export function shortConfig(config: Record<string, unknown>, presets: string[]): Record<string, unknown> {
+  return { ...(config.$schema ? { $schema: config.$schema } : {}), extends: presets.map((p) => `heph:${p}`) };
+}

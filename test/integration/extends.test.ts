@@ -149,4 +149,19 @@ test('extends: a package exporting a module (CommonJS or ES) and heph:<set> buil
   assert.match(res.stderr, 'heph has no built-in set "rust" (sets: heph:python, heph:node)');
 });
 
+test('heph init --extends writes a file that only extends the built-in set, and resolves to the checks the full file has', () => {
+  const r = repo();
+  r.write('pyproject.toml', '[project]\nname = "x"\nrequires-python = ">=3.8"\n').write('tests/test_a.py', 'def test(): pass\n').commitAll();
+  assert.is(r.heph(['init', '--preset', 'python']).code, 0);
+  const full = JSON.parse(r.read('.heph.json'));
+  const res = r.heph(['init', '--preset', 'python', '--extends', '--force']);
+  assert.is(res.code, 0, res.stderr);
+  assert.match(res.stdout, '"extends": ["heph:python"]');
+  assert.equal(JSON.parse(r.read('.heph.json')), { extends: ['heph:python'] });
+  const c = r.hephJson(['config', '--resolved']);
+  assert.is(c.code, 0, c.stderr);
+  assert.equal(c.report.config.phases, full.phases);
+  assert.equal(c.report.config.hooks, full.hooks);
+});
+
 test.run();
