@@ -6,7 +6,7 @@
  *   import from the file that names it, so the project's lockfile pins it.
  * A package may point at a JSON file or a module exporting the same object.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { HephError } from '../errors.js';
@@ -86,7 +86,13 @@ export function resolveEntry(entry: string, from: string, root: string, parse: (
     return { label: `heph:${name}@${VERSION}`, file: entry, raw: builtinSet(name, root) };
   }
   if (isPath(entry)) {
-    const file = resolve(dirname(from), entry);
+    let file = resolve(dirname(from), entry);
+    try {
+      // One identity per file, however it is reached (symlinks), so a cycle cannot hide.
+      file = realpathSync(file);
+    } catch {
+      /* reported as "no such file" below */
+    }
     const pkg = packageOf(file);
     try {
       return { label: pkg ? `${pkg.id}/${pkg.sub}` : shownPath(root, file), file, raw: readSetFile(file, parse) };

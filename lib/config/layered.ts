@@ -9,6 +9,15 @@ import { resolveConfig } from './resolve.js';
 import type { ResolvedConfig } from './types.js';
 import { validateConfig } from './validate.js';
 import { dirname } from 'node:path';
+import { realpathSync } from 'node:fs';
+
+const realFile = (f: string) => {
+  try {
+    return realpathSync(f);
+  } catch {
+    return f;
+  }
+};
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated here */
 type Raw = any;
@@ -50,7 +59,7 @@ export function loadLayered(raw: Raw, file: string, parse: (text: string, file: 
       layers.push(child);
     }
   };
-  const layersOnChain: string[] = [file];
+  const layersOnChain: string[] = [realFile(file)];
   const ownSource: Source = { label: own, file, raw };
   visit(ownSource, [own]);
   layers.push(ownSource);

@@ -96,6 +96,13 @@ test('extends errors exit 2 with the chain of files: missing package, cycle, inv
   assert.match(res.stderr, 'extends cycle');
   assert.match(res.stderr, 'extends chain: .heph.json → ci/a.json → ci/b.json → ci/a.json');
 
+  // A cycle back to the repository's own file.
+  r.write('ci/c.json', JSON.stringify({ extends: ['../.heph.json'] }));
+  r.config({ extends: ['./ci/c.json'] });
+  res = r.heph(['run']);
+  assert.is(res.code, 2);
+  assert.match(res.stderr, 'extends chain: .heph.json → ci/c.json → .heph.json');
+
   r.write('ci/bad.json', JSON.stringify({ phases: [{ name: 'q', checks: [{ name: 'x', run: 'y', ttl: 'soon' }] }] }));
   r.write('ci/mid.json', JSON.stringify({ extends: ['./bad.json'] }));
   r.config({ extends: ['./ci/mid.json'] });
