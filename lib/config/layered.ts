@@ -36,7 +36,10 @@ export function loadLayered(raw: Raw, file: string, parse: (text: string, file: 
   const root = dirname(file);
   const own = shownPath(root, file);
   const layers: Source[] = [];
+  /** Sets already merged: one reached twice (a diamond) is merged once, where it first appears. */
   const seen = new Set<string>();
+  /** The files from the repository's down to the one being read: one met again is a cycle. */
+  const layersOnChain: string[] = [realFile(file)];
 
   const visit = (src: Source, chain: string[]) => {
     for (const entry of src.raw.extends ?? []) {
@@ -59,7 +62,6 @@ export function loadLayered(raw: Raw, file: string, parse: (text: string, file: 
       layers.push(child);
     }
   };
-  const layersOnChain: string[] = [realFile(file)];
   const ownSource: Source = { label: own, file, raw };
   visit(ownSource, [own]);
   layers.push(ownSource);

@@ -33,7 +33,7 @@ export const checkSchema: Node = {
     name: { node: name('Unique inside its phase.'), required: true },
     description: { node: str('What the check is for; not part of the fingerprint.') },
     enabled: { node: { kind: 'boolean', desc: '`false` removes the check (one inherited through `extends`, typically). Default true.' } },
-    run: { node: str('The command. Split into words like a shell, run without one unless `shell`. `{files}` expands to the selected files, one argument each.', { pattern: /\S/, expected: 'a non-empty command' }), required: true },
+    run: { node: str('The command. Split into words like a shell, run without one unless `shell`. `{files}` expands to the selected files, one argument each. `heph:<name>` runs a built-in check in-process (heph:trailing-whitespace, heph:json, ...).', { pattern: /\S/, expected: 'a non-empty command' }), required: true },
     shell: { node: { kind: 'boolean', desc: 'Run `run`/`fix` through `sh -c`; files still go as positional arguments ("$@").' } },
     fix: { node: str('Remediation: run when `run` fails, then `run` is checked again.', { pattern: /\S/, expected: 'a non-empty command' }) },
     files: { node: globs('Globs of the files this check is about. In a hook, the changed files that match; in `heph run`, every tracked file that matches. No match: the check is skipped.') },
