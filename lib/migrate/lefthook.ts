@@ -14,6 +14,9 @@ const NOT_HOOKS = new Set(['assert_lefthook_installed', 'colors', 'no_tty', 'ext
 
 const findLefthook = (root: string) => firstExisting(root, LEFTHOOK_FILES);
 
+/** Job keys the conversion uses or that do not change what runs (priority, fail_text, ...). */
+const HANDLED = new Set(['name', 'run', 'glob', 'stage_fixed', 'exclude', 'root', 'env', 'files', 'script', 'group', 'runner', 'priority', 'fail_text', 'parallel', 'piped']);
+
 /** lefthook's `glob` (a string or, in newer versions, a list). */
 const globs = (g: unknown): string[] | null => (typeof g === 'string' ? [g] : Array.isArray(g) ? g.map(String) : null);
 
@@ -33,6 +36,8 @@ function convertJob(m: Migration, event: Event, name: string, job: Any, where: s
   if ('note' in split && split.note) m.notes.push(split.note);
   if (job.exclude) m.notes.push(`${what}: exclude ${JSON.stringify(job.exclude)} not converted (heph excludes with "!glob" entries in files)`);
   if (job.root) m.notes.push(`${what}: root "${job.root}": set "cwd" (file paths stay relative to the repository root)`);
+  const ignored = Object.keys(job).filter((k) => !HANDLED.has(k));
+  if (ignored.length) m.notes.push(`${what}: ${ignored.join(', ')} not converted (heph has no such setting; tags: use "tags" and skipTags)`);
   if (job.env) m.notes.push(`${what}: env ${JSON.stringify(job.env)} not converted: set it in the command (with "shell": true)`);
   const shell = needsShell(split.run.replace(/\{files\}|\{msgfile\}/g, ''));
   addCheck(

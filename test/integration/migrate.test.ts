@@ -101,6 +101,7 @@ test('lefthook: commands and jobs, glob, stage_fixed split into check and fix, {
   assert.match(init, 'script size-check.sh');
   assert.match(init, 'lefthook.yml post-checkout: heph re-syncs on post-checkout');
   assert.match(init, 'lefthook uninstall');
+  assert.match(init, 'lefthook.yml pre-commit docs: skip not converted');
   assert.is(res.code, 0, res.stdout + res.stderr);
   assert.is(show(r, 'HEAD:app.js'), 'const a = 1;\nconst b = "ugly";\n', 'eslint --fix applied and re-staged; prettier only covers *.md here');
   const msg = commit(r, ['--allow-empty', '-m', 'WIP: later']);
