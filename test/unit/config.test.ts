@@ -144,7 +144,10 @@ test('the shipped schema.json is generated from the same description', () => {
 test('the JSON Schema agrees with the validator on keys, enums and required fields', () => {
   const s = jsonSchema() as any;
   const check = s.properties.phases.items.properties.checks.items;
-  assert.equal(check.required, ['name', 'run']);
+  assert.equal(check.required, ['name'], 'run is required unless the file extends others:');
+  assert.equal(s.then.properties.phases.items.properties.checks.items.required, ['run']);
+  assert.equal(s.if, { not: { required: ['extends'] } });
+  assert.equal(s.anyOf, [{ required: ['phases'] }, { required: ['extends'] }]);
   assert.equal(Object.keys(check.properties), ['name', 'description', 'enabled', 'run', 'shell', 'fix', 'files', 'inputs', 'env', 'ttl', 'tags', 'platform', 'timeout', 'cwd']);
   assert.is(check.additionalProperties, false);
   assert.equal(s.properties.hooks.properties['pre-push'].properties.mode.enum, ['fast', 'full']);
