@@ -50,7 +50,7 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
     throw new HephError(
       'usage',
       `heph init found no Python project (pyproject.toml, uv.lock, requirements*.txt) and no Node project (package.json with package-lock.json, pnpm-lock.yaml or yarn.lock) in ${repo.root}`,
-      'choose a preset: heph init --preset python, or --preset node',
+      ['choose a preset: heph init --preset python, or --preset node', ...detectTools(repo.root).map((t) => `or convert ${t}'s configuration: heph init --from ${t}`)].join('; '),
     );
   }
   const { config, parts } = starterConfig(probe, chosen);

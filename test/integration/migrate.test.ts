@@ -176,6 +176,9 @@ test('heph init --from: an unknown tool and a missing configuration exit 2; an e
 
 test('heph init offers the conversion when it finds another tool', () => {
   const r = migratedRepo('lefthook');
+  const none = r.heph(['init']);
+  assert.is(none.code, 2, 'no Python or Node project to detect');
+  assert.match(none.stderr, "or convert lefthook's configuration: heph init --from lefthook");
   r.write('pyproject.toml', '[project]\nname = "x"\n');
   const res = r.heph(['init']);
   assert.is(res.code, 0, res.stderr);
