@@ -35,7 +35,8 @@ export function packageName(entry: string): string {
 
 export const shownPath = (root: string, file: string) => {
   const rel = relative(root, file);
-  return (rel && !rel.startsWith('..') ? rel : file).split(sep).join('/');
+  if (rel === '') return '.';
+  return (!rel.startsWith('..') && !isAbsolute(rel) ? rel : file).split(sep).join('/');
 };
 
 /**
@@ -106,7 +107,7 @@ export function resolveEntry(entry: string, from: string, root: string, parse: (
   try {
     file = createRequire(from).resolve(entry);
   } catch {
-    throw new Error(`cannot find the package "${entry}" from ${shownPath(root, dirname(from)) || '.'} (install it: npm install --save-dev ${name})`);
+    throw new Error(`cannot find the package "${entry}" from ${shownPath(root, dirname(from))} (install it: npm install --save-dev ${name})`);
   }
   const id = packageOf(file, name)?.id ?? `${name}@unknown`;
   try {

@@ -84,7 +84,7 @@ test('extends errors exit 2 with the chain of files: missing package, cycle, inv
   r.config({ extends: ['@acme/missing'] });
   let res = r.heph(['run']);
   assert.is(res.code, 2);
-  assert.match(res.stderr, 'cannot find the package "@acme/missing"');
+  assert.match(res.stderr, 'cannot find the package "@acme/missing" from . (install it: npm install --save-dev @acme/missing)');
   assert.match(res.stderr, 'extends chain: .heph.json → @acme/missing');
   assert.not.match(res.stderr, /\n\s+at /, 'no stack trace');
 
