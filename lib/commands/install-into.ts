@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from './context.js';
-import type { HookEvent } from '../config/types.js';
+import { HOOK_EVENTS, type HookEvent } from '../config/types.js';
 import { EXIT, HephError } from '../errors.js';
 import type { Output } from '../report/output.js';
 
@@ -105,7 +105,7 @@ export function uninstallInto(root: string, dir: string, out: Output): boolean {
   const state = readState(dir);
   if (!state) return false;
   if (state.tool === 'husky') {
-    for (const rel of [...new Set([...state.created, ...['pre-commit', 'pre-push', 'post-checkout', 'post-merge', 'post-rewrite', 'commit-msg'].map((e) => `.husky/${e}`)])]) {
+    for (const rel of [...new Set([...state.created, ...HOOK_EVENTS.map((e) => `.husky/${e}`)])]) {
       const file = join(root, rel);
       if (!existsSync(file)) continue;
       const text = readFileSync(file, 'utf8');
