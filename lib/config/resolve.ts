@@ -1,5 +1,6 @@
 /** Applies the documented defaults to a validated config. */
 import { parseDuration } from './duration.js';
+import { builtinOf } from '../builtins/names.js';
 import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated input */
@@ -18,17 +19,25 @@ function normaliseCwd(cwd: string | undefined): string {
     .join('/');
 }
 
+/**
+ * A built-in check (`heph:<name>`) is given files like a command with
+ * `{files}` (so it is cached per file like one); without `files` it looks at
+ * every file (staged ones in a commit).
+ */
+const withFiles = (cmd: string | null | undefined) => (cmd && builtinOf(cmd) !== null && !cmd.includes('{files}') ? `${cmd} {files}` : cmd ?? null);
+
 function resolveCheck(phase: string, c: Raw): ResolvedCheck {
   const ttl: string = c.ttl ?? 'forever';
+  const files = c.files ?? (builtinOf(c.run) !== null ? ['*'] : null);
   return {
     id: `${phase}/${c.name}`,
     phase,
     name: c.name,
-    run: c.run,
+    run: withFiles(c.run)!,
     shell: c.shell ?? false,
-    fix: c.fix ?? null,
-    files: c.files ?? null,
-    inputs: c.inputs ?? c.files ?? null,
+    fix: withFiles(c.fix),
+    files,
+    inputs: c.inputs ?? files,
     env: c.env ?? [],
     ttl,
     ttlMs: parseDuration(ttl)!,
@@ -36,6 +45,7 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
     platform: c.platform ?? null,
     timeoutMs: c.timeout ? parseDuration(c.timeout) : null,
     cwd: normaliseCwd(c.cwd),
+    source: null,
   };
 }
 
@@ -55,7 +65,7 @@ export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
       minFreeDiskMB: s.minFreeDiskMB ?? 1024,
       lockTimeoutMs: parseDuration(s.lockTimeout ?? '30s')!,
     },
-    phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.map((c: Raw) => resolveCheck(p.name, c)) })),
+    phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.filter((c: Raw) => c.enabled !== false).map((c: Raw) => resolveCheck(p.name, c)) })),
     hooks,
   };
 }

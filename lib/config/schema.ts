@@ -32,7 +32,8 @@ export const checkSchema: Node = {
   props: {
     name: { node: name('Unique inside its phase.'), required: true },
     description: { node: str('What the check is for; not part of the fingerprint.') },
-    run: { node: str('The command. Split into words like a shell, run without one unless `shell`. `{files}` expands to the selected files, one argument each.', { pattern: /\S/, expected: 'a non-empty command' }), required: true },
+    enabled: { node: { kind: 'boolean', desc: '`false` removes the check (one inherited through `extends`, typically). Default true.' } },
+    run: { node: str('The command. Split into words like a shell, run without one unless `shell`. `{files}` expands to the selected files, one argument each. `heph:<name>` runs a built-in check in-process (heph:trailing-whitespace, heph:json, ...).', { pattern: /\S/, expected: 'a non-empty command' }), required: true },
     shell: { node: { kind: 'boolean', desc: 'Run `run`/`fix` through `sh -c`; files still go as positional arguments ("$@").' } },
     fix: { node: str('Remediation: run when `run` fails, then `run` is checked again.', { pattern: /\S/, expected: 'a non-empty command' }) },
     files: { node: globs('Globs of the files this check is about. In a hook, the changed files that match; in `heph run`, every tracked file that matches. No match: the check is skipped.') },
@@ -61,6 +62,13 @@ export const configSchema: Node = {
   desc: 'heph configuration: phases of checks, and the git hooks that run them.',
   props: {
     $schema: { node: str('The JSON Schema this file follows (for editors).') },
+    extends: {
+      node: {
+        kind: 'array',
+        desc: 'Shared sets this file builds on: npm packages ("@acme/heph-checks"), files ("./ci/heph.base.json") or built-in sets ("heph:python", "heph:node"). Later entries win; this file wins over all.',
+        items: str('a package, a path starting with ./ or ../, or heph:<set>', { pattern: /\S/, expected: 'a non-empty package name or path' }),
+      },
+    },
     settings: {
       node: {
         kind: 'object',
@@ -74,7 +82,7 @@ export const configSchema: Node = {
       },
     },
     phases: {
-      required: true,
+      // Required unless the file `extends` others (validate.ts says so).
       node: {
         kind: 'array',
         desc: 'Phases, run in order; a failing phase stops the run.',

@@ -34,6 +34,12 @@ export interface ResolvedCheck {
   timeoutMs: number | null;
   /** Relative to the repository root, posix separators, '' = root. @default '' */
   cwd: string;
+  /**
+   * The shared sets (`extends`) that gave this check keys, with their versions
+   * (`@acme/checks@1.2.0 + heph:python@0.2.0`); part of the fingerprint.
+   * @default null (the repository's own file alone defines it)
+   */
+  source?: string | null;
 }
 
 export interface ResolvedPhase {
@@ -67,6 +73,8 @@ export interface ResolvedConfig {
   phases: ResolvedPhase[];
   /** Events to install and what each runs. Absent `hooks` → the four defaults. */
   hooks: Partial<Record<HookEvent, ResolvedHook>>;
+  /** Set when the file uses `extends`: the layers and where each check came from. */
+  sources?: import('./layered.js').ConfigSources;
 }
 
 /** One problem found while validating `.heph.json`. */

@@ -25,9 +25,9 @@ const bad: [string, unknown, string[]][] = [
   [
     'unknown key with a suggestion',
     one([{ name: 'a', run: 'x', imputs: ['a'] }]),
-    ['phases[0].checks[0].imputs: expected one of the keys name, description, run, shell, fix, files, inputs, env, ttl, tags, platform, timeout, cwd, found an unknown key (did you mean "inputs"?)'],
+    ['phases[0].checks[0].imputs: expected one of the keys name, description, enabled, run, shell, fix, files, inputs, env, ttl, tags, platform, timeout, cwd, found an unknown key (did you mean "inputs"?)'],
   ],
-  ['unknown key without a suggestion', { phases: [{ name: 'p', checks: [] }], zzzzzz: 1 }, ['zzzzzz: expected one of the keys $schema, settings, phases, hooks, found an unknown key']],
+  ['unknown key without a suggestion', { phases: [{ name: 'p', checks: [] }], zzzzzz: 1 }, ['zzzzzz: expected one of the keys $schema, extends, settings, phases, hooks, found an unknown key']],
   ['duplicate check name', one([{ name: 'a', run: 'x' }, { name: 'a', run: 'y' }]), ['phases[0].checks[1].name: expected a check name unique in its phase, found "a", also checks[0]']],
   ['duplicate phase name', { phases: [{ name: 'p', checks: [] }, { name: 'p', checks: [] }] }, ['phases[1].name: expected a phase name not used before, found "p", also phases[0]']],
   ['bad check name', one([{ name: 'Bad Name', run: 'x' }]), ['phases[0].checks[0].name: expected a name matching [a-z0-9][a-z0-9._-]*, found "Bad Name"']],
@@ -144,8 +144,11 @@ test('the shipped schema.json is generated from the same description', () => {
 test('the JSON Schema agrees with the validator on keys, enums and required fields', () => {
   const s = jsonSchema() as any;
   const check = s.properties.phases.items.properties.checks.items;
-  assert.equal(check.required, ['name', 'run']);
-  assert.equal(Object.keys(check.properties), ['name', 'description', 'run', 'shell', 'fix', 'files', 'inputs', 'env', 'ttl', 'tags', 'platform', 'timeout', 'cwd']);
+  assert.equal(check.required, ['name'], 'run is required unless the file extends others:');
+  assert.equal(s.then.properties.phases.items.properties.checks.items.required, ['run']);
+  assert.equal(s.if, { not: { required: ['extends'] } });
+  assert.equal(s.anyOf, [{ required: ['phases'] }, { required: ['extends'] }]);
+  assert.equal(Object.keys(check.properties), ['name', 'description', 'enabled', 'run', 'shell', 'fix', 'files', 'inputs', 'env', 'ttl', 'tags', 'platform', 'timeout', 'cwd']);
   assert.is(check.additionalProperties, false);
   assert.equal(s.properties.hooks.properties['pre-push'].properties.mode.enum, ['fast', 'full']);
   const ttl = new RegExp(check.properties.ttl.pattern);
