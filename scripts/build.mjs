@@ -14,7 +14,7 @@ rmSync('dist', { recursive: true, force: true });
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 /** lib modules loaded on demand, each bundled on its own: source → output file. */
-const LAZY = { 'lib/run/process.ts': 'process.cjs', 'lib/run/spawn-win.ts': 'spawn-win.cjs', 'lib/run/ask.ts': 'ask.cjs' };
+const LAZY = { 'lib/run/process.ts': 'process.cjs', 'lib/run/spawn-win.ts': 'spawn-win.cjs', 'lib/run/ask.ts': 'ask.cjs', 'lib/notify/deliver.ts': 'notify.cjs' };
 const ENTRY = { 'lib/main.ts': 'heph.cjs' };
 
 const sqliteBinding = {

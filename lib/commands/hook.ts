@@ -8,6 +8,7 @@ import { loadContext, type Context } from './context.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } from './session.js';
 import { withRunLock } from './run-lock.js';
+import { afterRun } from './after-run.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
@@ -48,6 +49,7 @@ export async function hookCommand(act: string, event: string, args: string[], fl
 
 async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: Output): Promise<number> {
   const started = performance.now();
+  const startedAt = Date.now();
   mark('hook command started');
   preloadDriver();
   const opts = runOptions(flags);
@@ -87,7 +89,9 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
         const report = event === 'pre-commit' ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
         report.interrupted = interrupted();
         mark('checks done');
-        return finishReport(out, report);
+        const code = finishReport(out, report);
+        await afterRun({ ctx, opts, out, prepared, report, startedAt });
+        return code;
       } finally {
         await prepared.store.close();
         mark('store closed');

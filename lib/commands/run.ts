@@ -3,6 +3,7 @@ import { loadContext, type Context } from './context.js';
 import { runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, runSession } from './session.js';
 import { withRunLock } from './run-lock.js';
+import { afterRun } from './after-run.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
 import { openStore, preloadDriver } from '../state/store.js';
@@ -25,6 +26,7 @@ function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
 
 export async function runCommand(flags: RunFlags, out: Output): Promise<number> {
   const started = performance.now();
+  const startedAt = Date.now();
   mark('run command started');
   preloadDriver();
   const opts = runOptions(flags);
@@ -41,7 +43,9 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
       try {
         const report = await runSession({ ctx, opts, out, prepared, started, signal });
         report.interrupted = interrupted();
-        return finishReport(out, report);
+        const code = finishReport(out, report);
+        await afterRun({ ctx, opts, out, prepared, report, startedAt });
+        return code;
       } finally {
         await prepared.store.close();
       }

@@ -86,7 +86,10 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       fingerprints: prepared.fingerprints,
       log,
       warn: (msg) => out.warn(msg),
-      onResult: out.json ? undefined : show,
+      onResult: (r) => {
+        r.endedAtMs = Math.round(performance.now() - s.started);
+        if (!out.json) show(r);
+      },
     });
     if (!s.rollback) await rollback.save();
     report.durationMs = Math.round(performance.now() - s.started);

@@ -103,7 +103,7 @@ function walk(node: Node, v: unknown, path: string, out: ConfigProblem[]): void 
   }
 }
 
-type Raw = { phases?: { name?: unknown; checks?: { name?: unknown; cwd?: unknown }[] }[]; hooks?: Record<string, { phases?: unknown }> };
+type Raw = { settings?: { webhooks?: unknown }; phases?: { name?: unknown; checks?: { name?: unknown; cwd?: unknown }[] }[]; hooks?: Record<string, { phases?: unknown }> };
 
 function semantic(raw: Raw, out: ConfigProblem[]): void {
   const phases = Array.isArray(raw.phases) ? raw.phases : [];
@@ -126,6 +126,12 @@ function semantic(raw: Raw, out: ConfigProblem[]): void {
         out.push({ path: `${path}.cwd`, expected: 'a path inside the repository', found: JSON.stringify(c.cwd) });
       }
     });
+  });
+  const webhooks = raw.settings && typeof raw.settings === 'object' && Array.isArray(raw.settings.webhooks) ? raw.settings.webhooks : [];
+  webhooks.forEach((w: { format?: unknown; secretEnv?: unknown } | null, i: number) => {
+    if (w && typeof w === 'object' && (w.format ?? 'standard') === 'standard' && w.secretEnv === undefined) {
+      out.push({ path: `settings.webhooks[${i}].secretEnv`, expected: 'the name of the environment variable holding the signing secret (Standard Webhooks are signed)', found: 'nothing', hint: 'or set "format": "slack"' });
+    }
   });
   const hooks = raw.hooks && typeof raw.hooks === 'object' ? raw.hooks : {};
   for (const [event, hook] of Object.entries(hooks)) {
