@@ -17,6 +17,7 @@ h3{font-size:.95rem;margin:.2rem 0 .4rem}
 .kpi .label{color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.04em}
 .kpi .value{font-size:1.6rem;font-weight:600;font-variant-numeric:tabular-nums}
 .kpi .sub{color:var(--muted);font-size:.85rem}
+.badtext{color:var(--bad)}
 .kpi.spent .value{color:var(--spent)}.kpi.saved .value{color:var(--saved)}.kpi.bad .value{color:var(--bad)}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:1rem}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.5rem}

@@ -4,7 +4,7 @@
  * a CI run as it is.
  */
 import type { Stats } from './stats.js';
-import { trendChart } from './stats-svg.js';
+import { timeline, trendChart } from './stats-svg.js';
 import { esc, stat } from './stats-table.js';
 import { checksTable, eventsTable, fixesTable, flakyList, interruptedList, missInputsTable, missReasonsTable, skipsTable } from './stats-sections.js';
 import { CSS } from './stats-css.js';
@@ -23,7 +23,7 @@ function kpis(s: Stats): string {
 ${card('Time spent', stat(['spentMs'], s.spentMs, 'ms'), `running checks, ${stat(['executions'], s.executions)} runs of a check`, 'spent')}
 ${card('Time saved', stat(['savedMs'], s.savedMs, 'ms'), `by reusing ${stat(['hits'], s.hits)} stored results`, 'saved')}
 ${card('Hit rate', stat(['hitRate'], s.hitRate, 'pct'), `local ${stat(['localHits'], s.localHits)} · remote ${stat(['remoteHits'], s.remoteHits)}`)}
-${card('Runs', stat(['runs'], s.runs), `${stat(['failedRuns'], s.failedRuns)} failed · ${s.interrupted.length} interrupted`, s.failedRuns ? 'bad' : '')}
+${card('Runs', stat(['runs'], s.runs), `<span class="${s.failedRuns ? 'badtext' : ''}">${stat(['failedRuns'], s.failedRuns)} failed</span> · ${s.interrupted.length} interrupted`)}
 ${card('Flaky checks', String(new Set(s.flaky.map((f) => f.id)).size), 'passed and failed on the same inputs', s.flaky.length ? 'bad' : '')}
 ${card('Fixes', String(s.fixes.applied), `applied · ${s.fixes.rolledBack} rolled back`)}
 </section>
@@ -42,7 +42,7 @@ export function renderStatsHtml(s: Stats, info: PageInfo = { repo: '', generated
 <nav><a href="#trend">trend</a><a href="#events">events</a><a href="#checks">checks</a><a href="#misses">why re-run</a><a href="#flaky">flaky</a><a href="#fixes">fixes</a><a href="#skips">skips</a></nav></header>
 <main>
 ${kpis(s)}
-${section('trend', 'Trend', `<div class="charts"><figure><figcaption>per day</figcaption>${trendChart(s.days.slice(-30), 'time spent and saved per day', (k) => k.slice(5))}</figure><figure><figcaption>per week (from Monday)</figcaption>${trendChart(s.weeks.slice(-12), 'time spent and saved per week', (k) => k.slice(5))}</figure></div>
+${section('trend', 'Trend', `<div class="charts"><figure><figcaption>per day (last 30)</figcaption>${trendChart(timeline(s.days, 1, 30), 'time spent and saved per day', (k) => k.slice(5))}</figure><figure><figcaption>per week, from Monday (last 12)</figcaption>${trendChart(timeline(s.weeks, 7, 12), 'time spent and saved per week', (k) => k.slice(5))}</figure></div>
 <p class="key"><span class="sw spent"></span>time spent running checks <span class="sw saved"></span>time saved by reuse <span class="sw fail"></span>a run failed that day/week</p>`)}
 ${section('events', 'By hook event', eventsTable(s))}
 ${section('checks', 'Checks', checksTable(s), 'Most time spent first.')}

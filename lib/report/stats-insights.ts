@@ -13,6 +13,8 @@ export interface Tally {
 }
 
 export interface FlakyCheck {
+  /** `id@fingerprint` (its first 12 characters): one check may be flaky on several inputs. */
+  key: string;
   id: string;
   fingerprint: string;
   passed: number;
@@ -63,7 +65,7 @@ function flakiness(runs: readonly RunRecord[]): FlakyCheck[] {
     for (const c of r.checks) {
       if (!c.fingerprint || (c.status !== 'passed' && c.status !== 'failed')) continue;
       const key = `${c.id}\0${c.fingerprint}`;
-      const f = by.get(key) ?? { id: c.id, fingerprint: c.fingerprint, passed: 0, failed: 0, runs: [] };
+      const f = by.get(key) ?? { key: `${c.id}@${c.fingerprint.slice(0, 12)}`, id: c.id, fingerprint: c.fingerprint, passed: 0, failed: 0, runs: [] };
       by.set(key, f);
       f[c.status]++;
       f.runs.push({ at: r.at, event: r.event ?? 'run', status: c.status, durationMs: c.durationMs });

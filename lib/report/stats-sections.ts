@@ -15,7 +15,7 @@ export function checksTable(s: Stats): string {
   const cols: Col<CheckStats>[] = [
     {
       head: 'check',
-      legend: '`phase/name`. "removed": no longer in .heph.json (history kept, it does not run). "flaky": the same inputs both passed and failed.',
+      legend: 'phase/name. "removed": no longer in .heph.json (history kept, it does not run). "flaky": the same inputs both passed and failed.',
       cell: (c) => `<code>${esc(c.id)}</code>${c.removed ? ' <span class="tag removed">removed</span>' : ''}${c.flaky ? ' <span class="tag flaky">flaky</span>' : ''}`,
     },
     { head: 'ran', legend: 'Times the check actually ran (passed, failed or fixed).', num: true, cell: (c) => stat(p(c, 'runs'), c.runs) },
@@ -28,7 +28,7 @@ export function checksTable(s: Stats): string {
     { head: 'slowest', legend: 'Longest real run.', num: true, cell: (c) => stat(p(c, 'maxMs'), c.maxMs, 'ms') },
     { head: 'spent', legend: 'Total time running it (orange bar).', num: true, cell: (c) => stat(p(c, 'spentMs'), c.spentMs, 'ms') },
     { head: 'saved', legend: 'For each reuse, the duration of the run whose result was reused (green bar).', num: true, cell: (c) => stat(p(c, 'savedMs'), c.savedMs, 'ms') },
-    { head: '', legend: 'Spent and saved, to scale across checks.', cell: (c) => `<div class="bars">${cellBars(c.spentMs, c.savedMs, max)}</div>` },
+    { head: 'to scale', legend: 'Spent (orange) and saved (green), on one scale across checks.', cell: (c) => `<div class="bars">${cellBars(c.spentMs, c.savedMs, max)}</div>` },
   ];
   return table(cols, s.checks, { empty: 'No check has run yet.', rowClass: (c) => (c.removed ? 'removed' : '') });
 }
@@ -36,7 +36,7 @@ export function checksTable(s: Stats): string {
 export function eventsTable(s: Stats): string {
   const p = (b: Bucket, k: keyof Bucket) => ['events', b.key, k];
   const cols: Col<Bucket>[] = [
-    { head: 'event', legend: 'The git hook that ran heph, or "run" for `heph run`.', cell: (b) => `<code>${esc(b.key)}</code>` },
+    { head: 'event', legend: 'The git hook that ran heph, or "run" for heph run.', cell: (b) => `<code>${esc(b.key)}</code>` },
     { head: 'runs', legend: 'Runs of this event.', num: true, cell: (b) => stat(p(b, 'runs'), b.runs) },
     { head: 'failed', legend: 'Runs that ended failed (blocked the commit or push).', num: true, cell: (b) => stat(p(b, 'failedRuns'), b.failedRuns) },
     { head: 'ran', legend: 'Checks that actually ran.', num: true, cell: (b) => stat(p(b, 'executions'), b.executions) },
@@ -66,7 +66,7 @@ export const skipsTable = (s: Stats) => tallyTable(s.skips, 'skips', 'why skippe
 export function flakyList(s: Stats): string {
   if (!s.flaky.length) return '<p class="empty">No check both passed and failed on the same inputs.</p>';
   const one = (f: FlakyCheck) =>
-    `<details><summary><code>${esc(f.id)}</code> on inputs <code>${esc(f.fingerprint.slice(0, 12))}</code>: ${stat(['flaky', f.id, 'passed'], f.passed)} passed, ${stat(['flaky', f.id, 'failed'], f.failed)} failed</summary><ul>${f.runs
+    `<details${s.flaky.length <= 3 ? ' open' : ''}><summary><code>${esc(f.id)}</code> on inputs <code>${esc(f.fingerprint.slice(0, 12))}</code>: ${stat(['flaky', f.key, 'passed'], f.passed)} passed, ${stat(['flaky', f.key, 'failed'], f.failed)} failed</summary><ul>${f.runs
       .map((r) => `<li class="${r.status}">${esc(when(r.at))} · ${esc(r.event)} · ${esc(r.status)} in ${esc(longDuration(r.durationMs))}</li>`)
       .join('')}</ul></details>`;
   return s.flaky.map(one).join('\n') + '<p class="note">Same check, same fingerprint (same command, inputs, env, platform), different outcomes: the result depends on something outside its declared inputs (time, network, order, a race).</p>';
@@ -77,7 +77,7 @@ export function fixesTable(s: Stats): string {
   const cols: Col<Row>[] = [
     { head: 'check', legend: 'A check whose fix command ran.', cell: (r) => `<code>${esc(r.id)}</code>` },
     { head: 'applied', legend: 'Runs where the fix repaired the failure (status "fixed").', num: true, cell: (r) => esc(String(r.applied)) },
-    { head: 'rolled back', legend: 'Times `heph rollback` undid this check’s fixes.', num: true, cell: (r) => esc(String(r.rolledBack)) },
+    { head: 'rolled back', legend: 'Times heph rollback undid this check’s fixes.', num: true, cell: (r) => esc(String(r.rolledBack)) },
   ];
   const list = s.fixes.rollbacks.length ? `<p>Rollbacks: ${s.fixes.rollbacks.map((r) => `${esc(when(r.at))} (${r.checks.map(esc).join(', ') || 'no check named'})`).join('; ')}</p>` : '';
   return table(cols, s.fixes.byCheck, { empty: 'No fix was applied.' }) + list;
