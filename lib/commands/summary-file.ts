@@ -22,7 +22,7 @@ export async function summarizeRun(a: AfterRun): Promise<RunSummary> {
     endedAt: Date.now(),
     heph: VERSION,
     repo: { root: a.ctx.repo.root, ...(await head(a.ctx.repo.root)) },
-    options: { fast: a.opts.fast, skip: a.opts.skip, skipTests: a.opts.skipTests, autoFix: a.opts.autoFix, phases: a.opts.phases, only: a.opts.only },
+    options: { fast: a.opts.fast ?? null, skip: a.opts.skip, skipTests: a.opts.skipTests, autoFix: a.opts.autoFix, phases: a.opts.phases, only: a.opts.only },
   });
 }
 

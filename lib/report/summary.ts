@@ -24,7 +24,7 @@ export interface SummaryInput {
   endedAt: number;
   heph: string;
   repo: { root: string; head: string | null; branch: string | null };
-  options: { fast: boolean | undefined; skip: string[]; skipTests: boolean; autoFix: boolean; phases: string[] | null; only: string[] | null };
+  options: { fast: boolean | null; skip: string[]; skipTests: boolean; autoFix: boolean; phases: string[] | null; only: string[] | null };
 }
 
 export function outcomeOf(report: RunReport): Outcome {
