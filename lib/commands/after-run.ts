@@ -29,6 +29,15 @@ export function webhooksFor(ctx: Context, report: RunReport) {
 export async function afterRun(a: AfterRun): Promise<void> {
   const hooks = webhooksFor(a.ctx, a.report);
   if (!a.opts.summary && !hooks.length) return;
+  try {
+    await summarizeAndNotify(a, hooks);
+  } catch (err) {
+    // The run's result is already final and printed: nothing here may change it.
+    a.out.warn(`after the run: ${(err as Error).message}`);
+  }
+}
+
+async function summarizeAndNotify(a: AfterRun, hooks: ReturnType<typeof webhooksFor>): Promise<void> {
   const { summarizeRun, writeSummary } = await import('./summary-file.js');
   const summary = await summarizeRun(a);
   if (a.opts.summary) writeSummary(a.opts.summary, summary, a.out);

@@ -7,9 +7,17 @@ export interface PostResult {
   status?: number;
   /** Why it failed: a network error, "timed out after N ms", or the HTTP status. */
   error?: string;
+  /** Trying again cannot help (the URL itself is bad). */
+  permanent?: boolean;
 }
 
 export function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return Promise.resolve({ ok: false, error: 'not a valid URL', permanent: true });
+  }
   return new Promise((done) => {
     let settled = false;
     const finish = (r: PostResult) => {
@@ -19,7 +27,6 @@ export function post(url: string, body: string, headers: Record<string, string>,
       req.destroy();
       done(r);
     };
-    const u = new URL(url);
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
     // No keep-alive: nothing may hold the process open once the result is known.
     const req = send(u, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'user-agent': 'heph', connection: 'close', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
@@ -34,4 +41,4 @@ export function post(url: string, body: string, headers: Record<string, string>,
 }
 
 /** Worth a second try: no answer, a server error, or "slow down". */
-export const retryable = (r: PostResult) => !r.status || r.status >= 500 || r.status === 429 || r.status === 408;
+export const retryable = (r: PostResult) => (r.status ? r.status >= 500 || r.status === 429 || r.status === 408 : !r.permanent);

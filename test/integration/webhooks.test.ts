@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Repo, repoPool } from '../helpers/repo.js';
-import { spawnHeph } from '../helpers/proc.js';
+import { spawnHeph, waitFor } from '../helpers/proc.js';
 import { webhookServer, type Hooked } from '../helpers/http.js';
 
 const test = suite('webhooks');
@@ -132,6 +132,32 @@ test('slack gets {text, blocks} and no signature; a missing secret sends nothing
   const log = r.heph(['logs']).stdout;
   assert.match(log, /webhook settings\.webhooks\[0\] \(env:SLACK_URL\): failed sent \(HTTP 200\)/, 'an env URL is named by its variable');
   assert.not.ok(log.includes(s.url), 'the slack URL itself (a secret) is not logged');
+});
+
+test('an interrupted run is sent as "interrupted" once heph has stopped its checks, and still exits 130', async () => {
+  const s = await serve(() => 200);
+  const r = repo();
+  const marker = `${r.base}/started`;
+  r.config({ settings: { webhooks: [{ url: s.url, secretEnv: 'HOOK_SECRET', events: ['interrupted'] }] }, phases: [{ name: 'q', checks: [{ name: 'slow', shell: true, run: `touch "${marker}"; sleep 30` }] }] });
+  r.write('a.txt', '1').commitAll();
+  const run = spawnHeph(r, ['run'], { env: { HOOK_SECRET: SECRET } });
+  await waitFor(() => existsSync(marker), 'the check to start');
+  run.child.kill('SIGINT');
+  const res = await run.done;
+  assert.is(res.code, 130, res.stderr);
+  assert.is(s.received.length, 1);
+  const payload = JSON.parse(s.received[0].body);
+  assert.is(payload.type, 'heph.run.interrupted');
+  assert.is(payload.data.report.interrupted, 'SIGINT');
+  assert.ok(verify(SECRET, s.received[0].headers, s.received[0].body));
+});
+
+test('a webhook URL that is not a URL is a warning, never an error of the run', async () => {
+  const r = setup(repo(), [{ url: 'env:BAD_URL', format: 'slack' }]);
+  const res = await spawnHeph(r, ['run'], { env: { BAD_URL: 'http://[' } }).done;
+  assert.is(res.code, 1, 'the failing check decides the exit code');
+  assert.match(res.stderr, /settings\.webhooks\[0\] \(env:BAD_URL\): failed not delivered after 1 try: not a valid URL/);
+  assert.not.match(res.stderr, /unexpected error/);
 });
 
 test('a standard webhook without secretEnv is a config error naming the field', () => {
