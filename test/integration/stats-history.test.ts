@@ -47,6 +47,24 @@ test('the history names why checks re-ran, which inputs caused it, flaky checks,
   }
 });
 
+test('a fix that heph rollback undid is counted as rolled back', () => {
+  const r = new Repo();
+  try {
+    r.config({ phases: [{ name: 'p', checks: [{ name: 'fmt', shell: true, run: 'grep -q tidy f.txt', fix: 'echo tidy > f.txt', inputs: ['f.txt'] }] }] });
+    r.write('f.txt', 'messy, and longer than the fix').commitAll();
+    assert.is(r.hephJson(['run']).report.checks[0].status, 'fixed');
+    const rb = r.heph(['rollback']);
+    assert.is(rb.code, 0, rb.stderr);
+    assert.is(r.read('f.txt'), 'messy, and longer than the fix');
+    const s = JSON.parse(r.heph(['stats', '--json']).stdout);
+    assert.is(s.runs, 1, 'a rollback is not a run');
+    assert.equal(s.fixes.byCheck, [{ id: 'p/fmt', applied: 1, rolledBack: 1 }]);
+    assert.equal(s.fixes.rollbacks.map((x: any) => x.checks), [['p/fmt']]);
+  } finally {
+    r.cleanup();
+  }
+});
+
 test('old history rows (without reasons, sources or kinds) still count; rollbacks and interruptions are reported (pure)', () => {
   const day = 86_400_000;
   const t0 = Date.UTC(2026, 10, 23, 12); // a Monday
