@@ -95,7 +95,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
     report.durationMs = Math.round(performance.now() - s.started);
     const outcome = s.signal?.aborted ? `interrupted (${String(s.signal.reason ?? 'signal')})` : report.ok ? 'ok' : 'failed';
     log.write(`heph run ended ${new Date().toISOString()}: ${outcome} in ${report.durationMs} ms`);
-    await prepared.store.addRun(runRecord(plan, report, Date.now(), s.signal?.aborted ? String(s.signal.reason ?? 'signal') : null));
+    await prepared.store.addRun(runRecord(plan, report, { at: Date.now(), interrupted: s.signal?.aborted ? String(s.signal.reason ?? 'signal') : null, skipTests: opts.skipTests, skip: opts.skip }));
     return report;
   } finally {
     log.close();

@@ -30,6 +30,8 @@ export interface Insights {
   flaky: FlakyCheck[];
   fixes: { applied: number; rolledBack: number; byCheck: { id: string; applied: number; rolledBack: number }[]; rollbacks: { at: number; checks: string[] }[] };
   skips: Tally[];
+  /** Runs asked to skip: with `--skip-tests` (or HEPH_SKIP_TESTS), and with HEPH_SKIP set. */
+  skipRuns: { skipTests: number; envSkip: number };
   interrupted: { at: number; event: string; signal: string; notRun: number }[];
 }
 
@@ -100,6 +102,7 @@ export function insights(all: readonly RunRecord[]): Insights {
     flaky: flakiness(runs),
     fixes: { applied: byCheck.reduce((n, f) => n + f.applied, 0), rolledBack: byCheck.reduce((n, f) => n + f.rolledBack, 0), byCheck, rollbacks },
     skips: skips.top(),
+    skipRuns: { skipTests: runs.filter((r) => r.skipTests).length, envSkip: runs.filter((r) => r.skip?.length).length },
     interrupted,
   };
 }

@@ -10,7 +10,18 @@ export function planItems(plan: Plan): Map<string, PlanItem> {
   return new Map(plan.phases.flatMap((p) => p.items.map((i) => [i.id, i] as const)));
 }
 
-export function runRecord(plan: Plan, report: RunReport, at: number, interrupted: string | null): RunRecord {
+export interface RunFacts {
+  at: number;
+  /** The signal that stopped the run, if one did. */
+  interrupted: string | null;
+  /** `--skip-tests` / `HEPH_SKIP_TESTS` was given. */
+  skipTests: boolean;
+  /** `HEPH_SKIP` names. */
+  skip: string[];
+}
+
+export function runRecord(plan: Plan, report: RunReport, facts: RunFacts): RunRecord {
+  const { at, interrupted } = facts;
   const items = planItems(plan);
   const checks = report.checks.map((c): RunCheckRecord => {
     const item = items.get(c.id);
@@ -31,5 +42,7 @@ export function runRecord(plan: Plan, report: RunReport, at: number, interrupted
     durationMs: report.durationMs,
     checks,
     ...(interrupted ? { interrupted } : {}),
+    ...(facts.skipTests ? { skipTests: true } : {}),
+    ...(facts.skip.length ? { skip: facts.skip } : {}),
   };
 }

@@ -63,6 +63,10 @@ export interface RunRecord {
   kind?: 'run' | 'rollback';
   /** Set when Ctrl-C or SIGTERM stopped the run. */
   interrupted?: string;
+  /** Set when `--skip-tests` (or HEPH_SKIP_TESTS) was given. */
+  skipTests?: boolean;
+  /** The names HEPH_SKIP listed, when it was set. */
+  skip?: string[];
 }
 
 /** The state store: results and input manifests, keyed by check id (`phase/name`). */

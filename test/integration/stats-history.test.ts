@@ -40,6 +40,7 @@ test('the history names why checks re-ran, which inputs caused it, flaky checks,
     assert.ok(byCheck['p/gone'].removed, 'a check no longer in the config is marked');
     assert.not.ok(byCheck['p/lint'].removed);
     assert.equal(Object.fromEntries(s.skips.map((t: any) => [t.key, t.count])), { 'skipped by HEPH_SKIP': 1, 'tag test skipped': 1 });
+    assert.equal(s.skipRuns, { skipTests: 1, envSkip: 1 });
     assert.equal(s.events.map((e: any) => [e.key, e.runs, e.failedRuns]), [['run', 4, 1]]);
     assert.match(r.heph(['stats']).stdout, /p\/gone \(removed\)/);
   } finally {
