@@ -45,7 +45,7 @@ ${kpis(s)}
 ${section('trend', 'Trend', `<div class="charts"><figure><figcaption>per day (last 30)</figcaption>${trendChart(timeline(s.days, 1, 30), 'time spent and saved per day', (k) => k.slice(5))}</figure><figure><figcaption>per week, from Monday (last 12)</figcaption>${trendChart(timeline(s.weeks, 7, 12), 'time spent and saved per week', (k) => k.slice(5))}</figure></div>
 <p class="key"><span class="sw spent"></span>time spent running checks <span class="sw saved"></span>time saved by reuse <span class="sw fail"></span>a run failed that day/week</p>`)}
 ${section('events', 'By hook event', eventsTable(s))}
-${section('checks', 'Checks', checksTable(s), 'Most time spent first.')}
+${section('checks', 'Checks', checksTable(s), 'Most time spent first; checks no longer in .heph.json last.')}
 ${section('misses', 'Why checks re-ran', `<div class="cols"><div><h3>Reasons</h3>${missReasonsTable(s)}</div><div><h3>Inputs that caused most re-runs</h3>${missInputsTable(s)}</div></div>`)}
 ${section('flaky', 'Flaky checks', flakyList(s))}
 ${section('fixes', 'Fixes', fixesTable(s))}

@@ -30,7 +30,9 @@ export function checksTable(s: Stats): string {
     { head: 'saved', legend: 'For each reuse, the duration of the run whose result was reused (green bar).', num: true, cell: (c) => stat(p(c, 'savedMs'), c.savedMs, 'ms') },
     { head: 'to scale', legend: 'Spent (orange) and saved (green), on one scale across checks.', cell: (c) => `<div class="bars">${cellBars(c.spentMs, c.savedMs, max)}</div>` },
   ];
-  return table(cols, s.checks, { empty: 'No check has run yet.', rowClass: (c) => (c.removed ? 'removed' : '') });
+  // Live checks first; those no longer configured follow, marked.
+  const rows = [...s.checks].sort((a, b) => Number(a.removed) - Number(b.removed));
+  return table(cols, rows, { empty: 'No check has run yet.', rowClass: (c) => (c.removed ? 'removed' : '') });
 }
 
 export function eventsTable(s: Stats): string {
