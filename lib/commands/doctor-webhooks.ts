@@ -3,7 +3,7 @@ import type { Context } from './context.js';
 import type { Finding } from './doctor-checks.js';
 import { readDeliveries, targetName } from '../notify/status.js';
 
-export function webhooks(ctx: Context): Finding {
+export function webhooks(ctx: Context, env: NodeJS.ProcessEnv = process.env): Finding {
   const configured = ctx.config.settings.webhooks ?? [];
   // Only webhooks still configured: one removed from the file is no longer a problem.
   const names = configured.map((w, i) => targetName(i, w.url));
@@ -14,5 +14,8 @@ export function webhooks(ctx: Context): Finding {
     return { name: 'webhooks', ok: false, detail: list, fix: 'check the URL, that the endpoint answers 2xx, and that the secret variable is set where heph runs; `heph logs` shows each attempt. The next successful delivery clears this' };
   }
   if (!configured.length) return { name: 'webhooks', ok: true, detail: 'none configured' };
-  return { name: 'webhooks', ok: true, detail: `${configured.length} configured${last.length ? `, last deliveries succeeded` : ', none sent yet'}` };
+  // A webhook whose variables are unset here does not fire here (CI may hold them): said, not a problem.
+  const unset = configured.flatMap((w) => [w.url.startsWith('env:') ? w.url.slice(4) : null, w.format === 'standard' ? w.secretEnv : null]).filter((v): v is string => !!v && !env[v]);
+  const idle = unset.length ? `; not sent from here while ${[...new Set(unset)].join(', ')} ${unset.length === 1 ? 'is' : 'are'} unset` : '';
+  return { name: 'webhooks', ok: true, detail: `${configured.length} configured${last.length ? ', last deliveries succeeded' : ', none sent yet'}${idle}` };
 }
