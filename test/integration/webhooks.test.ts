@@ -202,6 +202,13 @@ test('the run summary is written for heph run (--summary) and hooks (HEPH_SUMMAR
   assert.equal(other.changedInputs, ['b/c']);
   assert.is(s.checks.find((c: any) => c.id === 'q/lint').status, 'cached');
   assert.is(s.checks.find((c: any) => c.id === 'q/lint').source, 'local');
+  r.write('a.txt', '3').git('add', 'a.txt');
+  const hookFile = `${r.base}/hook-summary.json`;
+  assert.is(r.heph(['hook', 'run', 'pre-commit'], { env: { HEPH_SUMMARY: hookFile, TOKEN: 'hunter2' } }).code, 0);
+  s = JSON.parse(readFileSync(hookFile, 'utf8'));
+  assert.is(s.hook, 'pre-commit');
+  assert.is(s.report.event, 'pre-commit');
+  assert.equal(s.checks.find((c: any) => c.id === 'q/lint').files, ['a.txt'], 'the staged file it was given');
 });
 
 test.run();
