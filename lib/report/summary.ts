@@ -9,7 +9,7 @@ import type { Plan } from '../plan/types.js';
 import type { RunReport } from '../run/types.js';
 import type { Components } from '../state/types.js';
 import { reportJson } from './json.js';
-import { planItems } from '../run/record.js';
+import { planItems } from '../plan/items.js';
 
 export const SUMMARY_VERSION = 1;
 

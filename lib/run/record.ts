@@ -1,14 +1,11 @@
 /** The row a finished run leaves in the history that `heph stats` reads. */
-import type { Plan, PlanItem } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
+import { planItems } from '../plan/items.js';
 import type { RunCheckRecord, RunRecord } from '../state/types.js';
 import type { RunReport } from './types.js';
 
 /** Enough paths to name what keeps invalidating a check, without bloating the history. */
 const MAX_CHANGED = 20;
-
-export function planItems(plan: Plan): Map<string, PlanItem> {
-  return new Map(plan.phases.flatMap((p) => p.items.map((i) => [i.id, i] as const)));
-}
 
 export interface RunFacts {
   at: number;
