@@ -3,7 +3,7 @@ import { loadContext, type Context } from './context.js';
 import { runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, runSession } from './session.js';
 import { withRunLock } from './run-lock.js';
-import { afterRun } from './after-run.js';
+import { afterRun, type AfterRun } from './after-run.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
 import { openStore, preloadDriver } from '../state/store.js';
@@ -32,7 +32,9 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
   const opts = runOptions(flags);
   const ctx = await loadContext();
   if (opts.dryRun) return dryRun(() => plan(ctx, opts, out), out, started);
-  return withRunLock(
+  // Summary and webhooks come after the lock is released: another run need not wait for them.
+  let after = null as AfterRun | null;
+  const code = await withRunLock(
     ctx,
     out,
     async ({ signal, interrupted, waited }) => {
@@ -43,13 +45,14 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
       try {
         const report = await runSession({ ctx, opts, out, prepared, started, signal });
         report.interrupted = interrupted();
-        const code = finishReport(out, report);
-        await afterRun({ ctx, opts, out, prepared, report, startedAt });
-        return code;
+        after = { ctx, opts, out, prepared, report, startedAt };
+        return finishReport(out, report);
       } finally {
         await prepared.store.close();
       }
     },
     { command: 'run' },
   );
+  if (after) await afterRun(after);
+  return code;
 }

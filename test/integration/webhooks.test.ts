@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Repo, repoPool } from '../helpers/repo.js';
-import { spawnHeph, waitFor } from '../helpers/proc.js';
+import { alive, spawnHeph, waitFor } from '../helpers/proc.js';
 import { webhookServer, type Hooked } from '../helpers/http.js';
 
 const test = suite('webhooks');
@@ -96,6 +96,22 @@ test('a server that never answers: heph gives up within its budget, tries twice 
   assert.equal(events, ['request', 'abandoned', 'request', 'abandoned', 'heph exited'], 'heph gave up on each try itself, then exited');
   assert.is(s.received[0].headers['webhook-id'], s.received[1].headers['webhook-id'], 'a retry is the same message');
   assert.match(run.stderr, /webhook settings\.webhooks\[0\] \(http:\/\/127\.0\.0\.1:\d+\): passed not delivered after 2 tries: timed out/);
+});
+
+test('delivery happens after the run lock is released: another run does not wait for a slow webhook', async () => {
+  const s = await serve(() => 'hang');
+  const r = repo();
+  r.config({ settings: { webhooks: [{ url: s.url, secretEnv: 'HOOK_SECRET', timeout: '60s' }] }, phases: [{ name: 'q', checks: [{ name: 'bad', run: 'false' }, { name: 'good', run: 'true' }] }] });
+  r.write('a.txt', '1').commitAll();
+  const a = spawnHeph(r, ['run', '--only', 'bad'], { env: { HOOK_SECRET: SECRET } });
+  await waitFor(() => s.received.length === 1, 'the first run to post its failure');
+  const b = await spawnHeph(r, ['run', '--only', 'good'], { env: { HOOK_SECRET: SECRET } }).done;
+  assert.is(b.code, 0, b.stderr);
+  assert.not.match(b.stderr, /waiting/, 'the second run did not wait for the lock');
+  assert.ok(alive(a.pid), 'the first run is still delivering');
+  assert.equal(s.events, ['request'], 'its request is still held, unanswered');
+  await s.close();
+  assert.is((await a.done).code, 1, 'the first run ends with its own result once the server goes away');
 });
 
 test('a 500 is retried once, logged in the run log, shown by heph doctor, and leaves the exit code alone', async () => {
