@@ -49,7 +49,7 @@ ${section('checks', 'Checks', checksTable(s), 'Most time spent first; checks no 
 ${section('misses', 'Why checks re-ran', `<div class="cols"><div><h3>Reasons</h3>${missReasonsTable(s)}</div><div><h3>Inputs that caused most re-runs</h3>${missInputsTable(s)}</div></div>`)}
 ${section('flaky', 'Flaky checks', flakyList(s))}
 ${section('fixes', 'Fixes', fixesTable(s))}
-${section('skips', 'Skips and interrupted runs', `<div class="cols"><div><h3>Skipped checks</h3><p>${stat(['skipRuns', 'skipTests'], s.skipRuns.skipTests)} runs with <code>--skip-tests</code> (or <code>HEPH_SKIP_TESTS</code>), ${stat(['skipRuns', 'envSkip'], s.skipRuns.envSkip)} with <code>HEPH_SKIP</code> set.</p>${skipsTable(s)}</div><div><h3>Interrupted runs</h3>${interruptedList(s)}</div></div>`)}
+${section('skips', 'Skips and interrupted runs', `<div class="cols"><div><h3>Skipped checks</h3><p>${stat(['skipRuns', 'skipTests'], s.skipRuns.skipTests)} run${s.skipRuns.skipTests === 1 ? '' : 's'} with <code>--skip-tests</code> (or <code>HEPH_SKIP_TESTS</code>), ${stat(['skipRuns', 'envSkip'], s.skipRuns.envSkip)} with <code>HEPH_SKIP</code> set.</p>${skipsTable(s)}</div><div><h3>Interrupted runs</h3>${interruptedList(s)}</div></div>`)}
 </main></body></html>
 `;
 }

@@ -118,6 +118,7 @@ if (!available && process.env.CI === 'true') {
       mkdirSync(OUT, { recursive: true });
       await page.screenshot({ path: join(OUT, 'stats-dashboard.png'), fullPage: true });
       await page.screenshot({ path: join(OUT, 'stats-dashboard-fold.png') });
+      console.log(`screenshots: ${join(OUT, 'stats-dashboard.png')} (whole page), stats-dashboard-fold.png (first screen)`);
       assert.equal(problems, [], 'no console errors');
       assert.equal(fetched.filter((u) => !u.startsWith('file:')), [], 'nothing fetched from the network');
     } finally {
