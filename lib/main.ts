@@ -16,7 +16,8 @@ function runFlags(cmd: ReturnType<ReturnType<typeof cac>['command']>) {
     .option('--json', 'Print the machine-readable report on stdout')
     .option('--phase <name>', 'Only this phase (repeatable)')
     .option('--only <check>', 'Only this check, `name` or `phase/name` (repeatable)')
-    .option('--concurrency <n>', 'Checks run at once inside a phase (HEPH_CONCURRENCY; default: CPU count)');
+    .option('--concurrency <n>', 'Checks run at once inside a phase (HEPH_CONCURRENCY; default: CPU count)')
+    .option('--summary <file>', 'Write the run summary (JSON) to FILE, or into FILE/ when it is a folder (HEPH_SUMMARY)');
 }
 
 export async function main(argv: string[]): Promise<number> {

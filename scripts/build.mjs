@@ -23,6 +23,8 @@ const LAZY = {
   'lib/builtins/syntax.ts': 'builtins-syntax.cjs',
   // heph init --from (with the YAML parser).
   'lib/migrate/command.ts': 'migrate.cjs',
+  // Webhook delivery, after a run's result is final.
+  'lib/notify/deliver.ts': 'notify.cjs',
 };
 const ENTRY = { 'lib/main.ts': 'heph.cjs' };
 

@@ -1,7 +1,7 @@
 /** Applies the documented defaults to a validated config. */
 import { parseDuration } from './duration.js';
 import { builtinOf } from '../builtins/names.js';
-import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook } from './types.js';
+import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook, type ResolvedWebhook } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated input */
 type Raw = any;
@@ -64,6 +64,16 @@ export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
       logs: { keep: s.logs?.keep ?? 20 },
       minFreeDiskMB: s.minFreeDiskMB ?? 1024,
       lockTimeoutMs: parseDuration(s.lockTimeout ?? '30s')!,
+      webhooks: (s.webhooks ?? []).map(
+        (w: Raw): ResolvedWebhook => ({
+          url: w.url,
+          events: w.events ?? ['failed'],
+          hooks: w.hooks ?? ['pre-push', 'run'],
+          format: w.format ?? 'standard',
+          secretEnv: w.secretEnv ?? null,
+          timeoutMs: parseDuration(w.timeout ?? '4s')!,
+        }),
+      ),
     },
     phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.filter((c: Raw) => c.enabled !== false).map((c: Raw) => resolveCheck(p.name, c)) })),
     hooks,

@@ -57,6 +57,22 @@ const hookSchema: Node = {
   },
 };
 
+export const WEBHOOK_EVENTS = ['failed', 'fixed', 'passed', 'interrupted'] as const;
+export const WEBHOOK_HOOKS = [...HOOK_EVENTS, 'run'] as const;
+
+const webhookSchema: Node = {
+  kind: 'object',
+  desc: 'A URL told about runs: Standard Webhooks (signed) or a Slack incoming webhook.',
+  props: {
+    url: { required: true, node: str('Where to POST: an http(s) URL, or `env:NAME` to read it from an environment variable (a Slack URL is itself a secret).', { pattern: /^(https?:\/\/\S+|env:[A-Za-z_][A-Za-z0-9_]*)$/, expected: 'an http(s) URL or env:NAME' }) },
+    events: { node: { kind: 'array', nonEmpty: true, desc: 'Outcomes that are sent (default ["failed"]).', items: str('an outcome', { enum: WEBHOOK_EVENTS }) } },
+    hooks: { node: { kind: 'array', nonEmpty: true, desc: 'Where from: git events and/or "run" for `heph run` (default ["pre-push", "run"]; pre-commit only when listed).', items: str('a hook event or "run"', { enum: WEBHOOK_HOOKS }) } },
+    format: { node: str('"standard" (Standard Webhooks, signed; default) or "slack" (`{text, blocks}`).', { enum: ['standard', 'slack'] }) },
+    secretEnv: { node: str('The environment variable holding the signing secret (`whsec_…`); required for "standard". Never put the secret itself in the file.', { pattern: ENV_NAME, expected: 'an environment variable name' }) },
+    timeout: { node: { kind: 'duration', forever: false, desc: 'The most time delivery may take, both tries included (default "4s").' } },
+  },
+};
+
 export const configSchema: Node = {
   kind: 'object',
   desc: 'heph configuration: phases of checks, and the git hooks that run them.',
@@ -72,12 +88,13 @@ export const configSchema: Node = {
     settings: {
       node: {
         kind: 'object',
-        desc: 'Settings for the store, logs, disk guard and lock.',
+        desc: 'Settings for the store, logs, disk guard, lock and webhooks.',
         props: {
           store: { node: str('The state store.', { enum: ['sqlite'] }) },
           logs: { node: { kind: 'object', desc: 'Run logs.', props: { keep: { node: { kind: 'number', integer: true, min: 1, desc: 'How many run logs to keep (default 20).' } } } } },
           minFreeDiskMB: { node: { kind: 'number', min: 0, desc: 'Below this free space (MB) heph runs nothing and exits 4 (default 1024).' } },
           lockTimeout: { node: { kind: 'duration', forever: false, desc: 'How long to wait for another run to finish (default "30s").' } },
+          webhooks: { node: { kind: 'array', desc: 'Where to post the outcome of runs, after the result is final; never delays or fails a commit.', items: webhookSchema } },
         },
       },
     },

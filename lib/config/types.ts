@@ -64,6 +64,25 @@ export interface Settings {
   minFreeDiskMB: number;
   /** @default 30000 ("30s") */
   lockTimeoutMs: number;
+  /** @default [] */
+  webhooks?: ResolvedWebhook[];
+}
+
+export type WebhookEvent = 'failed' | 'fixed' | 'passed' | 'interrupted';
+
+export interface ResolvedWebhook {
+  /** An http(s) URL, or `env:NAME`. */
+  url: string;
+  /** @default ["failed"] */
+  events: WebhookEvent[];
+  /** Git events, or "run" for `heph run`. @default ["pre-push", "run"] */
+  hooks: (HookEvent | 'run')[];
+  /** @default "standard" */
+  format: 'standard' | 'slack';
+  /** @default null */
+  secretEnv: string | null;
+  /** Total delivery budget, retry included. @default 4000 ("4s") */
+  timeoutMs: number;
 }
 
 export interface ResolvedConfig {

@@ -105,7 +105,7 @@ function walk(node: Node, v: unknown, path: string, out: ConfigProblem[], partia
   }
 }
 
-type Raw = { extends?: unknown; phases?: { name?: unknown; checks?: { name?: unknown; cwd?: unknown; run?: unknown; fix?: unknown }[] }[]; hooks?: Record<string, { phases?: unknown }> };
+type Raw = { extends?: unknown; settings?: { webhooks?: unknown }; phases?: { name?: unknown; checks?: { name?: unknown; cwd?: unknown; run?: unknown; fix?: unknown }[] }[]; hooks?: Record<string, { phases?: unknown }> };
 
 function semantic(raw: Raw, out: ConfigProblem[], partial: boolean): void {
   if (raw.phases === undefined && raw.extends === undefined && !partial) out.push({ path: 'phases', expected: 'a non-empty array', found: 'nothing' });
@@ -133,6 +133,12 @@ function semantic(raw: Raw, out: ConfigProblem[], partial: boolean): void {
         out.push({ path: `${path}.cwd`, expected: 'a path inside the repository', found: JSON.stringify(c.cwd) });
       }
     });
+  });
+  const webhooks = raw.settings && typeof raw.settings === 'object' && Array.isArray(raw.settings.webhooks) ? raw.settings.webhooks : [];
+  webhooks.forEach((w: { format?: unknown; secretEnv?: unknown } | null, i: number) => {
+    if (w && typeof w === 'object' && (w.format ?? 'standard') === 'standard' && w.secretEnv === undefined) {
+      out.push({ path: `settings.webhooks[${i}].secretEnv`, expected: 'the name of the environment variable holding the signing secret (Standard Webhooks are signed)', found: 'nothing', hint: 'or set "format": "slack"' });
+    }
   });
   // A layer's hooks may name phases another layer defines: checked once merged.
   const hooks = raw.hooks && typeof raw.hooks === 'object' && !partial ? raw.hooks : {};

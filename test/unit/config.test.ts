@@ -77,7 +77,10 @@ const defaults: [string, unknown, (c: ReturnType<typeof resolveConfig>) => unkno
   ['timeout', one([{ name: 'a', run: 'x', timeout: '500ms' }]), (c) => c.phases[0].checks[0].timeoutMs, 500],
   ['cwd normalised', one([{ name: 'a', run: 'x', cwd: './sub/dir/' }]), (c) => c.phases[0].checks[0].cwd, 'sub/dir'],
   ['id', one([{ name: 'a', run: 'x' }]), (c) => c.phases[0].checks[0].id, 'p/a'],
-  ['settings defaults', one([]), (c) => c.settings, { store: 'sqlite', logs: { keep: 20 }, minFreeDiskMB: 1024, lockTimeoutMs: 30_000 }],
+  ['settings defaults', one([]), (c) => c.settings, { store: 'sqlite', logs: { keep: 20 }, minFreeDiskMB: 1024, lockTimeoutMs: 30_000, webhooks: [] }],
+  ['webhook defaults: failures, from pre-push and heph run, signed, 4s', one([], { settings: { webhooks: [{ url: 'https://x.test/h', secretEnv: 'S' }] } }), (c) => c.settings.webhooks, [
+    { url: 'https://x.test/h', events: ['failed'], hooks: ['pre-push', 'run'], format: 'standard', secretEnv: 'S', timeoutMs: 4000 },
+  ]],
   ['hooks absent → four defaults', one([]), (c) => c.hooks, {
     'pre-commit': { mode: 'fast', phases: null, skipTags: [] },
     'pre-push': { mode: 'full', phases: null, skipTags: [] },
