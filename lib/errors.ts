@@ -18,12 +18,19 @@ export const EXIT = {
   sigterm: 143,
 } as const;
 
+/** Marks heph's errors across bundles: each lazy bundle (dist/*.cjs) carries its own copy of this class. */
+const BRAND = Symbol.for('heph.HephError');
+
 /** An expected failure with a message fit for the user and, where known, how to fix it. */
 export class HephError extends Error {
   readonly kind: ErrorKind;
   readonly hint?: string;
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return !!x && (x as Record<symbol, unknown>)[BRAND] === true;
+  }
   constructor(kind: ErrorKind, message: string, hint?: string) {
     super(message);
+    (this as unknown as Record<symbol, boolean>)[BRAND] = true;
     this.name = 'HephError';
     this.kind = kind;
     this.hint = hint;

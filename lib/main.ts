@@ -16,7 +16,8 @@ function runFlags(cmd: ReturnType<ReturnType<typeof cac>['command']>) {
     .option('--json', 'Print the machine-readable report on stdout')
     .option('--phase <name>', 'Only this phase (repeatable)')
     .option('--only <check>', 'Only this check, `name` or `phase/name` (repeatable)')
-    .option('--concurrency <n>', 'Checks run at once inside a phase (HEPH_CONCURRENCY; default: CPU count)');
+    .option('--concurrency <n>', 'Checks run at once inside a phase (HEPH_CONCURRENCY; default: CPU count)')
+    .option('--summary <file>', 'Write the run summary (JSON) to FILE, or into FILE/ when it is a folder (HEPH_SUMMARY)');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   cli
     .command('install', 'Install git hook shims for every event in .heph.json "hooks"')
     .option('--force', 'Install even when core.hooksPath is set globally or by another tool')
+    .option('--into <manager>', 'Add heph to the hooks of husky or simple-git-hooks instead of installing its own')
     .action((flags) => {
       action = async (out) => (await import('./commands/install.js')).installCommand(flags, out);
     });
@@ -44,9 +46,18 @@ export async function main(argv: string[]): Promise<number> {
   cli
     .command('init', 'Write a starter .heph.json for this repository')
     .option('--preset <name>', 'python, node, or python,node for both (default: detected)')
+    .option('--from <tool>', 'Convert pre-commit, lefthook, lint-staged, husky or simple-git-hooks configuration')
+    .option('--extends', 'Write a file that extends the built-in set (heph:python, heph:node) instead of copying its checks')
     .option('--force', 'Overwrite an existing .heph.json')
     .action((flags) => {
       action = async (out) => (await import('./commands/init.js')).initCommand(flags, out);
+    });
+  cli
+    .command('config', 'heph config --resolved: the configuration after "extends", with where each check came from')
+    .option('--resolved', 'Print the merged configuration')
+    .option('--json', 'Machine-readable output')
+    .action((flags) => {
+      action = async (out) => (await import('./commands/config.js')).configCommand(flags, out);
     });
   cli
     .command('status', 'Each check: last result, when, and whether it would run now and why')

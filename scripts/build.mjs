@@ -14,7 +14,18 @@ rmSync('dist', { recursive: true, force: true });
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 /** lib modules loaded on demand, each bundled on its own: source → output file. */
-const LAZY = { 'lib/run/process.ts': 'process.cjs', 'lib/run/spawn-win.ts': 'spawn-win.cjs', 'lib/run/ask.ts': 'ask.cjs' };
+const LAZY = {
+  'lib/run/process.ts': 'process.cjs',
+  'lib/run/spawn-win.ts': 'spawn-win.cjs',
+  'lib/run/ask.ts': 'ask.cjs',
+  // Built-in checks, and the YAML/TOML parsers only the yaml and toml built-ins need.
+  'lib/builtins/index.ts': 'builtins.cjs',
+  'lib/builtins/syntax.ts': 'builtins-syntax.cjs',
+  // heph init --from (with the YAML parser).
+  'lib/migrate/command.ts': 'migrate.cjs',
+  // Webhook delivery, after a run's result is final.
+  'lib/notify/deliver.ts': 'notify.cjs',
+};
 const ENTRY = { 'lib/main.ts': 'heph.cjs' };
 
 const sqliteBinding = {

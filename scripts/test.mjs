@@ -1,8 +1,12 @@
 // `npm test`: builds the CLI bundle and the TypeScript sources, then runs every
-// uvu suite (unit, integration, e2e) and ends with a plain "N passed, N failed"
-// line. Exits non-zero on any failure, including a build or type error.
-import { spawnSync } from 'node:child_process';
+// uvu suite (unit, integration, e2e), a few files at a time, and ends with a
+// plain "N passed, N failed" line. Exits non-zero on any failure, including a
+// build or type error. `node scripts/test.mjs FILTER` runs the files whose path
+// contains FILTER; HEPH_TEST_JOBS sets how many files run at once (default:
+// the number of CPUs, at least 2: most of a suite's time is spent waiting on git).
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 const step = (cmd, args, opts = {}) => {
@@ -27,27 +31,56 @@ const walk = (dir) => {
 };
 walk('build/test');
 
+/** Runs one suite file; resolves with its counts and output. */
+function runFile(file) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [file], { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks = [];
+    child.stdout.on('data', (c) => chunks.push(c));
+    child.stderr.on('data', (c) => chunks.push(c));
+    child.on('close', (code) => {
+      const out = Buffer.concat(chunks).toString('utf8');
+      const num = (label) => Number((out.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? 0);
+      const total = num('Total');
+      const p = num('Passed');
+      const s = num('Skipped');
+      const ok = code === 0 && total > 0 && p + s === total;
+      resolve({ file, out, ok, total, passed: p, skipped: s, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+const jobs = Math.max(1, Number(process.env.HEPH_TEST_JOBS) || Math.max(2, availableParallelism()));
+// End-to-end suites pack the package, whose `prepare` rebuilds dist/: they run
+// alone, after every suite that uses dist/.
+const isolated = (f) => /[\\/]e2e[\\/]/.test(f);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failures = [];
-for (const file of files) {
-  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 64 * 1024 * 1024 });
-  const out = (r.stdout ?? '') + (r.stderr ?? '');
-  const num = (label) => Number((out.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? 0);
-  const total = num('Total');
-  const p = num('Passed');
-  const s = num('Skipped');
-  const ok = r.status === 0 && total > 0 && p + s === total;
-  passed += p;
-  skipped += s;
-  failed += ok ? 0 : Math.max(1, total - p - s);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${file} (${p}/${total})`);
-  if (!ok) {
-    failures.push(file);
-    console.log(out);
+async function runAll(list, width) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, list.length) }, async () => {
+      while (next < list.length) report(await runFile(list[next++]));
+    }),
+  );
+}
+
+function report(r) {
+  passed += r.passed;
+  skipped += r.skipped;
+  failed += r.ok ? 0 : Math.max(1, r.total - r.passed - r.skipped);
+  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.file} (${r.passed}/${r.total}, ${r.seconds.toFixed(1)} s)`);
+  if (!r.ok) {
+    failures.push(r.file);
+    console.log(r.out);
   }
 }
+
+await runAll(files.filter((f) => !isolated(f)), jobs);
+await runAll(files.filter(isolated), 1);
 console.log(`\n${failures.length ? `failed files: ${failures.join(', ')}\n` : ''}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed || !files.length ? 1 : 0);

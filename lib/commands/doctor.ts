@@ -9,6 +9,7 @@ import { EXIT, HephError } from '../errors.js';
 import { findRepo, hephDir } from '../git/repo.js';
 import { loadContext, type Context } from './context.js';
 import { disk, gitVersion, hooks, lock, stashes, store, tools, type Finding } from './doctor-checks.js';
+import { webhooks } from './doctor-webhooks.js';
 
 async function safely(name: string, fn: () => Finding | Promise<Finding>): Promise<Finding> {
   try {
@@ -38,6 +39,7 @@ export async function doctorCommand(out: Output): Promise<number> {
     findings.push(await safely('stash', () => stashes(c.dir)));
     findings.push(await safely('disk', () => disk(c)));
     findings.push(await safely('tools', () => tools(c.config, c.repo.root)));
+    findings.push(await safely('webhooks', () => webhooks(c)));
   } else {
     findings.push(await safely('lock', () => lock(hephDir(repo))));
   }

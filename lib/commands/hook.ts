@@ -8,6 +8,7 @@ import { loadContext, type Context } from './context.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } from './session.js';
 import { withRunLock } from './run-lock.js';
+import { afterRun, type AfterRun } from './after-run.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
@@ -48,6 +49,7 @@ export async function hookCommand(act: string, event: string, args: string[], fl
 
 async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: Output): Promise<number> {
   const started = performance.now();
+  const startedAt = Date.now();
   mark('hook command started');
   preloadDriver();
   const opts = runOptions(flags);
@@ -67,7 +69,9 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   }
   const plan = (store: StateStore | Promise<StateStore>) => preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot });
   if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
-  return withRunLock(
+  // Summary and webhooks come after the lock is released: another run need not wait for them.
+  let after = null as AfterRun | null;
+  const code = await withRunLock(
     ctx,
     out,
     async ({ signal, interrupted, waited }) => {
@@ -87,6 +91,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
         const report = event === 'pre-commit' ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
         report.interrupted = interrupted();
         mark('checks done');
+        after = { ctx, opts, out, prepared, report, startedAt };
         return finishReport(out, report);
       } finally {
         await prepared.store.close();
@@ -95,6 +100,8 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     },
     { command: `hook ${event}` },
   );
+  if (after) await afterRun(after);
+  return code;
 }
 
 function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: ResolvedHook, ev: EventPlan, store: StateStore | Promise<StateStore>) {

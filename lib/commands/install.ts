@@ -42,8 +42,9 @@ function readState(dir: string): { hooksPathSet?: string } {
   }
 }
 
-export async function installCommand(flags: { force?: boolean }, out: Output): Promise<number> {
+export async function installCommand(flags: { force?: boolean; into?: string }, out: Output): Promise<number> {
   const ctx = await loadContext();
+  if (flags.into !== undefined) return (await import('./install-into.js')).installInto(ctx, String(flags.into), out);
   const { repo } = ctx;
   const found = await hooksDir(repo.root);
   let dir = found.dir;
@@ -127,7 +128,8 @@ export async function uninstallCommand(out: Output): Promise<number> {
     out.line('unset core.hooksPath for this repository (heph install --force had set it)');
   }
   rmSync(stateFile(dir), { force: true });
-  if (!removed.length) out.line(`no heph hooks in ${found.dir}; nothing to remove`);
+  const into = (await import('./install-into.js')).uninstallInto(repo.root, dir, out);
+  if (!removed.length && !into) out.line(`no heph hooks in ${found.dir}; nothing to remove`);
   for (const r of removed) out.line(`removed ${r}`);
   return EXIT.ok;
 }

@@ -13,6 +13,7 @@ export interface RunFlags {
   phase?: string | string[];
   only?: string | string[];
   concurrency?: string | number;
+  summary?: string;
 }
 
 export interface RunOptions {
@@ -27,6 +28,8 @@ export interface RunOptions {
   only: string[] | null;
   skip: string[];
   concurrency: number;
+  /** Where to write the run summary (a file, or a folder to add one file per run to); null = none. */
+  summary: string | null;
 }
 
 /** `1`, `true`, `yes`, `on` → true; `0`, `false`, `no`, `off`, '' → false; unset → undefined. */
@@ -65,5 +68,6 @@ export function runOptions(flags: RunFlags, env: NodeJS.ProcessEnv = process.env
     only: list(flags.only),
     skip: list(env.HEPH_SKIP) ?? [],
     concurrency: concurrency(flags.concurrency, env),
+    summary: (typeof flags.summary === 'string' && flags.summary) || env.HEPH_SUMMARY || null,
   };
 }

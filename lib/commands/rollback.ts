@@ -8,6 +8,18 @@ import { dropRollback, fixedFiles, readRollback, restagedEntries, rollBack } fro
 import type { Output } from '../report/output.js';
 import { EXIT } from '../errors.js';
 import { formatDuration } from '../config/duration.js';
+import { openStore } from '../state/store.js';
+
+/** Leaves a row in the run history, so `heph stats` can count fixes that were undone. */
+async function recordRollback(dir: string, checks: string[], out: Output): Promise<void> {
+  const store = await openStore({ dir, warn: out.warn });
+  try {
+    const rows = checks.map((id) => ({ id, status: 'rolled-back', durationMs: 0 }));
+    await store.addRun({ at: Date.now(), kind: 'rollback', mode: 'full', event: null, ok: true, durationMs: 0, checks: rows });
+  } finally {
+    await store.close();
+  }
+}
 
 export async function rollbackCommand(out: Output): Promise<number> {
   const ctx = await loadContext();
@@ -31,6 +43,7 @@ export async function rollbackCommand(out: Output): Promise<number> {
         return EXIT.ok;
       }
       const o = await rollBack(root, changes, restaged);
+      await recordRollback(ctx.dir, rec.checks, out);
       const done = new Set([...o.restored, ...o.merged, ...o.unstaged]).size;
       out.line(`rolled back ${done} file${done === 1 ? '' : 's'} to before the fixes of ${when}${by}`);
       for (const f of o.restored) out.line(`  restored   ${f}`);

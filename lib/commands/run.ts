@@ -3,6 +3,7 @@ import { loadContext, type Context } from './context.js';
 import { runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, runSession } from './session.js';
 import { withRunLock } from './run-lock.js';
+import { afterRun, type AfterRun } from './after-run.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
 import { openStore, preloadDriver } from '../state/store.js';
@@ -25,12 +26,15 @@ function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
 
 export async function runCommand(flags: RunFlags, out: Output): Promise<number> {
   const started = performance.now();
+  const startedAt = Date.now();
   mark('run command started');
   preloadDriver();
   const opts = runOptions(flags);
   const ctx = await loadContext();
   if (opts.dryRun) return dryRun(() => plan(ctx, opts, out), out, started);
-  return withRunLock(
+  // Summary and webhooks come after the lock is released: another run need not wait for them.
+  let after = null as AfterRun | null;
+  const code = await withRunLock(
     ctx,
     out,
     async ({ signal, interrupted, waited }) => {
@@ -41,6 +45,7 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
       try {
         const report = await runSession({ ctx, opts, out, prepared, started, signal });
         report.interrupted = interrupted();
+        after = { ctx, opts, out, prepared, report, startedAt };
         return finishReport(out, report);
       } finally {
         await prepared.store.close();
@@ -48,4 +53,6 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
     },
     { command: 'run' },
   );
+  if (after) await afterRun(after);
+  return code;
 }

@@ -11,6 +11,7 @@ import { fixPolicy, type ConfirmFix } from '../run/confirm.js';
 import { saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
 import type { CheckResult, RunReport } from '../run/types.js';
 import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
+import { runRecord } from '../run/record.js';
 import type { Output } from '../report/output.js';
 import { idWidth, printPlan, printResult, printSummary } from '../report/human.js';
 import { planJson, reportJson } from '../report/json.js';
@@ -95,20 +96,16 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       fingerprints: prepared.fingerprints,
       log,
       warn: (msg) => out.warn(msg),
-      onResult: out.json ? undefined : show,
+      onResult: (r) => {
+        r.endedAtMs = Math.round(performance.now() - s.started);
+        if (!out.json) show(r);
+      },
     });
     if (!s.rollback) await rollback.save();
     report.durationMs = Math.round(performance.now() - s.started);
     const outcome = s.signal?.aborted ? `interrupted (${String(s.signal.reason ?? 'signal')})` : report.ok ? 'ok' : 'failed';
     log.write(`heph run ended ${new Date().toISOString()}: ${outcome} in ${report.durationMs} ms`);
-    await prepared.store.addRun({
-      at: Date.now(),
-      mode: report.mode,
-      event: report.event,
-      ok: report.ok,
-      durationMs: report.durationMs,
-      checks: report.checks.map((c) => ({ id: c.id, status: c.status, durationMs: Math.round(c.durationMs), ...(c.savedMs ? { savedMs: c.savedMs } : {}) })),
-    });
+    await prepared.store.addRun(runRecord(plan, report, { at: Date.now(), interrupted: s.signal?.aborted ? String(s.signal.reason ?? 'signal') : null, skipTests: opts.skipTests, skip: opts.skip }));
     return report;
   } finally {
     log.close();

@@ -35,8 +35,24 @@ function toSchema(node: Node): Json {
   }
 }
 
+/**
+ * The rules validate.ts applies per layer: a file that `extends` others needs
+ * no `phases`, and its checks may override keys without repeating `run`.
+ */
+function layerRules(schema: Json): Json {
+  const check = ((schema.properties as Json).phases as Json & { items: Json }).items.properties as Json;
+  const checkItems = (check.checks as Json).items as Json;
+  checkItems.required = ['name'];
+  return {
+    ...schema,
+    anyOf: [{ required: ['phases'] }, { required: ['extends'] }],
+    if: { not: { required: ['extends'] } },
+    then: { properties: { phases: { items: { properties: { checks: { items: { required: ['run'] } } } } } } },
+  };
+}
+
 export function jsonSchema(): Json {
-  return { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'heph configuration (.heph.json)', ...toSchema(configSchema) };
+  return layerRules({ $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'heph configuration (.heph.json)', ...toSchema(configSchema) });
 }
 
 /** The text of the shipped schema.json. */

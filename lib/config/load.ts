@@ -2,6 +2,7 @@
 import { HephError } from '../errors.js';
 import { cwdProblems, readConfigFile } from './read.js';
 import { resolveConfig } from './resolve.js';
+import { loadLayered } from './layered.js';
 import type { ConfigProblem, ResolvedConfig } from './types.js';
 import { validateConfig } from './validate.js';
 
@@ -26,7 +27,8 @@ export function formatProblems(file: string, problems: ConfigProblem[]): string 
   return `${file} is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
 }
 
-export function parseConfigText(text: string, file: string): ResolvedConfig {
+/** Parses JSON text; a syntax error names the file, line and column. */
+export function parseJson(text: string, file: string): unknown {
   let raw: unknown;
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -35,13 +37,20 @@ export function parseConfigText(text: string, file: string): ResolvedConfig {
     const why = (e as Error).message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
     throw new HephError('config', `${file}:${line}:${column}: invalid JSON: ${why}`, 'fix the syntax at that line and column (JSON allows no comments or trailing commas)');
   }
-  const problems = validateConfig(raw);
-  if (problems.length) throw new HephError('config', formatProblems(file, problems), 'the JSON Schema (schema.json in the heph package) gives editors completion and inline errors');
-  return resolveConfig(raw, file);
+  return raw;
 }
 
-export function loadConfig(file: string): ResolvedConfig {
-  const config = parseConfigText(readConfigFile(file), file);
+/** @param withSources also record where each check came from (`heph config --resolved`), even without `extends`. */
+export function parseConfigText(text: string, file: string, withSources = false): ResolvedConfig {
+  const raw = parseJson(text, file);
+  const layered = !!raw && typeof raw === 'object' && ('extends' in raw || withSources);
+  const problems = validateConfig(raw, { partial: layered });
+  if (problems.length) throw new HephError('config', formatProblems(file, problems), 'the JSON Schema (schema.json in the heph package) gives editors completion and inline errors');
+  return layered ? loadLayered(raw, file, parseJson) : resolveConfig(raw, file);
+}
+
+export function loadConfig(file: string, withSources = false): ResolvedConfig {
+  const config = parseConfigText(readConfigFile(file), file, withSources);
   const problems = cwdProblems(config);
   if (problems.length) throw new HephError('config', formatProblems(file, problems), 'a check runs inside the repository');
   return config;

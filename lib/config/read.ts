@@ -35,6 +35,17 @@ export function readConfigFile(file: string): string {
     throw new HephError('config', code === 'ENOENT' ? `no config file at ${file}` : `cannot read ${file}: ${(e as Error).message}`, hint);
   }
   if (!inside(realRoot(file), real)) throw new HephError('config', `${file} leads outside the repository (to ${real}); heph reads only a config inside it`, 'make .heph.json a regular file in the repository');
+  return readRegularFile(real, file);
+}
+
+/**
+ * Reads a file that must be a regular file of at most MAX_CONFIG_BYTES
+ * (a config, or a set it extends): never a device, a FIFO or a huge file.
+ * @param shown the name used in messages
+ */
+export function readRegularFile(real: string, shown = real): string {
+  const file = shown;
+  const hint = 'a config is a regular JSON file';
   let fd: number;
   try {
     // Non-blocking, so a FIFO cannot stall the open; it is refused just below.

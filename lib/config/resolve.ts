@@ -1,6 +1,7 @@
 /** Applies the documented defaults to a validated config. */
 import { parseDuration } from './duration.js';
-import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook } from './types.js';
+import { builtinOf } from '../builtins/names.js';
+import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook, type ResolvedWebhook } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated input */
 type Raw = any;
@@ -18,18 +19,27 @@ function normaliseCwd(cwd: string | undefined): string {
     .join('/');
 }
 
+/**
+ * A built-in check (`heph:<name>`) is given files like a command with
+ * `{files}` (so it is cached per file like one); without `files` it looks at
+ * every file (staged ones in a commit).
+ */
+const withFiles = (cmd: string | null | undefined) => (cmd && builtinOf(cmd) !== null && !cmd.includes('{files}') ? `${cmd} {files}` : cmd ?? null);
+
 function resolveCheck(phase: string, c: Raw): ResolvedCheck {
   const ttl: string = c.ttl ?? 'forever';
+  const files = c.files ?? (builtinOf(c.run) !== null ? ['*'] : null);
   return {
     id: `${phase}/${c.name}`,
     phase,
     name: c.name,
-    run: c.run,
+    run: withFiles(c.run)!,
     shell: c.shell ?? false,
-    fix: c.fix ?? null,
-    files: c.files ?? null,
-    symlinks: c.symlinks ?? false,
-    inputs: c.inputs ?? c.files ?? null,
+    fix: withFiles(c.fix),
+    files,
+    // Built-ins look at links themselves (broken-symlinks needs them); a tool given one reads its target.
+    symlinks: c.symlinks ?? builtinOf(c.run) !== null,
+    inputs: c.inputs ?? files,
     env: c.env ?? [],
     ttl,
     ttlMs: parseDuration(ttl)!,
@@ -37,6 +47,7 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
     platform: c.platform ?? null,
     timeoutMs: c.timeout ? parseDuration(c.timeout) : null,
     cwd: normaliseCwd(c.cwd),
+    source: null,
   };
 }
 
@@ -55,8 +66,18 @@ export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
       logs: { keep: s.logs?.keep ?? 20 },
       minFreeDiskMB: s.minFreeDiskMB ?? 1024,
       lockTimeoutMs: parseDuration(s.lockTimeout ?? '30s')!,
+      webhooks: (s.webhooks ?? []).map(
+        (w: Raw): ResolvedWebhook => ({
+          url: w.url,
+          events: w.events ?? ['failed'],
+          hooks: w.hooks ?? ['pre-push', 'run'],
+          format: w.format ?? 'standard',
+          secretEnv: w.secretEnv ?? null,
+          timeoutMs: parseDuration(w.timeout ?? '4s')!,
+        }),
+      ),
     },
-    phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.map((c: Raw) => resolveCheck(p.name, c)) })),
+    phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.filter((c: Raw) => c.enabled !== false).map((c: Raw) => resolveCheck(p.name, c)) })),
     hooks,
   };
 }

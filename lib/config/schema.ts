@@ -32,7 +32,8 @@ export const checkSchema: Node = {
   props: {
     name: { node: name('Unique inside its phase.'), required: true },
     description: { node: str('What the check is for; not part of the fingerprint.') },
-    run: { node: str('The command. Split into words like a shell, run without one unless `shell`. `{files}` expands to the selected files, one argument each.', { pattern: /\S/, expected: 'a non-empty command' }), required: true },
+    enabled: { node: { kind: 'boolean', desc: '`false` removes the check (one inherited through `extends`, typically). Default true.' } },
+    run: { node: str('The command. Split into words like a shell, run without one unless `shell`. `{files}` expands to the selected files, one argument each. `heph:<name>` runs a built-in check in-process (heph:trailing-whitespace, heph:json, ...).', { pattern: /\S/, expected: 'a non-empty command' }), required: true },
     shell: { node: { kind: 'boolean', desc: 'Run `run`/`fix` through `sh -c`; files still go as positional arguments ("$@").' } },
     fix: { node: str('Remediation: run when `run` fails, then `run` is checked again.', { pattern: /\S/, expected: 'a non-empty command' }) },
     files: { node: globs('Globs of the files this check is about. In a hook, the changed files that match; in `heph run`, every tracked file that matches. No match: the check is skipped.') },
@@ -57,25 +58,49 @@ const hookSchema: Node = {
   },
 };
 
+export const WEBHOOK_EVENTS = ['failed', 'fixed', 'passed', 'interrupted'] as const;
+export const WEBHOOK_HOOKS = [...HOOK_EVENTS, 'run'] as const;
+
+const webhookSchema: Node = {
+  kind: 'object',
+  desc: 'A URL told about runs: Standard Webhooks (signed) or a Slack incoming webhook.',
+  props: {
+    url: { required: true, node: str('Where to POST: an http(s) URL, or `env:NAME` to read it from an environment variable (a Slack URL is itself a secret).', { pattern: /^(https?:\/\/\S+|env:[A-Za-z_][A-Za-z0-9_]*)$/, expected: 'an http(s) URL or env:NAME' }) },
+    events: { node: { kind: 'array', nonEmpty: true, desc: 'Outcomes that are sent (default ["failed"]).', items: str('an outcome', { enum: WEBHOOK_EVENTS }) } },
+    hooks: { node: { kind: 'array', nonEmpty: true, desc: 'Where from: git events and/or "run" for `heph run` (default ["pre-push", "run"]; pre-commit only when listed).', items: str('a hook event or "run"', { enum: WEBHOOK_HOOKS }) } },
+    format: { node: str('"standard" (Standard Webhooks, signed; default) or "slack" (`{text, blocks}`).', { enum: ['standard', 'slack'] }) },
+    secretEnv: { node: str('The environment variable holding the signing secret (`whsec_…`); required for "standard". Never put the secret itself in the file.', { pattern: ENV_NAME, expected: 'an environment variable name' }) },
+    timeout: { node: { kind: 'duration', forever: false, desc: 'The most time delivery may take, both tries included (default "4s").' } },
+  },
+};
+
 export const configSchema: Node = {
   kind: 'object',
   desc: 'heph configuration: phases of checks, and the git hooks that run them.',
   props: {
     $schema: { node: str('The JSON Schema this file follows (for editors).') },
+    extends: {
+      node: {
+        kind: 'array',
+        desc: 'Shared sets this file builds on: npm packages ("@acme/heph-checks"), files ("./ci/heph.base.json") or built-in sets ("heph:python", "heph:node"). Later entries win; this file wins over all.',
+        items: str('a package, a path starting with ./ or ../, or heph:<set>', { pattern: /\S/, expected: 'a non-empty package name or path' }),
+      },
+    },
     settings: {
       node: {
         kind: 'object',
-        desc: 'Settings for the store, logs, disk guard and lock.',
+        desc: 'Settings for the store, logs, disk guard, lock and webhooks.',
         props: {
           store: { node: str('The state store.', { enum: ['sqlite'] }) },
           logs: { node: { kind: 'object', desc: 'Run logs.', props: { keep: { node: { kind: 'number', integer: true, min: 1, desc: 'How many run logs to keep (default 20).' } } } } },
           minFreeDiskMB: { node: { kind: 'number', min: 0, desc: 'Below this free space (MB) heph runs nothing and exits 4 (default 1024).' } },
           lockTimeout: { node: { kind: 'duration', forever: false, desc: 'How long to wait for another run to finish (default "30s").' } },
+          webhooks: { node: { kind: 'array', desc: 'Where to post the outcome of runs, after the result is final; never delays or fails a commit.', items: webhookSchema } },
         },
       },
     },
     phases: {
-      required: true,
+      // Required unless the file `extends` others (validate.ts says so).
       node: {
         kind: 'array',
         desc: 'Phases, run in order; a failing phase stops the run.',

@@ -36,6 +36,12 @@ export interface ResolvedCheck {
   timeoutMs: number | null;
   /** Relative to the repository root, posix separators, '' = root. @default '' */
   cwd: string;
+  /**
+   * The shared sets (`extends`) that gave this check keys, with their versions
+   * (`@acme/checks@1.2.0 + heph:python@0.2.0`); part of the fingerprint.
+   * @default null (the repository's own file alone defines it)
+   */
+  source?: string | null;
 }
 
 export interface ResolvedPhase {
@@ -60,6 +66,25 @@ export interface Settings {
   minFreeDiskMB: number;
   /** @default 30000 ("30s") */
   lockTimeoutMs: number;
+  /** @default [] */
+  webhooks?: ResolvedWebhook[];
+}
+
+export type WebhookEvent = 'failed' | 'fixed' | 'passed' | 'interrupted';
+
+export interface ResolvedWebhook {
+  /** An http(s) URL, or `env:NAME`. */
+  url: string;
+  /** @default ["failed"] */
+  events: WebhookEvent[];
+  /** Git events, or "run" for `heph run`. @default ["pre-push", "run"] */
+  hooks: (HookEvent | 'run')[];
+  /** @default "standard" */
+  format: 'standard' | 'slack';
+  /** @default null */
+  secretEnv: string | null;
+  /** Total delivery budget, retry included. @default 4000 ("4s") */
+  timeoutMs: number;
 }
 
 export interface ResolvedConfig {
@@ -69,6 +94,8 @@ export interface ResolvedConfig {
   phases: ResolvedPhase[];
   /** Events to install and what each runs. Absent `hooks` → the four defaults. */
   hooks: Partial<Record<HookEvent, ResolvedHook>>;
+  /** Set when the file uses `extends`: the layers and where each check came from. */
+  sources?: import('./layered.js').ConfigSources;
 }
 
 /** One problem found while validating `.heph.json`. */

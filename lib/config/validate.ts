@@ -7,6 +7,7 @@ import { parseDuration } from './duration.js';
 import { configSchema, type Node } from './schema.js';
 import { splitWords } from '../run/words.js';
 import type { ConfigProblem } from './types.js';
+import { BUILTINS, builtinOf } from '../builtins/names.js';
 
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
@@ -61,7 +62,7 @@ function expectedOf(node: Node): string {
   }
 }
 
-function walk(node: Node, v: unknown, path: string, out: ConfigProblem[]): void {
+function walk(node: Node, v: unknown, path: string, out: ConfigProblem[], partial = false): void {
   const bad = (found = describe(v), expected = expectedOf(node)): void => {
     out.push({ path, expected, found });
   };
@@ -83,7 +84,7 @@ function walk(node: Node, v: unknown, path: string, out: ConfigProblem[]): void 
     case 'array':
       if (!Array.isArray(v)) return bad();
       if (node.nonEmpty && v.length === 0) return bad('an empty array');
-      v.forEach((item, i) => walk(node.items, item, at(path, i), out));
+      v.forEach((item, i) => walk(node.items, item, at(path, i), out, partial));
       return;
     case 'object': {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad();
@@ -91,8 +92,9 @@ function walk(node: Node, v: unknown, path: string, out: ConfigProblem[]): void 
       const known = Object.keys(node.props);
       for (const [key, prop] of Object.entries(node.props)) {
         if (obj[key] === undefined) {
-          if (prop.required) out.push({ path: at(path, key), expected: expectedOf(prop.node), found: 'nothing' });
-        } else walk(prop.node, obj[key], at(path, key), out);
+          // A layer of an `extends` chain may override a check without repeating its command.
+          if (prop.required && !(partial && key === 'run')) out.push({ path: at(path, key), expected: expectedOf(prop.node), found: 'nothing' });
+        } else walk(prop.node, obj[key], at(path, key), out, partial);
       }
       for (const key of Object.keys(obj)) {
         if (known.includes(key)) continue;
@@ -105,7 +107,7 @@ function walk(node: Node, v: unknown, path: string, out: ConfigProblem[]): void 
 }
 
 type RawCheck = { name?: unknown; cwd?: unknown; run?: unknown; fix?: unknown; shell?: unknown };
-type Raw = { phases?: { name?: unknown; checks?: RawCheck[] }[]; hooks?: Record<string, { phases?: unknown }> };
+type Raw = { extends?: unknown; settings?: { webhooks?: unknown }; phases?: { name?: unknown; checks?: RawCheck[] }[]; hooks?: Record<string, { phases?: unknown }> };
 
 /** A command that runs without a shell is split into words now, so a stray quote fails the load, not the run. */
 function commandProblems(c: RawCheck, path: string, out: ConfigProblem[]): void {
@@ -121,7 +123,8 @@ function commandProblems(c: RawCheck, path: string, out: ConfigProblem[]): void 
   }
 }
 
-function semantic(raw: Raw, out: ConfigProblem[]): void {
+function semantic(raw: Raw, out: ConfigProblem[], partial: boolean): void {
+  if (raw.phases === undefined && raw.extends === undefined && !partial) out.push({ path: 'phases', expected: 'a non-empty array', found: 'nothing' });
   const phases = Array.isArray(raw.phases) ? raw.phases : [];
   const phaseNames = new Map<unknown, number>();
   phases.forEach((p, i) => {
@@ -138,13 +141,24 @@ function semantic(raw: Raw, out: ConfigProblem[]): void {
         if (seen.has(c.name)) out.push({ path: `${path}.name`, expected: 'a check name unique in its phase', found: `"${c.name}", also checks[${seen.get(c.name)}]` });
         else seen.set(c.name, j);
       }
+      for (const key of ['run', 'fix'] as const) {
+        const name = typeof c[key] === 'string' ? builtinOf(c[key] as string) : null;
+        if (name !== null && !(BUILTINS as readonly string[]).includes(name)) out.push({ path: `${path}.${key}`, expected: `a command, or a built-in check (${BUILTINS.map((b) => 'heph:' + b).join(', ')})`, found: JSON.stringify(c[key]) });
+      }
       if (typeof c.cwd === 'string' && c.cwd.split(/[\\/]/).includes('..')) {
         out.push({ path: `${path}.cwd`, expected: 'a path inside the repository', found: JSON.stringify(c.cwd) });
       }
       commandProblems(c, path, out);
     });
   });
-  const hooks = raw.hooks && typeof raw.hooks === 'object' ? raw.hooks : {};
+  const webhooks = raw.settings && typeof raw.settings === 'object' && Array.isArray(raw.settings.webhooks) ? raw.settings.webhooks : [];
+  webhooks.forEach((w: { format?: unknown; secretEnv?: unknown } | null, i: number) => {
+    if (w && typeof w === 'object' && (w.format ?? 'standard') === 'standard' && w.secretEnv === undefined) {
+      out.push({ path: `settings.webhooks[${i}].secretEnv`, expected: 'the name of the environment variable holding the signing secret (Standard Webhooks are signed)', found: 'nothing', hint: 'or set "format": "slack"' });
+    }
+  });
+  // A layer's hooks may name phases another layer defines: checked once merged.
+  const hooks = raw.hooks && typeof raw.hooks === 'object' && !partial ? raw.hooks : {};
   for (const [event, hook] of Object.entries(hooks)) {
     if (!hook || typeof hook !== 'object' || !Array.isArray(hook.phases)) continue;
     hook.phases.forEach((name: unknown, k: number) => {
@@ -155,10 +169,14 @@ function semantic(raw: Raw, out: ConfigProblem[]): void {
   }
 }
 
-/** Every problem in the raw config, in document order; empty when valid. */
-export function validateConfig(raw: unknown): ConfigProblem[] {
+/**
+ * Every problem in the raw config, in document order; empty when valid.
+ * `partial`: a layer of an `extends` chain (checks may omit `run`, hooks may
+ * name phases from other layers); the merged result is validated in full.
+ */
+export function validateConfig(raw: unknown, { partial = false } = {}): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  walk(configSchema, raw, '', out);
-  if (raw && typeof raw === 'object' && !Array.isArray(raw)) semantic(raw as Raw, out);
+  walk(configSchema, raw, '', out, partial);
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) semantic(raw as Raw, out, partial);
   return out;
 }

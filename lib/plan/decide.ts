@@ -46,13 +46,16 @@ export function missReason(id: string, fp: FingerprintInfo, prev: StoredResult, 
   return 'fingerprint changed';
 }
 
-function decideOne(id: string, input: DecideInput): Pick<PlanItem, 'action' | 'reason' | 'savedMs'> {
+function decideOne(id: string, input: DecideInput): Pick<PlanItem, 'action' | 'reason' | 'savedMs' | 'changed'> {
   const fp = input.fingerprints.get(id)!;
   const prev = input.stored.get(id);
   if (!fp.cacheable) return { action: 'run', reason: 'unmerged inputs; results are not reused' };
   if (input.mode === 'full') return { action: 'run', reason: 'full mode' };
   if (!prev) return { action: 'run', reason: 'no previous result' };
-  if (prev.fingerprint !== fp.digest) return { action: 'run', reason: missReason(id, fp, prev, input.changedInputs?.get(id)) };
+  if (prev.fingerprint !== fp.digest) {
+    const changed = input.changedInputs?.get(id);
+    return { action: 'run', reason: missReason(id, fp, prev, changed), ...(changed?.length ? { changed } : {}) };
+  }
   if (prev.status !== 'passed') return { action: 'run', reason: `${prev.status} last time` };
   const age = input.now - prev.at;
   const ttl = input.selection.phases.flatMap((p) => p.checks).find((s) => s.check.id === id)!.check;

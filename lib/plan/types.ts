@@ -20,6 +20,10 @@ export interface PlanItem {
   cacheable: boolean;
   /** For a reused result: how long the check took when it ran (the time this reuse saves). */
   savedMs?: number;
+  /** For a check that runs because its inputs changed: which paths, when known. */
+  changed?: string[];
+  /** Where a reused result came from. @default "local" */
+  source?: 'local' | 'remote';
 }
 
 export interface PlanPhase {

@@ -76,6 +76,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
   };
 
   async function invoke(item: PlanItem, cmd: string, label: string): Promise<ProcessResult & { ok: boolean }> {
+    // Built-in checks (`heph:<name>`) run in-process; their module loads only when one runs.
+    if (/^\s*heph:/.test(cmd)) return (await import('../builtins/index.js')).runBuiltin(cmd, item.files ?? [], opts.root, (s) => opts.log.write(`[${item.id}] ${label}: ${s}`));
     const check = item.check;
     const cwd = join(opts.root, check.cwd);
     // Loaded only when something runs: the process library is the heaviest module.

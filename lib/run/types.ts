@@ -17,6 +17,8 @@ export interface CheckResult {
   savedMs?: number;
   /** Set when a fix ran and changed something (pre-commit re-stages these). */
   fixed?: boolean;
+  /** When its outcome became known, in ms since the run started (for summaries). */
+  endedAtMs?: number;
 }
 
 export interface RunReport {

@@ -63,7 +63,7 @@ export class InputHasher {
 }
 
 export function commandDigest(check: ResolvedCheck): string {
-  return sha(JSON.stringify([check.run, check.fix, check.shell, check.cwd, check.files]));
+  return sha(JSON.stringify([check.run, check.fix, check.shell, check.cwd, check.files, ...(check.source ? [check.source] : [])]));
 }
 
 export function envDigests(names: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {

@@ -33,14 +33,40 @@ export interface StoredResult {
   log?: string;
 }
 
-/** One run, as kept for `heph stats`. */
+/**
+ * One check in a kept run. Fields past `savedMs` were added later: rows
+ * written before them lack them, and readers treat them as unknown.
+ */
+export interface RunCheckRecord {
+  id: string;
+  status: string;
+  durationMs: number;
+  savedMs?: number;
+  /** Why the plan ran or skipped it ("inputs changed: uv.lock", "skipped by HEPH_SKIP"); absent for reuse. */
+  reason?: string;
+  /** The input paths whose change made it run (at most 20). */
+  changed?: string[];
+  fingerprint?: string | null;
+  /** Where a reused result came from. @default "local" */
+  source?: 'local' | 'remote';
+}
+
+/** One run (or, with `kind: "rollback"`, one `heph rollback` of fixes), as kept for `heph stats`. */
 export interface RunRecord {
   at: number;
   mode: 'fast' | 'full';
   event: string | null;
   ok: boolean;
   durationMs: number;
-  checks: { id: string; status: string; durationMs: number; savedMs?: number }[];
+  checks: RunCheckRecord[];
+  /** @default "run" */
+  kind?: 'run' | 'rollback';
+  /** Set when Ctrl-C or SIGTERM stopped the run. */
+  interrupted?: string;
+  /** Set when `--skip-tests` (or HEPH_SKIP_TESTS) was given. */
+  skipTests?: boolean;
+  /** The names HEPH_SKIP listed, when it was set. */
+  skip?: string[];
 }
 
 /** The state store: results and input manifests, keyed by check id (`phase/name`). */

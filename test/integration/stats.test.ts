@@ -14,8 +14,9 @@ test('summarize counts runs, hits, failures, time spent and saved (pure)', () =>
   assert.is(s.runs, 3);
   assert.is(s.since, 1);
   assert.equal(s.checks.map((c) => c.id), ['p/b', 'p/a'], 'most time spent first');
-  assert.equal(s.checks[0], { id: 'p/b', runs: 2, hits: 0, failures: 1, fixes: 1, skips: 0, spentMs: 60, savedMs: 0, avgMs: 30, maxMs: 40 });
-  assert.equal(s.checks[1], { id: 'p/a', runs: 1, hits: 1, failures: 0, fixes: 0, skips: 1, spentMs: 10, savedMs: 10, avgMs: 10, maxMs: 10 });
+  const base = { localHits: 0, remoteHits: 0, removed: false, flaky: false };
+  assert.equal(s.checks[0], { ...base, id: 'p/b', runs: 2, hits: 0, hitRate: 0, failures: 1, fixes: 1, skips: 0, spentMs: 60, savedMs: 0, avgMs: 30, maxMs: 40 });
+  assert.equal(s.checks[1], { ...base, id: 'p/a', runs: 1, hits: 1, localHits: 1, hitRate: 0.5, failures: 0, fixes: 0, skips: 1, spentMs: 10, savedMs: 10, avgMs: 10, maxMs: 10 });
   assert.is(s.spentMs, 70);
   assert.is(s.savedMs, 10);
 });
@@ -42,7 +43,9 @@ test('heph stats reports each check from the recorded runs, as text, JSON and HT
     assert.ok(slow.spentMs >= 150, 'the recorded duration of the sleep');
     assert.is(slow.savedMs, 2 * slow.spentMs, 'each reuse saves what the run cost');
     assert.is(js.checks[0].id, 'p/slow', 'slowest first');
-    assert.match(readFileSync(html, 'utf8'), /<td>p\/slow<\/td><td>1<\/td><td>2<\/td>/);
+    const page = readFileSync(html, 'utf8');
+    assert.match(page, /data-stat="checks\|p\/slow\|runs" data-fmt="n">1</);
+    assert.match(page, /data-stat="checks\|p\/slow\|hits" data-fmt="n">2</);
     assert.match(r.heph(['stats']).stdout, /3 runs since .*\n.*\np\/slow\s+1\s+2\s+0\s+67%/);
   } finally {
     r.cleanup();

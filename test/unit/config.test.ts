@@ -25,9 +25,9 @@ const bad: [string, unknown, string[]][] = [
   [
     'unknown key with a suggestion',
     one([{ name: 'a', run: 'x', imputs: ['a'] }]),
-    ['phases[0].checks[0].imputs: expected one of the keys name, description, run, shell, fix, files, symlinks, inputs, env, ttl, tags, platform, timeout, cwd, found an unknown key (did you mean "inputs"?)'],
+    ['phases[0].checks[0].imputs: expected one of the keys name, description, enabled, run, shell, fix, files, symlinks, inputs, env, ttl, tags, platform, timeout, cwd, found an unknown key (did you mean "inputs"?)'],
   ],
-  ['unknown key without a suggestion', { phases: [{ name: 'p', checks: [] }], zzzzzz: 1 }, ['zzzzzz: expected one of the keys $schema, settings, phases, hooks, found an unknown key']],
+  ['unknown key without a suggestion', { phases: [{ name: 'p', checks: [] }], zzzzzz: 1 }, ['zzzzzz: expected one of the keys $schema, extends, settings, phases, hooks, found an unknown key']],
   ['duplicate check name', one([{ name: 'a', run: 'x' }, { name: 'a', run: 'y' }]), ['phases[0].checks[1].name: expected a check name unique in its phase, found "a", also checks[0]']],
   ['duplicate phase name', { phases: [{ name: 'p', checks: [] }, { name: 'p', checks: [] }] }, ['phases[1].name: expected a phase name not used before, found "p", also phases[0]']],
   ['bad check name', one([{ name: 'Bad Name', run: 'x' }]), ['phases[0].checks[0].name: expected a name matching [a-z0-9][a-z0-9._-]*, found "Bad Name"']],
@@ -77,7 +77,10 @@ const defaults: [string, unknown, (c: ReturnType<typeof resolveConfig>) => unkno
   ['timeout', one([{ name: 'a', run: 'x', timeout: '500ms' }]), (c) => c.phases[0].checks[0].timeoutMs, 500],
   ['cwd normalised', one([{ name: 'a', run: 'x', cwd: './sub/dir/' }]), (c) => c.phases[0].checks[0].cwd, 'sub/dir'],
   ['id', one([{ name: 'a', run: 'x' }]), (c) => c.phases[0].checks[0].id, 'p/a'],
-  ['settings defaults', one([]), (c) => c.settings, { store: 'sqlite', logs: { keep: 20 }, minFreeDiskMB: 1024, lockTimeoutMs: 30_000 }],
+  ['settings defaults', one([]), (c) => c.settings, { store: 'sqlite', logs: { keep: 20 }, minFreeDiskMB: 1024, lockTimeoutMs: 30_000, webhooks: [] }],
+  ['webhook defaults: failures, from pre-push and heph run, signed, 4s', one([], { settings: { webhooks: [{ url: 'https://x.test/h', secretEnv: 'S' }] } }), (c) => c.settings.webhooks, [
+    { url: 'https://x.test/h', events: ['failed'], hooks: ['pre-push', 'run'], format: 'standard', secretEnv: 'S', timeoutMs: 4000 },
+  ]],
   ['hooks absent → four defaults', one([]), (c) => c.hooks, {
     'pre-commit': { mode: 'fast', phases: null, skipTags: [] },
     'pre-push': { mode: 'full', phases: null, skipTags: [] },
@@ -144,8 +147,11 @@ test('the shipped schema.json is generated from the same description', () => {
 test('the JSON Schema agrees with the validator on keys, enums and required fields', () => {
   const s = jsonSchema() as any;
   const check = s.properties.phases.items.properties.checks.items;
-  assert.equal(check.required, ['name', 'run']);
-  assert.equal(Object.keys(check.properties), ['name', 'description', 'run', 'shell', 'fix', 'files', 'symlinks', 'inputs', 'env', 'ttl', 'tags', 'platform', 'timeout', 'cwd']);
+  assert.equal(check.required, ['name'], 'run is required unless the file extends others:');
+  assert.equal(s.then.properties.phases.items.properties.checks.items.required, ['run']);
+  assert.equal(s.if, { not: { required: ['extends'] } });
+  assert.equal(s.anyOf, [{ required: ['phases'] }, { required: ['extends'] }]);
+  assert.equal(Object.keys(check.properties), ['name', 'description', 'enabled', 'run', 'shell', 'fix', 'files', 'symlinks', 'inputs', 'env', 'ttl', 'tags', 'platform', 'timeout', 'cwd']);
   assert.is(check.additionalProperties, false);
   assert.equal(s.properties.hooks.properties['pre-push'].properties.mode.enum, ['fast', 'full']);
   const ttl = new RegExp(check.properties.ttl.pattern);
