@@ -72,6 +72,7 @@ export function readSetFile(file: string, parse: (text: string, file: string) =>
   }
   let mod: Raw;
   try {
+    readRegularFile(file); // a device or FIFO behind a symlink would stall `require`
     mod = createRequire(file)(file);
   } catch (e) {
     throw new Error(`loading it failed: ${(e as Error).message.split('\n')[0]}`);

@@ -62,4 +62,16 @@ test('a .heph.json symlink to a regular file inside the repository is read', () 
   assert.is(res.code, 0, res.stdout + res.stderr);
 });
 
+test('a set named in extends that is a device or too big is refused, not read', () => {
+  const r = repo();
+  symlinkSync('/dev/zero', r.path('zero.json'));
+  writeFileSync(r.path('big.json'), ' '.repeat(2 * 1024 * 1024) + '{}');
+  for (const [set, why] of [['./zero.json', /not a regular file/], ['./big.json', /at most/]] as const) {
+    r.config({ extends: [set], phases: [{ name: 'p', checks: [{ name: 'c', run: 'true' }] }] });
+    const res = r.heph(['status'], { timeout: 30_000 });
+    assert.is(res.code, 2, set + res.stdout + res.stderr);
+    assert.match(res.stderr, why, set);
+  }
+});
+
 test.run();
