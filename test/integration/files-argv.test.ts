@@ -122,4 +122,14 @@ test('a pre-commit puts aside, fixes, re-stages and restores a name that is not 
   assert.match(readFileSync(name, 'utf8'), /an unstaged line/, 'the unstaged change is back');
 });
 
+test('a built-in check reads a file whose name is not UTF-8 instead of skipping it', () => {
+  const r = repo();
+  writeFileSync(Buffer.concat([Buffer.from(r.dir + '/'), Buffer.from('caf\xe9.txt', 'latin1')]), 'trailing   \n');
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'ws', run: 'heph:trailing-whitespace' }] }] });
+  r.commitAll();
+  const { code, report, stderr } = r.hephJson(['run', '--no-fix']);
+  assert.is(code, 1, stderr + JSON.stringify(report));
+  assert.is(report.checks[0].status, 'failed');
+});
+
 test.run();
