@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { option, type Builtin } from './types.js';
-import { fsPath } from '../git/bytes.js';
+import { decodeBytes, fsPath } from '../git/bytes.js';
 
 /** Files over `--max-kb` (default 500 KiB). */
 export const largeFiles: Builtin = (files, ctx) => {
@@ -27,7 +27,7 @@ export const largeFiles: Builtin = (files, ctx) => {
  * (and each of its folders) against every tracked path.
  */
 export const caseConflict: Builtin = (files, ctx) => {
-  const tracked = execFileSync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z'], { cwd: ctx.root, maxBuffer: 1 << 30 }).toString('utf8').split('\0').filter(Boolean);
+  const tracked = decodeBytes(execFileSync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z'], { cwd: ctx.root, maxBuffer: 1 << 30 })).split('\0').filter(Boolean);
   const withDirs = (paths: string[]) => {
     const out = new Set<string>();
     for (const p of paths) for (let i = p.indexOf('/'); ; i = p.indexOf('/', i + 1)) {

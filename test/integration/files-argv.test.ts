@@ -132,4 +132,17 @@ test('a built-in check reads a file whose name is not UTF-8 instead of skipping 
   assert.is(report.checks[0].status, 'failed');
 });
 
+test('a pre-push gives the pushed file whose name is not UTF-8 to its check', () => {
+  const r = repo();
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'cat', run: 'cat {files}', files: ['*.txt'] }, { name: 'count', run: `${r.counter('count')} {files}`, files: ['*.txt'] }] }] });
+  r.commitAll();
+  writeFileSync(Buffer.concat([Buffer.from(r.dir + '/'), Buffer.from('caf\xe9.txt', 'latin1')]), 'x\n');
+  r.commitAll();
+  const head = r.git('rev-parse', 'HEAD').trim();
+  const res = r.heph(['hook', 'run', 'pre-push', 'origin', 'file:///nowhere'], { input: `refs/heads/main ${head} refs/heads/main ${'0'.repeat(40)}\n` });
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stdout, /p\/cat\s+passed/);
+  assert.is(r.callArgs('count')[0]?.length, 1, 'the file was given');
+});
+
 test.run();
