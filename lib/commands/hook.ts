@@ -140,7 +140,7 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
       const inputs = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id) && i.check.inputs);
       fixed = await restage(ctx, staged, inputs.map((i) => compileGlobs(i.check.inputs!)));
     }
-    if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes`);
+    if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes: ${fixed.join(', ')}`);
     return report;
   } finally {
     forget();

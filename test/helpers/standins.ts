@@ -8,7 +8,7 @@
  * - format (`ruff format`, `prettier`): a line ending in a space fails; the fix strips it;
  * - type check (`mypy`, `tsc`): a file under src/ containing TYPE_ERROR fails;
  * - lockfiles (`uv lock`, `npm ci --dry-run`): the lockfile records the manifest's checksum;
- *   the check fails when they differ, the fix (`uv lock`, `npm install`) rewrites it;
+ *   the check fails when they differ, the fix (`uv lock`, `npm install`) rewrites it; `npm ci` installs without touching it;
  * - tests (`pytest`, `npm test`): exit with $FAKE_EXIT_<tool> (default 0).
  */
 import * as assert from 'uvu/assert';
@@ -58,7 +58,9 @@ esac`,
   mypy: 'typecheck',
   pytest: 'exit ${FAKE_EXIT_pytest:-0}',
   npm: `case "$1" in
-  ci) s=$(sum package.json); grep -q "\\"packageJson\\": \\"$s\\"" package-lock.json 2>/dev/null || { echo "npm error \\\`npm ci\\\` can only install packages when your package.json and package-lock.json are in sync" >&2; exit 1; };;
+  ci) s=$(sum package.json); grep -q "\\"packageJson\\": \\"$s\\"" package-lock.json 2>/dev/null || { echo "npm error \\\`npm ci\\\` can only install packages when your package.json and package-lock.json are in sync" >&2; exit 1; }
+    # Without --dry-run it installs, and never writes the lockfile.
+    case " $* " in *" --dry-run "*) ;; *) mkdir -p node_modules; echo "$s" > node_modules/.installed;; esac;;
   install) s=$(sum package.json); printf '{\\n  "lockfileVersion": 3,\\n  "packageJson": "%s"\\n}\\n' "$s" > package-lock.json; mkdir -p node_modules; echo "$s" > node_modules/.installed;;
   test) exit \${FAKE_EXIT_npm_test:-0};;
   *) echo "npm stand-in: unknown $*" >&2; exit 2;;

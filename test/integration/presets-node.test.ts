@@ -24,7 +24,7 @@ function nodeProject(): Repo {
   return initAndInstall(r, 'node');
 }
 
-const installs = (r: Repo) => r.callArgs('npm').filter((a) => a[0] === 'install').length;
+const installs = (r: Repo) => r.callArgs('npm').filter((a) => a[0] === 'ci' && !a.includes('--dry-run')).length;
 
 test('init writes the node preset from package.json, the lockfile and tsconfig.json', () => {
   const r = nodeProject();
@@ -56,6 +56,7 @@ test('dependencies: a staged package.json change is caught and the install fix a
   const res = commit(r, ['-m', 'dep']);
   assert.is(res.code, 0, res.stdout + res.stderr);
   assert.match(res.stderr + res.stdout, /dependencies\/npm-lock\s+fixed/);
+  assert.match(res.stderr + res.stdout, /re-staged 1 file changed by fixes: package-lock\.json/, 'the output names the re-staged lockfile');
   assert.equal(r.git('diff', 'HEAD~1', '--name-only').trim().split('\n').sort(), ['package-lock.json', 'package.json']);
   assert.is(spawnSync('npm', ['ci', '--dry-run'], { cwd: r.dir, env: r.env }).status, 0);
 });
@@ -81,7 +82,7 @@ test('installs run on checkout when the lockfile changed, not in pre-commit', ()
   assert.is(commit(r, ['-m', 'dep']).code, 0);
   assert.is(installs(r), before, 'the lock is in sync: pre-commit installs nothing');
   assert.is(r.gitResult(['checkout', '-q', 'main']).code, 0);
-  assert.is(installs(r), before + 1, 'the lockfile changed: npm install ran');
+  assert.is(installs(r), before + 1, 'the lockfile changed: npm ci ran');
   assert.is(r.gitResult(['checkout', '-q', 'main', '--', 'package.json']).code, 0);
   assert.is(installs(r), before + 1, 'a file checkout runs nothing');
 });
@@ -100,6 +101,29 @@ test("the real npm's lockfile check: out of sync fails, the fix brings it back i
   const fixed = r.hephJson(['run', '--only', 'npm-lock']).report.checks[0];
   assert.is(fixed.status, 'fixed', fixed.tail);
   assert.match(r.read('package-lock.json'), /"dep": "file:dep"/);
+});
+
+test("the install check is a frozen install: the real npm leaves a lockfile it would rewrite as it is, after a run and a checkout", () => {
+  const r = track(new Repo());
+  Object.assign(r.env, cleanEnv({ HOME: r.base, npm_config_cache: `${r.base}/.npm`, npm_config_offline: 'true', npm_config_update_notifier: 'false' }));
+  r.write('dep/package.json', '{ "name": "dep", "version": "1.0.0" }\n').write('package.json', '{ "name": "app", "version": "1.0.0", "dependencies": { "dep": "file:dep" } }\n').write('.gitignore', 'node_modules/\n');
+  assert.is(spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: r.dir, env: r.env }).status, 0);
+  // A field npm install copies into the lockfile and npm ci does not need: the lockfile is in sync, yet npm install rewrites it.
+  r.write('package.json', '{ "name": "app", "version": "1.0.0", "license": "MIT", "dependencies": { "dep": "file:dep" } }\n');
+  r.commitAll('app');
+  assert.is(r.heph(['init', '--preset', 'node']).code, 0);
+  r.commitAll('heph');
+  const run = r.hephJson(['run']);
+  const ran = run.report.checks.filter((c: { status: string }) => c.status !== 'skipped').map((c: { phase: string; name: string; status: string }) => `${c.phase}/${c.name} ${c.status}`);
+  assert.equal(ran, ['dependencies/npm-lock passed', 'dependencies/npm-install passed']);
+  assert.is(r.git('status', '--porcelain'), '', 'nothing in the checkout changed');
+  assert.is(r.heph(['install']).code, 0);
+  r.git('checkout', '-q', '-b', 'other');
+  r.write('package.json', '{ "name": "app", "version": "1.0.1", "license": "MIT", "dependencies": { "dep": "file:dep" } }\n');
+  assert.is(spawnSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: r.dir, env: r.env }).status, 0);
+  r.git('-c', 'core.hooksPath=/dev/null', 'commit', '-qam', 'bump');
+  assert.is(r.gitResult(['checkout', '-q', 'main']).code, 0);
+  assert.is(r.git('status', '--porcelain'), '', 'the post-checkout install left the lockfile as it is');
 });
 
 test.run();

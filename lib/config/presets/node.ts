@@ -42,7 +42,7 @@ function manager(p: Probe, pkg: Pkg, lockfile: string | null): Manager {
 
 /** Each manager's lockfile check (fails when package.json and the lockfile disagree), its fix, and its install. */
 const COMMANDS: Record<Manager, { lock: string; fix: string; install: string | null; exec: string; test: string }> = {
-  npm: { lock: 'npm ci --dry-run --ignore-scripts --no-audit --no-fund', fix: 'npm install --no-audit --no-fund', install: 'npm install --no-audit --no-fund', exec: 'npx --no-install', test: 'npm test' },
+  npm: { lock: 'npm ci --dry-run --ignore-scripts --no-audit --no-fund', fix: 'npm install --no-audit --no-fund', install: 'npm ci --no-audit --no-fund', exec: 'npx --no-install', test: 'npm test' },
   pnpm: { lock: 'pnpm install --frozen-lockfile --lockfile-only --ignore-scripts', fix: 'pnpm install', install: 'pnpm install --frozen-lockfile', exec: 'pnpm exec', test: 'pnpm test' },
   yarn: { lock: 'yarn install --immutable --mode=update-lockfile', fix: 'yarn install', install: 'yarn install --immutable', exec: 'yarn run', test: 'yarn test' },
   // Yarn 1 has no lockfile-only mode: its frozen install checks and installs in one.
@@ -92,7 +92,7 @@ export function nodePreset(p: Probe): PresetPart {
     if (cmd.install) {
       dependencies.push({
         name: `${pm}-install`,
-        description: 'node_modules matches the lockfile. Tagged install: runs in `heph run` and on checkout and merge when the lockfile changed, not in pre-commit or pre-push.',
+        description: 'node_modules matches the lockfile, which it never edits (a frozen install). Tagged install: runs in `heph run` and on checkout and merge when the lockfile changed, not in pre-commit or pre-push.',
         run: cmd.install,
         inputs: [lockfile],
         tags: ['install'],

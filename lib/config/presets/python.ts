@@ -63,7 +63,8 @@ export function pythonPreset(p: Probe): PresetPart {
   if (uv) {
     dependencies.push(
       { name: 'uv-lock', description: 'uv.lock is in sync with pyproject.toml; the fix relocks.', run: 'uv lock --check', fix: 'uv lock', inputs: ['pyproject.toml', 'uv.lock'] },
-      { name: 'uv-sync', description: 'The environment matches uv.lock (runs after a lockfile change, and on checkout and merge).', run: 'uv sync --locked', fix: 'uv sync', inputs: ['uv.lock'] },
+      // No fix: syncing never edits the lockfile; only uv-lock's fix relocks.
+      { name: 'uv-sync', description: 'The environment matches uv.lock, which it never edits (runs after a lockfile change, and on checkout and merge).', run: 'uv sync --locked', inputs: ['uv.lock'] },
       {
         name: 'venv',
         description: "A .venv exists and belongs to this repository (not a copy or a link to another checkout's).",
