@@ -44,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   cli
     .command('init', 'Write a starter .heph.json for this repository')
     .option('--preset <name>', 'python, node, or python,node for both (default: detected)')
+    .option('--missing <choice>', 'A check whose tool is not installed: keep, skip, or installed (an installed alternative, else skip); default: ask on a terminal, else skip')
     .option('--force', 'Overwrite an existing .heph.json')
     .action((flags) => {
       action = async (out) => (await import('./commands/init.js')).initCommand(flags, out);

@@ -23,13 +23,13 @@ const log = (base: string, name: string) => `{ for a in "$@"; do printf '%s\\0' 
 const LIB = `
 files() { for a in "$@"; do case "$a" in -*) ;; *) printf '%s\\n' "$a";; esac; done; }
 lint() { # lint FIX FILE...
-  fix=$1; shift; bad=0
-  for f in "$@"; do case "$f" in -*) continue;; esac
+  fix=$1; shift; bad=0; skip=0
+  for f in "$@"; do [ $skip = 1 ] && { skip=0; continue; }; case "$f" in --cache-location) skip=1; continue;; -*) continue;; esac
     if grep -q BAD "$f"; then if [ "$fix" = 1 ]; then sed -i 's/BAD/GOOD/g' "$f"; else echo "$f: BAD found" >&2; bad=1; fi; fi
   done; exit $bad; }
 format() { # format FIX FILE...
-  fix=$1; shift; bad=0
-  for f in "$@"; do case "$f" in -*) continue;; esac
+  fix=$1; shift; bad=0; skip=0
+  for f in "$@"; do [ $skip = 1 ] && { skip=0; continue; }; case "$f" in --cache-location) skip=1; continue;; -*) continue;; esac
     if grep -q ' $' "$f"; then if [ "$fix" = 1 ]; then sed -i 's/ *$//' "$f"; else echo "would reformat $f" >&2; bad=1; fi; fi
   done; exit $bad; }
 typecheck() { if grep -rl TYPE_ERROR src >&2; then echo "type errors" >&2; exit 1; fi; exit 0; }
@@ -68,8 +68,8 @@ esac`,
   npx: `[ "$1" = --no-install ] || { echo "npx stand-in: expected --no-install" >&2; exit 2; }
 shift; tool=$1; shift
 case "$tool" in
-  eslint) fix=0; [ "$1" = --fix ] && fix=1; lint $fix "$@";;
-  prettier) fix=1; [ "$1" = --check ] && fix=0; format $fix "$@";;
+  eslint) fix=0; case " $* " in *" --fix "*) fix=1;; esac; lint $fix "$@";;
+  prettier) fix=1; case " $* " in *" --check "*) fix=0;; esac; format $fix "$@";;
   tsc) typecheck;;
   *) echo "npx stand-in: unknown $tool" >&2; exit 2;;
 esac`,

@@ -48,12 +48,12 @@ const uvProject = {
   'tests/test_app.py': '',
 };
 
-test('detection: pyproject/uv.lock/requirements → python; package.json + lockfile → node; both', () => {
+test('detection: pyproject/uv.lock/requirements → python; package.json → node; both', () => {
   assert.equal(detectPresets(probe({ 'pyproject.toml': '' })), ['python']);
   assert.equal(detectPresets(probe({ 'uv.lock': '' })), ['python']);
   assert.equal(detectPresets(probe({ 'requirements-dev.txt': '' })), ['python']);
   assert.equal(detectPresets(probe({ 'package.json': '{}', 'pnpm-lock.yaml': '' })), ['node']);
-  assert.equal(detectPresets(probe({ 'package.json': '{}' })), [], 'package.json without a lockfile is not enough');
+  assert.equal(detectPresets(probe({ 'package.json': '{}' })), ['node'], 'a library without a committed lockfile is still a Node project');
   assert.equal(detectPresets(probe({ 'package.json': '{}', 'yarn.lock': '', 'pyproject.toml': '' })), ['python', 'node']);
   assert.equal(detectPresets(probe({ 'README.md': '' })), []);
 });
@@ -100,13 +100,16 @@ test('node preset with npm: engines, lockfile check with an install fix, eslint,
   assert.is(c['dependencies/npm-lock'].run, 'npm ci --dry-run --ignore-scripts --no-audit --no-fund');
   assert.is(c['dependencies/npm-lock'].fix, 'npm install --no-audit --no-fund');
   assert.equal(c['dependencies/npm-install'].tags, ['install']);
-  assert.is(c['quality/eslint'].run, 'npx --no-install eslint {files}');
-  assert.is(c['quality/prettier'].fix, 'npx --no-install prettier --write --ignore-unknown {files}');
-  assert.is(c['quality/tsc'].run, 'npx --no-install tsc --noEmit -p tsconfig.json');
+  assert.is(c['dependencies/npm-install'].run, 'npm ci --no-audit --no-fund', 'a frozen install: never edits the lockfile');
+  assert.is(c['dependencies/npm-install'].fix, undefined);
+  assert.is(c['quality/eslint'].run, 'npx --no-install eslint --cache --cache-location node_modules/.cache/heph/eslintcache {files}');
+  assert.is(c['quality/prettier'].fix, 'npx --no-install prettier --write --ignore-unknown --cache --cache-location node_modules/.cache/heph/prettiercache {files}');
+  assert.is(c['quality/tsc'].run, 'npx --no-install tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/heph/tsconfig.tsbuildinfo -p tsconfig.json');
+  assert.equal(c['quality/tsc'].tags, ['slow']);
   assert.is(c['quality/test'].run, 'npm test');
-  const hooks = starterConfig(probe({ 'package.json': JSON.stringify(pkg), 'package-lock.json': '{}' }), ['node']).config.hooks;
+  const hooks = starterConfig(probe({ 'package.json': JSON.stringify(pkg), 'package-lock.json': '{}', 'tsconfig.json': '{}' }), ['node']).config.hooks;
   assert.equal(hooks, {
-    'pre-commit': { mode: 'fast', skipTags: ['test', 'install'] },
+    'pre-commit': { mode: 'fast', skipTags: ['test', 'slow', 'install'] },
     'pre-push': { mode: 'full', skipTags: ['install'] },
     'post-checkout': { phases: ['dependencies'] },
     'post-merge': { phases: ['dependencies'] },
@@ -120,7 +123,7 @@ test('node preset: the package manager decides the commands; npm\'s placeholder 
   assert.is(pnpm['dependencies/pnpm-lock'].run, 'pnpm install --frozen-lockfile --lockfile-only --ignore-scripts');
   const berry = checks(probe({ ...none, 'yarn.lock': '', '.yarnrc.yml': '', '.prettierrc': '{}' }), ['node']);
   assert.is(berry['dependencies/yarn-lock'].run, 'yarn install --immutable --mode=update-lockfile');
-  assert.is(berry['quality/prettier'].run, 'yarn run prettier --check --ignore-unknown {files}');
+  assert.is(berry['quality/prettier'].run, 'yarn run prettier --check --ignore-unknown --cache --cache-location node_modules/.cache/heph/prettiercache {files}');
   const classic = checks(probe({ ...none, 'yarn.lock': '' }), ['node']);
   assert.equal(Object.keys(classic), ['dependencies/yarn-lock', 'platform/macos-cruft'], 'yarn 1 checks and installs in one');
 });

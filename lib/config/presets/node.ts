@@ -19,8 +19,9 @@ export function nodeLockfile(p: Probe): string | null {
   return LOCKFILES.find(([f]) => p.has(f))?.[0] ?? null;
 }
 
+/** A package.json at the root: with a lockfile, or without one (libraries often commit none). */
 export function isNode(p: Probe): boolean {
-  return p.has('package.json') && nodeLockfile(p) !== null;
+  return p.has('package.json');
 }
 
 interface Pkg {
@@ -51,6 +52,12 @@ const COMMANDS: Record<Manager, { lock: string; fix: string; install: string | n
 
 const NPM_DEFAULT_TEST = /no test specified/;
 const CODE = '*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}';
+/**
+ * The tools' own caches, one per checkout: tsc's build info records paths
+ * relative to itself, so worktrees sharing one would overwrite each other's.
+ * Ignored wherever node_modules is, and gone with a clean install.
+ */
+export const CACHE_DIR = 'node_modules/.cache/heph';
 
 export function nodePreset(p: Probe): PresetPart {
   const notes: string[] = [];
@@ -63,6 +70,11 @@ export function nodePreset(p: Probe): PresetPart {
   const lockfile = nodeLockfile(p);
   const pm = manager(p, pkg, lockfile);
   const cmd = COMMANDS[pm];
+  const pmName = pm.replace('-classic', '');
+  const system = (name: string) => ({ name, from: 'system' as const });
+  const dep = (name: string) => ({ name, from: 'install' as const });
+  // npx comes with node; the other managers' exec needs the manager itself.
+  const via = pm === 'npm' ? [] : [system(pmName)];
   const deps = { ...pkg.dependencies, ...pkg.devDependencies };
   const uses = (name: string, configFiles: RegExp) => name in deps || p.rootNames().some((n) => configFiles.test(n));
   notes.push(`package manager: ${pm === 'yarn-classic' ? 'yarn 1' : pm} (${lockfile ?? 'no lockfile'})`);
@@ -85,37 +97,57 @@ export function nodePreset(p: Probe): PresetPart {
       ttl: '1h',
     });
   } else notes.push('no engines.node, .nvmrc or .node-version: no Node.js version check');
+  if (!p.has('node_modules')) notes.push(`node_modules is not there: install the dependencies (${cmd.install ?? cmd.lock}) before the first commit, or the tool checks cannot start`);
 
   const dependencies: PresetCheck[] = [];
   if (lockfile) {
-    dependencies.push({ name: `${pm.replace('-classic', '')}-lock`, description: `${lockfile} is in sync with package.json; the fix installs.`, run: cmd.lock, fix: cmd.fix, inputs: ['package.json', lockfile] });
+    dependencies.push({ name: `${pmName}-lock`, description: `${lockfile} is in sync with package.json; the fix installs, and is the only check that may rewrite ${lockfile}.`, run: cmd.lock, fix: cmd.fix, inputs: ['package.json', lockfile], tools: [system(pmName)] });
     if (cmd.install) {
       dependencies.push({
         name: `${pm}-install`,
+        tools: [system(pmName)],
         description: 'node_modules matches the lockfile, which it never edits (a frozen install). Tagged install: runs in `heph run` and on checkout and merge when the lockfile changed, not in pre-commit or pre-push.',
         run: cmd.install,
         inputs: [lockfile],
         tags: ['install'],
       });
     }
-  }
+  } else if (pm === 'npm') {
+    notes.push('no lockfile: npm installs from package.json without writing one (--no-package-lock); no lockfile check');
+    dependencies.push({ name: 'npm-install', description: 'node_modules matches package.json (no lockfile is committed, and none is written). Tagged install.', run: 'npm install --no-package-lock --no-audit --no-fund', inputs: ['package.json'], tags: ['install'], tools: [system('npm')] });
+  } else notes.push(`no lockfile: no lockfile or install check (commit ${pm === 'pnpm' ? 'pnpm-lock.yaml' : 'yarn.lock'} and run \`heph init --force\` to add them)`);
 
   const quality: PresetCheck[] = [];
+  const x = (tool: string, args: string) => `${cmd.exec} ${tool} ${args}`;
+  const cache = (name: string) => `--cache --cache-location ${CACHE_DIR}/${name}`;
   if (uses('eslint', /^(eslint\.config\.[cm]?[jt]s|\.eslintrc(\..+)?)$/) || pkg.eslintConfig) {
-    notes.push('eslint: used');
-    quality.push({ name: 'eslint', description: 'Lint JavaScript/TypeScript files (staged ones in a commit); the fix applies eslint --fix.', run: `${cmd.exec} eslint {files}`, fix: `${cmd.exec} eslint --fix {files}`, files: [CODE], inputs: [CODE, 'eslint.config.*', '.eslintrc*', 'package.json'] });
+    notes.push(`eslint: used; its cache is in ${CACHE_DIR}`);
+    quality.push({ name: 'eslint', description: 'Lint JavaScript/TypeScript files (staged ones in a commit); the fix applies eslint --fix.', run: x('eslint', `${cache('eslintcache')} {files}`), fix: x('eslint', `${cache('eslintcache')} --fix {files}`), files: [CODE], inputs: [CODE, 'eslint.config.*', '.eslintrc*', 'package.json'], tools: [...via, dep('eslint')] });
   } else notes.push('eslint: not used, left out');
+  if (uses('xo', /^(xo\.config\.[cm]?[jt]s|\.xo-config(\..+)?)$/)) {
+    notes.push('xo: used');
+    quality.push({ name: 'xo', description: 'Lint JavaScript/TypeScript files with xo (staged ones in a commit); the fix applies xo --fix.', run: x('xo', '{files}'), fix: x('xo', '--fix {files}'), files: [CODE], inputs: [CODE, 'xo.config.*', '.xo-config*', 'package.json'], tools: [...via, dep('xo')] });
+  }
+  if (uses('@biomejs/biome', /^biome\.jsonc?$/)) {
+    notes.push('biome: used');
+    const flags = '--files-ignore-unknown=true --no-errors-on-unmatched';
+    quality.push({ name: 'biome', description: 'Lint and format with biome (staged files in a commit); the fix writes its safe fixes and formatting.', run: x('biome', `check ${flags} {files}`), fix: x('biome', `check --write ${flags} {files}`), files: ['*'], inputs: ['*', 'biome.json', 'biome.jsonc'], tools: [...via, dep('biome')] });
+  }
+  if (uses('oxlint', /^\.?oxlintrc\.json$/)) {
+    notes.push('oxlint: used');
+    quality.push({ name: 'oxlint', description: 'Lint JavaScript/TypeScript files with oxlint (staged ones in a commit); the fix applies oxlint --fix.', run: x('oxlint', '{files}'), fix: x('oxlint', '--fix {files}'), files: [CODE], inputs: [CODE, '.oxlintrc.json', 'oxlintrc.json'], tools: [...via, dep('oxlint')] });
+  }
   if (uses('prettier', /^(prettier\.config\.[cm]?[jt]s|\.prettierrc(\..+)?)$/) || pkg.prettier) {
-    notes.push('prettier: used');
-    quality.push({ name: 'prettier', description: 'Files are formatted (staged ones in a commit); the fix writes the formatting.', run: `${cmd.exec} prettier --check --ignore-unknown {files}`, fix: `${cmd.exec} prettier --write --ignore-unknown {files}`, files: ['*'] });
+    notes.push(`prettier: used; its cache is in ${CACHE_DIR}`);
+    quality.push({ name: 'prettier', description: 'Files are formatted (staged ones in a commit); the fix writes the formatting.', run: x('prettier', `--check --ignore-unknown ${cache('prettiercache')} {files}`), fix: x('prettier', `--write --ignore-unknown ${cache('prettiercache')} {files}`), files: ['*'], tools: [...via, dep('prettier')] });
   } else notes.push('prettier: not used, left out');
   if (p.has('tsconfig.json')) {
-    notes.push('tsc: tsconfig.json found');
-    quality.push({ name: 'tsc', description: 'Type-check the project.', run: `${cmd.exec} tsc --noEmit -p tsconfig.json`, inputs: [CODE, '*.json'] });
+    notes.push(`tsc: tsconfig.json found; incremental, its build info in ${CACHE_DIR}; tagged slow: runs in pre-push and \`heph run\`, not in pre-commit`);
+    quality.push({ name: 'tsc', description: 'Type-check the project (tagged slow: pre-push and `heph run`, not pre-commit).', run: x('tsc', `--noEmit --incremental --tsBuildInfoFile ${CACHE_DIR}/tsconfig.tsbuildinfo -p tsconfig.json`), inputs: [CODE, '*.json'], tags: ['slow'], tools: [...via, dep('tsc')] });
   }
   const test = pkg.scripts?.test;
   if (test && !NPM_DEFAULT_TEST.test(test)) {
-    quality.push({ name: 'test', description: 'The test script (tagged test: skipped in pre-commit and by --skip-tests).', run: cmd.test, tags: ['test'] });
+    quality.push({ name: 'test', description: 'The test script (tagged test: skipped in pre-commit and by --skip-tests).', run: cmd.test, tags: ['test'], tools: [system(pmName)] });
   } else notes.push('no test script: no test check');
 
   return { preset: 'node', checks: { environment, dependencies, quality, platform: [macosCruft] }, notes };
