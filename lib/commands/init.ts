@@ -51,17 +51,21 @@ function schemaRef(root: string): string | null {
   return existsSync(own) && rel && !rel.startsWith('..') && !isAbsolute(rel) ? `./${rel.split('\\').join('/')}` : null;
 }
 
-/** One question per check whose tool is missing, on the terminal heph was started from. */
+/** One question per check whose tool is missing, on the terminal heph was started from; end of input answers the default. */
 async function askEach(missing: Missing[]): Promise<Map<string, MissingChoice>> {
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const { createInterface } = await import('node:readline');
+  // Line mode, read through the iterator: answers typed ahead are queued, not lost.
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
   const answers = new Map<string, MissingChoice>();
   try {
     for (const m of missing) {
       const alt = m.check.alternative;
       const q = `${m.id} needs ${m.tool.name}, which is not installed. [s]kip it, [k]eep it (it fails until ${m.tool.name} is installed)${alt ? `, [u]se ${alt.name} (installed)` : ''}? [s] `;
       for (;;) {
-        const a = (await rl.question(q)).trim().toLowerCase();
+        process.stdout.write(q);
+        const next = await lines.next();
+        const a = next.done ? '' : String(next.value).trim().toLowerCase();
         const choice: MissingChoice | null = a === '' || a[0] === 's' ? 'skip' : a[0] === 'k' ? 'keep' : a[0] === 'u' && alt ? 'installed' : null;
         if (choice) {
           answers.set(m.id, choice);

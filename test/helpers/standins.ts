@@ -1,6 +1,6 @@
 /**
  * Stand-in executables for the tools the presets call (uv, ruff, mypy,
- * pytest, npm, npx), placed on PATH so the presets' real commands run without
+ * pytest, black, flake8, npm, npx), placed on PATH so the presets' real commands run without
  * the real tools. Each logs its arguments like `Repo.counter`, and behaves
  * like its tool in the one way a test needs:
  *
@@ -56,6 +56,8 @@ case "$cmd" in
   format) fix=1; [ "$1" = --check ] && fix=0; format $fix "$@";;
 esac`,
   mypy: 'typecheck',
+  black: `fix=1; case " $* " in *" --check "*) fix=0;; esac; format $fix "$@"`,
+  flake8: 'lint 0 "$@"',
   pytest: 'exit ${FAKE_EXIT_pytest:-0}',
   npm: `case "$1" in
   ci) s=$(sum package.json); grep -q "\\"packageJson\\": \\"$s\\"" package-lock.json 2>/dev/null || { echo "npm error \\\`npm ci\\\` can only install packages when your package.json and package-lock.json are in sync" >&2; exit 1; }

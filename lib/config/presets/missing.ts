@@ -43,7 +43,7 @@ export function applyChoice(check: PresetCheck, choice: MissingChoice): PresetCh
 export function describeChoice(m: Missing, choice: MissingChoice): string {
   const what = applyChoice(m.check, choice);
   if (what === m.check) return `${m.id}: ${m.tool.name} is not installed (not on PATH): kept, it fails until ${m.tool.name} is installed`;
-  if (what) return `${m.id}: ${m.tool.name} is not installed (not on PATH): replaced by ${what.name} (\`${what.run}\`), which is`;
+  if (what) return `${m.id}: ${m.tool.name} is not installed (not on PATH): replaced by ${what.name} (\`${what.run}\`), which is installed`;
   const alt = m.check.alternative ? `; --missing installed would use ${m.check.alternative.name} instead` : '';
   return `${m.id}: ${m.tool.name} is not installed (not on PATH): left out (install ${m.tool.name} and run heph init --force, or --missing keep, to keep it${alt})`;
 }

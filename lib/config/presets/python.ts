@@ -57,6 +57,7 @@ export function pythonPreset(p: Probe): PresetPart {
       inputs: [],
       env: ['PATH'],
       ttl: '1h',
+      tools: [{ name: 'python3', from: 'system' }],
     });
   } else notes.push('no requires-python or .python-version: no Python version check');
   const uvTool: Tool[] = [{ name: 'uv', from: 'system' }];
