@@ -7,7 +7,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { findRepo } from '../git/repo.js';
-import { configPath } from './context.js';
+import { git } from '../git/exec.js';
+import { CONFIG_NAME, configPath } from './context.js';
 import { list } from './options.js';
 import { detectPresets, diskProbe, missingTools, presetParts, PRESETS, renderConfig, starterConfig, type PresetName } from '../config/presets/index.js';
 import { DEFAULT_MISSING, describeChoice, MISSING_CHOICES, type Missing, type MissingChoice } from '../config/presets/missing.js';
@@ -119,6 +120,9 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   const managers = detectHookManagers(probe);
   if (managers.length) out.line('other hook managers:');
   for (const line of hookManagerLines(managers)) out.line(`  ${line}`);
+  // A `.*` rule in .gitignore would keep the file out of every commit, silently.
+  const ignored = (await git(['check-ignore', '-q', '--', CONFIG_NAME], { cwd: repo.root, okCodes: [1] })).code === 0;
+  if (ignored) out.warn(`${CONFIG_NAME} is ignored by a .gitignore rule: add it with \`git add -f ${CONFIG_NAME}\`, or add \`!${CONFIG_NAME}\` to .gitignore`);
   out.line('next: `heph install` puts the git hooks in place; `heph run --dry-run` shows what would run');
   return EXIT.ok;
 }

@@ -4,6 +4,7 @@
  * repository uses them.
  */
 import { firstVersion, macosCruft } from './common.js';
+import { scriptScope } from './scripts.js';
 import type { PresetCheck, PresetPart, Probe } from './types.js';
 
 type Manager = 'npm' | 'pnpm' | 'yarn' | 'yarn-classic';
@@ -121,8 +122,9 @@ export function nodePreset(p: Probe): PresetPart {
   const x = (tool: string, args: string) => `${cmd.exec} ${tool} ${args}`;
   const cache = (name: string) => `--cache --cache-location ${CACHE_DIR}/${name}`;
   if (uses('eslint', /^(eslint\.config\.[cm]?[jt]s|\.eslintrc(\..+)?)$/) || pkg.eslintConfig) {
-    notes.push(`eslint: used; its cache is in ${CACHE_DIR}`);
-    quality.push({ name: 'eslint', description: 'Lint JavaScript/TypeScript files (staged ones in a commit); the fix applies eslint --fix.', run: x('eslint', `${cache('eslintcache')} {files}`), fix: x('eslint', `${cache('eslintcache')} --fix {files}`), files: [CODE], inputs: [CODE, 'eslint.config.*', '.eslintrc*', 'package.json'], tools: [...via, dep('eslint')] });
+    const scope = scriptScope(pkg.scripts, 'eslint', CODE);
+    notes.push(`eslint: used${scope ? ` on ${scope.join(', ')} (as the package.json scripts run it)` : ''}; its cache is in ${CACHE_DIR}`);
+    quality.push({ name: 'eslint', description: 'Lint JavaScript/TypeScript files (staged ones in a commit); the fix applies eslint --fix.', run: x('eslint', `${cache('eslintcache')} {files}`), fix: x('eslint', `${cache('eslintcache')} --fix {files}`), files: scope ?? [CODE], inputs: [CODE, 'eslint.config.*', '.eslintrc*', 'package.json'], tools: [...via, dep('eslint')] });
   } else notes.push('eslint: not used, left out');
   if (uses('xo', /^(xo\.config\.[cm]?[jt]s|\.xo-config(\..+)?)$/)) {
     notes.push('xo: used');
@@ -138,8 +140,9 @@ export function nodePreset(p: Probe): PresetPart {
     quality.push({ name: 'oxlint', description: 'Lint JavaScript/TypeScript files with oxlint (staged ones in a commit); the fix applies oxlint --fix.', run: x('oxlint', '{files}'), fix: x('oxlint', '--fix {files}'), files: [CODE], inputs: [CODE, '.oxlintrc.json', 'oxlintrc.json'], tools: [...via, dep('oxlint')] });
   }
   if (uses('prettier', /^(prettier\.config\.[cm]?[jt]s|\.prettierrc(\..+)?)$/) || pkg.prettier) {
-    notes.push(`prettier: used; its cache is in ${CACHE_DIR}`);
-    quality.push({ name: 'prettier', description: 'Files are formatted (staged ones in a commit); the fix writes the formatting.', run: x('prettier', `--check --ignore-unknown ${cache('prettiercache')} {files}`), fix: x('prettier', `--write --ignore-unknown ${cache('prettiercache')} {files}`), files: ['*'], tools: [...via, dep('prettier')] });
+    const scope = scriptScope(pkg.scripts, 'prettier', '*');
+    notes.push(`prettier: used${scope ? ` on ${scope.join(', ')} (as the package.json scripts run it)` : ''}; its cache is in ${CACHE_DIR}`);
+    quality.push({ name: 'prettier', description: 'Files are formatted (staged ones in a commit); the fix writes the formatting.', run: x('prettier', `--check --ignore-unknown ${cache('prettiercache')} {files}`), fix: x('prettier', `--write --ignore-unknown ${cache('prettiercache')} {files}`), files: scope ?? ['*'], tools: [...via, dep('prettier')] });
   } else notes.push('prettier: not used, left out');
   if (p.has('tsconfig.json')) {
     notes.push(`tsc: tsconfig.json found; incremental, its build info in ${CACHE_DIR}; tagged slow: runs in pre-push and \`heph run\`, not in pre-commit`);

@@ -18,6 +18,12 @@ export function requiresPython(pyproject: string): string | null {
   return /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1] ?? null;
 }
 
+/** The version uv.lock pins for a package: `[[package]]` / `name = "mypy"` / `version = "1.15.0"`. */
+export function lockedVersion(lock: string, name: string): string | null {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^name = "${esc}"\\r?\\nversion = "([^"]+)"`, 'm').exec(lock)?.[1] ?? null;
+}
+
 export function pythonPreset(p: Probe): PresetPart {
   const notes: string[] = [];
   const pyproject = p.read('pyproject.toml') ?? '';
@@ -34,6 +40,10 @@ export function pythonPreset(p: Probe): PresetPart {
    */
   const tool = (name: string, configured: boolean): string | null => {
     if (uv && declared(name) && p.onPath('uv')) return `uv run --frozen ${name}`;
+    if (uv && declared(name) && p.onPath(name)) {
+      const pinned = lockedVersion(p.read('uv.lock') ?? '', name);
+      notes.push(`${name}: uv is not installed, so ${name} runs from PATH, in whatever version is there${pinned ? ` (uv.lock pins ${pinned})` : ''}`);
+    }
     if (declared(name) || configured || p.onPath(name)) return name;
     return null;
   };
