@@ -9,7 +9,8 @@
  * - type check (`mypy`, `tsc`): a file under src/ containing TYPE_ERROR fails;
  * - lockfiles (`uv lock`, `npm ci --dry-run`): the lockfile records the manifest's checksum;
  *   the check fails when they differ, the fix (`uv lock`, `npm install`) rewrites it; `npm ci` installs without touching it;
- * - tests (`pytest`, `npm test`): exit with $FAKE_EXIT_<tool> (default 0).
+ * - tests (`pytest`, `npm test`): exit with $FAKE_EXIT_<tool> (default 0);
+ * - caches (`--cache-location F`, `--tsBuildInfoFile F`): F is created, as the tool would.
  */
 import * as assert from 'uvu/assert';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -24,12 +25,12 @@ const LIB = `
 files() { for a in "$@"; do case "$a" in -*) ;; *) printf '%s\\n' "$a";; esac; done; }
 lint() { # lint FIX FILE...
   fix=$1; shift; bad=0; skip=0
-  for f in "$@"; do [ $skip = 1 ] && { skip=0; continue; }; case "$f" in --cache-location) skip=1; continue;; -*) continue;; esac
+  for f in "$@"; do [ $skip = 1 ] && { skip=0; mkdir -p "$(dirname "$f")"; : > "$f"; continue; }; case "$f" in --cache-location) skip=1; continue;; -*) continue;; esac
     if grep -q BAD "$f"; then if [ "$fix" = 1 ]; then sed -i 's/BAD/GOOD/g' "$f"; else echo "$f: BAD found" >&2; bad=1; fi; fi
   done; exit $bad; }
 format() { # format FIX FILE...
   fix=$1; shift; bad=0; skip=0
-  for f in "$@"; do [ $skip = 1 ] && { skip=0; continue; }; case "$f" in --cache-location) skip=1; continue;; -*) continue;; esac
+  for f in "$@"; do [ $skip = 1 ] && { skip=0; mkdir -p "$(dirname "$f")"; : > "$f"; continue; }; case "$f" in --cache-location) skip=1; continue;; -*) continue;; esac
     if grep -q ' $' "$f"; then if [ "$fix" = 1 ]; then sed -i 's/ *$//' "$f"; else echo "would reformat $f" >&2; bad=1; fi; fi
   done; exit $bad; }
 typecheck() { if grep -rl TYPE_ERROR src >&2; then echo "type errors" >&2; exit 1; fi; exit 0; }
@@ -72,7 +73,7 @@ shift; tool=$1; shift
 case "$tool" in
   eslint) fix=0; case " $* " in *" --fix "*) fix=1;; esac; lint $fix "$@";;
   prettier) fix=1; case " $* " in *" --check "*) fix=0;; esac; format $fix "$@";;
-  tsc) typecheck;;
+  tsc) while [ $# -gt 0 ]; do [ "$1" = --tsBuildInfoFile ] && { mkdir -p "$(dirname "$2")"; : > "$2"; }; shift; done; typecheck;;
   *) echo "npx stand-in: unknown $tool" >&2; exit 2;;
 esac`,
 };

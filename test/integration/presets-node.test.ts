@@ -42,7 +42,8 @@ test('quality: eslint and prettier fixes are re-staged and committed; tsc errors
   assert.match(res.stderr + res.stdout, /quality\/eslint\s+fixed/);
   assert.match(res.stderr + res.stdout, /quality\/prettier\s+fixed/);
   assert.is(show(r, 'HEAD:src/a.ts'), 'export const b = "GOOD";\n');
-  assert.match(r.read('.heph.json'), /tsc --noEmit --incremental --tsBuildInfoFile node_modules\/\.cache\/heph\/tsconfig\.tsbuildinfo/);
+  assert.ok(r.exists('.git/heph/cache/eslintcache') && r.exists('.git/heph/cache/prettiercache'), "the tools' caches are under heph's folder");
+  assert.match(r.read('.heph.json'), /tsc --noEmit --incremental --tsBuildInfoFile \\"\$\(git rev-parse --git-path heph\/cache\/tsconfig\.tsbuildinfo\)\\"/);
   // tsc is tagged slow: a commit does not wait for it, the push does.
   const remote = track(new Repo({ bare: true }));
   r.git('remote', 'add', 'origin', remote.dir);
@@ -54,6 +55,18 @@ test('quality: eslint and prettier fixes are re-staged and committed; tsc errors
   assert.is.not(bad.code, 0);
   assert.match(bad.stderr + bad.stdout, /quality\/tsc\s+failed/);
   assert.is(remote.gitResult(['rev-parse', '--verify', '-q', 'main']).code, 1, 'nothing reached the remote');
+  assert.ok(r.exists('.git/heph/cache/tsconfig.tsbuildinfo'), "tsc's build info is under heph's folder");
+});
+
+test('a linked worktree keeps its own tool caches, under its git directory', () => {
+  const r = nodeProject();
+  r.git('worktree', 'add', '-q', '../wt', '-b', 'side');
+  const wt = `${r.dir}/../wt`;
+  spawnSync('npm', ['install'], { cwd: wt, env: r.env });
+  const res = r.heph(['run', '--only', 'eslint'], { cwd: wt });
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.ok(r.exists('.git/worktrees/wt/heph/cache/eslintcache'), "the worktree's cache");
+  assert.not.ok(r.exists('.git/heph/cache/eslintcache'), "not the main checkout's");
 });
 
 test('dependencies: a staged package.json change is caught and the install fix adds the lockfile to the commit', () => {

@@ -102,10 +102,13 @@ test('node preset with npm: engines, lockfile check with an install fix, eslint,
   assert.equal(c['dependencies/npm-install'].tags, ['install']);
   assert.is(c['dependencies/npm-install'].run, 'npm ci --no-audit --no-fund', 'a frozen install: never edits the lockfile');
   assert.is(c['dependencies/npm-install'].fix, undefined);
-  assert.is(c['quality/eslint'].run, 'npx --no-install eslint --cache --cache-location node_modules/.cache/heph/eslintcache {files}');
-  assert.is(c['quality/prettier'].fix, 'npx --no-install prettier --write --ignore-unknown --cache --cache-location node_modules/.cache/heph/prettiercache {files}');
-  assert.is(c['quality/tsc'].run, 'npx --no-install tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/heph/tsconfig.tsbuildinfo -p tsconfig.json');
+  assert.is(c['quality/eslint'].run, 'npx --no-install eslint --cache --cache-location "$(git rev-parse --git-path heph/cache/eslintcache)" {files}');
+  assert.is(c['quality/prettier'].fix, 'npx --no-install prettier --write --ignore-unknown --cache --cache-location "$(git rev-parse --git-path heph/cache/prettiercache)" {files}');
+  assert.is(c['quality/tsc'].run, 'npx --no-install tsc --noEmit --incremental --tsBuildInfoFile "$(git rev-parse --git-path heph/cache/tsconfig.tsbuildinfo)" -p tsconfig.json');
   assert.equal(c['quality/tsc'].tags, ['slow']);
+  const scoped = checks(probe({ 'package.json': JSON.stringify({ ...pkg, scripts: { lint: 'eslint --max-warnings 0 src/ ./bin.js && tsc', format: 'prettier --write .' } }), 'package-lock.json': '{}' }), ['node']);
+  assert.equal(scoped['quality/eslint'].files, ['src/**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}', 'bin.js'], 'the lint script\'s paths');
+  assert.equal(scoped['quality/prettier'].files, ['*'], 'prettier . is the whole repository');
   assert.is(c['quality/test'].run, 'npm test');
   const hooks = starterConfig(probe({ 'package.json': JSON.stringify(pkg), 'package-lock.json': '{}', 'tsconfig.json': '{}' }), ['node']).config.hooks;
   assert.equal(hooks, {
@@ -123,7 +126,7 @@ test('node preset: the package manager decides the commands; npm\'s placeholder 
   assert.is(pnpm['dependencies/pnpm-lock'].run, 'pnpm install --frozen-lockfile --lockfile-only --ignore-scripts');
   const berry = checks(probe({ ...none, 'yarn.lock': '', '.yarnrc.yml': '', '.prettierrc': '{}' }), ['node']);
   assert.is(berry['dependencies/yarn-lock'].run, 'yarn install --immutable --mode=update-lockfile');
-  assert.is(berry['quality/prettier'].run, 'yarn run prettier --check --ignore-unknown --cache --cache-location node_modules/.cache/heph/prettiercache {files}');
+  assert.is(berry['quality/prettier'].run, 'yarn run prettier --check --ignore-unknown --cache --cache-location "$(git rev-parse --git-path heph/cache/prettiercache)" {files}');
   const classic = checks(probe({ ...none, 'yarn.lock': '' }), ['node']);
   assert.equal(Object.keys(classic), ['dependencies/yarn-lock', 'platform/macos-cruft'], 'yarn 1 checks and installs in one');
 });

@@ -54,11 +54,15 @@ const COMMANDS: Record<Manager, { lock: string; fix: string; install: string | n
 const NPM_DEFAULT_TEST = /no test specified/;
 const CODE = '*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}';
 /**
- * The tools' own caches, one per checkout: tsc's build info records paths
- * relative to itself, so worktrees sharing one would overwrite each other's.
- * Ignored wherever node_modules is, and gone with a clean install.
+ * The tools' own caches live under heph's folder in the git directory: a
+ * clean install (npm ci empties node_modules) keeps them, and each worktree
+ * gets its own (`git rev-parse --git-path` gives .git/heph/cache in the main
+ * checkout, .git/worktrees/<name>/heph/cache in a linked one), as tsc's build
+ * info records paths relative to itself. The path is computed by the shell,
+ * so these checks run through sh.
  */
-export const CACHE_DIR = 'node_modules/.cache/heph';
+export const CACHE_DIR = '.git/heph/cache';
+const cacheFile = (name: string) => `"$(git rev-parse --git-path heph/cache/${name})"`;
 
 export function nodePreset(p: Probe): PresetPart {
   const notes: string[] = [];
@@ -120,11 +124,11 @@ export function nodePreset(p: Probe): PresetPart {
 
   const quality: PresetCheck[] = [];
   const x = (tool: string, args: string) => `${cmd.exec} ${tool} ${args}`;
-  const cache = (name: string) => `--cache --cache-location ${CACHE_DIR}/${name}`;
+  const cache = (name: string) => `--cache --cache-location ${cacheFile(name)}`;
   if (uses('eslint', /^(eslint\.config\.[cm]?[jt]s|\.eslintrc(\..+)?)$/) || pkg.eslintConfig) {
     const scope = scriptScope(pkg.scripts, 'eslint', CODE);
     notes.push(`eslint: used${scope ? ` on ${scope.join(', ')} (as the package.json scripts run it)` : ''}; its cache is in ${CACHE_DIR}`);
-    quality.push({ name: 'eslint', description: 'Lint JavaScript/TypeScript files (staged ones in a commit); the fix applies eslint --fix.', run: x('eslint', `${cache('eslintcache')} {files}`), fix: x('eslint', `${cache('eslintcache')} --fix {files}`), files: scope ?? [CODE], inputs: [CODE, 'eslint.config.*', '.eslintrc*', 'package.json'], tools: [...via, dep('eslint')] });
+    quality.push({ name: 'eslint', description: 'Lint JavaScript/TypeScript files (staged ones in a commit); the fix applies eslint --fix.', run: x('eslint', `${cache('eslintcache')} {files}`), fix: x('eslint', `${cache('eslintcache')} --fix {files}`), files: scope ?? [CODE], shell: true, inputs: [CODE, 'eslint.config.*', '.eslintrc*', 'package.json'], tools: [...via, dep('eslint')] });
   } else notes.push('eslint: not used, left out');
   if (uses('xo', /^(xo\.config\.[cm]?[jt]s|\.xo-config(\..+)?)$/)) {
     notes.push('xo: used');
@@ -142,11 +146,11 @@ export function nodePreset(p: Probe): PresetPart {
   if (uses('prettier', /^(prettier\.config\.[cm]?[jt]s|\.prettierrc(\..+)?)$/) || pkg.prettier) {
     const scope = scriptScope(pkg.scripts, 'prettier', '*');
     notes.push(`prettier: used${scope ? ` on ${scope.join(', ')} (as the package.json scripts run it)` : ''}; its cache is in ${CACHE_DIR}`);
-    quality.push({ name: 'prettier', description: 'Files are formatted (staged ones in a commit); the fix writes the formatting.', run: x('prettier', `--check --ignore-unknown ${cache('prettiercache')} {files}`), fix: x('prettier', `--write --ignore-unknown ${cache('prettiercache')} {files}`), files: scope ?? ['*'], tools: [...via, dep('prettier')] });
+    quality.push({ name: 'prettier', description: 'Files are formatted (staged ones in a commit); the fix writes the formatting.', run: x('prettier', `--check --ignore-unknown ${cache('prettiercache')} {files}`), fix: x('prettier', `--write --ignore-unknown ${cache('prettiercache')} {files}`), files: scope ?? ['*'], shell: true, tools: [...via, dep('prettier')] });
   } else notes.push('prettier: not used, left out');
   if (p.has('tsconfig.json')) {
-    notes.push(`tsc: tsconfig.json found; incremental, its build info in ${CACHE_DIR}; tagged slow: runs in pre-push and \`heph run\`, not in pre-commit`);
-    quality.push({ name: 'tsc', description: 'Type-check the project (tagged slow: pre-push and `heph run`, not pre-commit).', run: x('tsc', `--noEmit --incremental --tsBuildInfoFile ${CACHE_DIR}/tsconfig.tsbuildinfo -p tsconfig.json`), inputs: [CODE, '*.json'], tags: ['slow'], tools: [...via, dep('tsc')] });
+    notes.push(`tsc: tsconfig.json found; incremental, its build info in ${CACHE_DIR} (per worktree); tagged slow: runs in pre-push and \`heph run\`, not in pre-commit`);
+    quality.push({ name: 'tsc', description: 'Type-check the project (tagged slow: pre-push and `heph run`, not pre-commit).', run: x('tsc', `--noEmit --incremental --tsBuildInfoFile ${cacheFile('tsconfig.tsbuildinfo')} -p tsconfig.json`), shell: true, inputs: [CODE, '*.json'], tags: ['slow'], tools: [...via, dep('tsc')] });
   }
   const test = pkg.scripts?.test;
   if (test && !NPM_DEFAULT_TEST.test(test)) {
