@@ -35,6 +35,8 @@ format() { # format FIX FILE...
   done; exit $bad; }
 typecheck() { if grep -rl TYPE_ERROR src >&2; then echo "type errors" >&2; exit 1; fi; exit 0; }
 sum() { cksum < "$1" | cut -d' ' -f1; }
+# What an install puts in node_modules/.bin: the tools, each handing over to the npx stand-in.
+bins() { mkdir -p node_modules/.bin; for t in eslint prettier tsc; do printf '#!/bin/sh\\nexec npx --no-install %s "$@"\\n' $t > node_modules/.bin/$t; chmod +x node_modules/.bin/$t; done; }
 `;
 
 const SCRIPTS: Record<string, string> = {
@@ -63,8 +65,8 @@ esac`,
   npm: `case "$1" in
   ci) s=$(sum package.json); grep -q "\\"packageJson\\": \\"$s\\"" package-lock.json 2>/dev/null || { echo "npm error \\\`npm ci\\\` can only install packages when your package.json and package-lock.json are in sync" >&2; exit 1; }
     # Without --dry-run it installs, and never writes the lockfile.
-    case " $* " in *" --dry-run "*) ;; *) mkdir -p node_modules; echo "$s" > node_modules/.installed;; esac;;
-  install) s=$(sum package.json); printf '{\\n  "lockfileVersion": 3,\\n  "packageJson": "%s"\\n}\\n' "$s" > package-lock.json; mkdir -p node_modules; echo "$s" > node_modules/.installed;;
+    case " $* " in *" --dry-run "*) ;; *) bins; echo "$s" > node_modules/.installed;; esac;;
+  install) s=$(sum package.json); printf '{\\n  "lockfileVersion": 3,\\n  "packageJson": "%s"\\n}\\n' "$s" > package-lock.json; bins; echo "$s" > node_modules/.installed;;
   test) exit \${FAKE_EXIT_npm_test:-0};;
   *) echo "npm stand-in: unknown $*" >&2; exit 2;;
 esac`,

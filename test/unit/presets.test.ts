@@ -102,9 +102,9 @@ test('node preset with npm: engines, lockfile check with an install fix, eslint,
   assert.equal(c['dependencies/npm-install'].tags, ['install']);
   assert.is(c['dependencies/npm-install'].run, 'npm ci --no-audit --no-fund', 'a frozen install: never edits the lockfile');
   assert.is(c['dependencies/npm-install'].fix, undefined);
-  assert.is(c['quality/eslint'].run, 'npx --no-install eslint --cache --cache-location "$(git rev-parse --git-path heph/cache/eslintcache)" {files}');
-  assert.is(c['quality/prettier'].fix, 'npx --no-install prettier --write --ignore-unknown --cache --cache-location "$(git rev-parse --git-path heph/cache/prettiercache)" {files}');
-  assert.is(c['quality/tsc'].run, 'npx --no-install tsc --noEmit --incremental --tsBuildInfoFile "$(git rev-parse --git-path heph/cache/tsconfig.tsbuildinfo)" -p tsconfig.json');
+  assert.is(c['quality/eslint'].run, 'node_modules/.bin/eslint --cache --cache-location "$(git rev-parse --git-path heph/cache/eslintcache)" {files}');
+  assert.is(c['quality/prettier'].fix, 'node_modules/.bin/prettier --write --ignore-unknown --cache --cache-location "$(git rev-parse --git-path heph/cache/prettiercache)" {files}');
+  assert.is(c['quality/tsc'].run, 'node_modules/.bin/tsc --noEmit --incremental --tsBuildInfoFile "$(git rev-parse --git-path heph/cache/tsconfig.tsbuildinfo)" -p tsconfig.json');
   assert.equal(c['quality/tsc'].tags, ['slow']);
   const scoped = checks(probe({ 'package.json': JSON.stringify({ ...pkg, scripts: { lint: 'eslint --max-warnings 0 src/ ./bin.js && tsc', format: 'prettier --write .' } }), 'package-lock.json': '{}' }), ['node']);
   assert.equal(scoped['quality/eslint'].files, ['src/**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}', 'bin.js'], 'the lint script\'s paths');

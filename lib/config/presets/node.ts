@@ -43,12 +43,12 @@ function manager(p: Probe, pkg: Pkg, lockfile: string | null): Manager {
 }
 
 /** Each manager's lockfile check (fails when package.json and the lockfile disagree), its fix, and its install. */
-const COMMANDS: Record<Manager, { lock: string; fix: string; install: string | null; exec: string; test: string }> = {
-  npm: { lock: 'npm ci --dry-run --ignore-scripts --no-audit --no-fund', fix: 'npm install --no-audit --no-fund', install: 'npm ci --no-audit --no-fund', exec: 'npx --no-install', test: 'npm test' },
-  pnpm: { lock: 'pnpm install --frozen-lockfile --lockfile-only --ignore-scripts', fix: 'pnpm install', install: 'pnpm install --frozen-lockfile', exec: 'pnpm exec', test: 'pnpm test' },
-  yarn: { lock: 'yarn install --immutable --mode=update-lockfile', fix: 'yarn install', install: 'yarn install --immutable', exec: 'yarn run', test: 'yarn test' },
+const COMMANDS: Record<Manager, { lock: string; fix: string; install: string | null; test: string }> = {
+  npm: { lock: 'npm ci --dry-run --ignore-scripts --no-audit --no-fund', fix: 'npm install --no-audit --no-fund', install: 'npm ci --no-audit --no-fund', test: 'npm test' },
+  pnpm: { lock: 'pnpm install --frozen-lockfile --lockfile-only --ignore-scripts', fix: 'pnpm install', install: 'pnpm install --frozen-lockfile', test: 'pnpm test' },
+  yarn: { lock: 'yarn install --immutable --mode=update-lockfile', fix: 'yarn install', install: 'yarn install --immutable', test: 'yarn test' },
   // Yarn 1 has no lockfile-only mode: its frozen install checks and installs in one.
-  'yarn-classic': { lock: 'yarn install --frozen-lockfile', fix: 'yarn install', install: null, exec: 'yarn run', test: 'yarn test' },
+  'yarn-classic': { lock: 'yarn install --frozen-lockfile', fix: 'yarn install', install: null, test: 'yarn test' },
 };
 
 const NPM_DEFAULT_TEST = /no test specified/;
@@ -78,8 +78,14 @@ export function nodePreset(p: Probe): PresetPart {
   const pmName = pm.replace('-classic', '');
   const system = (name: string) => ({ name, from: 'system' as const });
   const dep = (name: string) => ({ name, from: 'install' as const });
-  // npx comes with node; the other managers' exec needs the manager itself.
-  const via = pm === 'npm' ? [] : [system(pmName)];
+  /*
+   * Tools run from node_modules/.bin directly: npx and `pnpm exec` start a
+   * package manager first (npx --no-install prettier: 2.4 s against 0.9 s
+   * for the binary itself, on every commit). Yarn's Plug'n'Play has no
+   * node_modules, so there the tools go through `yarn run`.
+   */
+  const pnp = pm === 'yarn' && (p.has('.pnp.cjs') || /nodeLinker:\s*["']?pnp/.test(p.read('.yarnrc.yml') ?? '') || !/nodeLinker:/.test(p.read('.yarnrc.yml') ?? ''));
+  const via = pnp ? [system('yarn')] : [];
   const deps = { ...pkg.dependencies, ...pkg.devDependencies };
   const uses = (name: string, configFiles: RegExp) => name in deps || p.rootNames().some((n) => configFiles.test(n));
   notes.push(`package manager: ${pm === 'yarn-classic' ? 'yarn 1' : pm} (${lockfile ?? 'no lockfile'})`);
@@ -123,7 +129,7 @@ export function nodePreset(p: Probe): PresetPart {
   } else notes.push(`no lockfile: no lockfile or install check (commit ${pm === 'pnpm' ? 'pnpm-lock.yaml' : 'yarn.lock'} and run \`heph init --force\` to add them)`);
 
   const quality: PresetCheck[] = [];
-  const x = (tool: string, args: string) => `${cmd.exec} ${tool} ${args}`;
+  const x = (tool: string, args: string) => `${pnp ? 'yarn run ' : 'node_modules/.bin/'}${tool} ${args}`;
   const cache = (name: string) => `--cache --cache-location ${cacheFile(name)}`;
   if (uses('eslint', /^(eslint\.config\.[cm]?[jt]s|\.eslintrc(\..+)?)$/) || pkg.eslintConfig) {
     const scope = scriptScope(pkg.scripts, 'eslint', CODE);
