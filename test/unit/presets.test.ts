@@ -109,6 +109,9 @@ test('node preset with npm: engines, lockfile check with an install fix, eslint,
   const scoped = checks(probe({ 'package.json': JSON.stringify({ ...pkg, scripts: { lint: 'eslint --max-warnings 0 src/ ./bin.js && tsc', format: 'prettier --write .' } }), 'package-lock.json': '{}' }), ['node']);
   assert.equal(scoped['quality/eslint'].files, ['src/**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}', 'bin.js'], 'the lint script\'s paths');
   assert.equal(scoped['quality/prettier'].files, ['*'], 'prettier . is the whole repository');
+  const typed = checks(probe({ 'package.json': JSON.stringify(pkg), 'package-lock.json': '{}', 'eslint.config.js': 'export default [...tseslint.configs.recommendedTypeChecked]' }), ['node']);
+  assert.equal(typed['quality/eslint'].tags, ['slow'], 'type-aware eslint waits for the push');
+  assert.is(typed['quality/eslint'].run, 'node_modules/.bin/eslint {files}', "no eslint cache: it keys results by the file's own content");
   assert.is(c['quality/test'].run, 'npm test');
   const hooks = starterConfig(probe({ 'package.json': JSON.stringify(pkg), 'package-lock.json': '{}', 'tsconfig.json': '{}' }), ['node']).config.hooks;
   assert.equal(hooks, {

@@ -133,8 +133,13 @@ export function nodePreset(p: Probe): PresetPart {
   const cache = (name: string) => `--cache --cache-location ${cacheFile(name)}`;
   if (uses('eslint', /^(eslint\.config\.[cm]?[jt]s|\.eslintrc(\..+)?)$/) || pkg.eslintConfig) {
     const scope = scriptScope(pkg.scripts, 'eslint', CODE);
-    notes.push(`eslint: used${scope ? ` on ${scope.join(', ')} (as the package.json scripts run it)` : ''}; its cache is in ${CACHE_DIR}`);
-    quality.push({ name: 'eslint', description: 'Lint JavaScript/TypeScript files (staged ones in a commit); the fix applies eslint --fix.', run: x('eslint', `${cache('eslintcache')} {files}`), fix: x('eslint', `${cache('eslintcache')} --fix {files}`), files: scope ?? [CODE], shell: true, inputs: [CODE, 'eslint.config.*', '.eslintrc*', 'package.json'], tools: [...via, dep('eslint')] });
+    // Type-aware rules load the whole TypeScript program: seconds even for one file.
+    const eslintConfig = p.rootNames().filter((n) => /^(eslint\.config\.[cm]?[jt]s|\.eslintrc(\..+)?)$/.test(n)).map((n) => p.read(n) ?? '').join('\n');
+    const typed = /projectService|TypeChecked\b|parserOptions[\s\S]{0,300}\bproject\s*:/.test(eslintConfig);
+    // eslint's cache keys a file by its own content: with type information, a change elsewhere can change its result.
+    const eslintCache = typed ? '' : `${cache('eslintcache')} `;
+    notes.push(`eslint: used${scope ? ` on ${scope.join(', ')} (as the package.json scripts run it)` : ''}${typed ? ", without eslint's cache (it would miss errors a change elsewhere causes)" : `; its cache is in ${CACHE_DIR}`}${typed ? '; type-aware rules (typescript-eslint with type information) take seconds even for one file: tagged slow, it runs in pre-push and `heph run`, not in pre-commit' : ''}`);
+    quality.push({ name: 'eslint', description: 'Lint JavaScript/TypeScript files (staged ones in a commit); the fix applies eslint --fix.', run: x('eslint', `${eslintCache}{files}`), fix: x('eslint', `${eslintCache}--fix {files}`), files: scope ?? [CODE], shell: true, inputs: [CODE, 'eslint.config.*', '.eslintrc*', 'package.json', ...(typed ? ['tsconfig.json'] : [])], ...(typed ? { tags: ['slow'] } : {}), tools: [...via, dep('eslint')] });
   } else notes.push('eslint: not used, left out');
   if (uses('xo', /^(xo\.config\.[cm]?[jt]s|\.xo-config(\..+)?)$/)) {
     notes.push('xo: used');
