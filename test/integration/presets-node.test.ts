@@ -145,4 +145,20 @@ test("the install check is a frozen install: the real npm leaves a lockfile it w
   assert.is(r.git('status', '--porcelain'), '', 'the post-checkout install left the lockfile as it is');
 });
 
+test("husky's prepare script does not turn heph's hooks off: the real npm's install runs with HUSKY=0", () => {
+  const r = track(new Repo());
+  Object.assign(r.env, cleanEnv({ HOME: r.base, npm_config_cache: `${r.base}/.npm`, npm_config_offline: 'true', npm_config_update_notifier: 'false' }));
+  // A local package named husky, and a prepare script that does what husky's does unless HUSKY=0.
+  r.write('husky/package.json', '{ "name": "husky", "version": "9.0.0" }\n').write('.gitignore', 'node_modules/\n');
+  r.write('package.json', JSON.stringify({ name: 'app', version: '1.0.0', scripts: { prepare: 'test "$HUSKY" = 0 || git config core.hooksPath .husky/_' }, devDependencies: { husky: 'file:husky' } }, null, 2) + '\n');
+  assert.is(spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: r.dir, env: { ...r.env, HUSKY: '0' } }).status, 0);
+  r.commitAll('app');
+  const init = r.heph(['init']);
+  assert.match(init.stdout, /husky: its prepare script would point git's hooks back at \.husky\/ on every install; the install checks run with HUSKY=0/);
+  assert.is(r.heph(['install']).code, 0);
+  const run = r.hephJson(['run', '--only', 'npm-install']);
+  assert.is(run.report.checks[0].status, 'passed');
+  assert.is(r.gitResult(['config', '--get', 'core.hooksPath']).stdout.trim(), '', "core.hooksPath is untouched: heph's hooks still run");
+});
+
 test.run();

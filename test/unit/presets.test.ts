@@ -134,6 +134,13 @@ test('node preset: the package manager decides the commands; npm\'s placeholder 
   assert.equal(Object.keys(classic), ['dependencies/yarn-lock', 'platform/macos-cruft'], 'yarn 1 checks and installs in one');
 });
 
+test('python preset on black and flake8 (declared, no ruff): they are the linter and formatter', () => {
+  const c = checks(probe({ 'requirements.txt': 'black==26.5.1\nflake8==7.3.0\n', '.flake8': '[flake8]\n' }), ['python']);
+  assert.equal(Object.keys(c), ['quality/flake8', 'quality/black', 'platform/macos-cruft']);
+  assert.is(c['quality/flake8'].run, 'flake8 {files}');
+  assert.is(c['quality/black'].fix, 'black --quiet {files}');
+});
+
 test('both presets: one config, each phase holding both, the shared platform check once', () => {
   const c = checks(probe({ ...uvProject, 'package.json': '{"engines":{"node":">=20"}}', 'package-lock.json': '{}' }), ['python', 'node']);
   assert.ok(c['environment/python'] && c['environment/node'] && c['dependencies/uv-lock'] && c['dependencies/npm-lock']);

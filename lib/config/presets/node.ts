@@ -111,21 +111,27 @@ export function nodePreset(p: Probe): PresetPart {
   if (!p.has('node_modules')) notes.push(`node_modules is not there: install the dependencies (${cmd.install ?? cmd.lock}) before the first commit, or the tool checks cannot start`);
 
   const dependencies: PresetCheck[] = [];
+  // husky's prepare script points core.hooksPath back at .husky/_ on every install, turning heph's hooks off.
+  const husky = 'husky' in deps;
+  const quiet = (c: string) => (husky ? `HUSKY=0 ${c}` : c);
+  const viaShell = husky ? { shell: true } : {};
+  if (husky) notes.push("husky: its prepare script would point git's hooks back at .husky/ on every install; the install checks run with HUSKY=0");
   if (lockfile) {
-    dependencies.push({ name: `${pmName}-lock`, description: `${lockfile} is in sync with package.json; the fix installs, and is the only check that may rewrite ${lockfile}.`, run: cmd.lock, fix: cmd.fix, inputs: ['package.json', lockfile], tools: [system(pmName)] });
+    dependencies.push({ name: `${pmName}-lock`, description: `${lockfile} is in sync with package.json; the fix installs, and is the only check that may rewrite ${lockfile}.`, run: quiet(cmd.lock), fix: quiet(cmd.fix), ...viaShell, inputs: ['package.json', lockfile], tools: [system(pmName)] });
     if (cmd.install) {
       dependencies.push({
         name: `${pm}-install`,
         tools: [system(pmName)],
         description: 'node_modules matches the lockfile, which it never edits (a frozen install). Tagged install: runs in `heph run` and on checkout and merge when the lockfile changed, not in pre-commit or pre-push.',
-        run: cmd.install,
+        run: quiet(cmd.install),
+        ...viaShell,
         inputs: [lockfile],
         tags: ['install'],
       });
     }
   } else if (pm === 'npm') {
     notes.push('no lockfile: npm installs from package.json without writing one (--no-package-lock); no lockfile check');
-    dependencies.push({ name: 'npm-install', description: 'node_modules matches package.json (no lockfile is committed, and none is written). Tagged install.', run: 'npm install --no-package-lock --no-audit --no-fund', inputs: ['package.json'], tags: ['install'], tools: [system('npm')] });
+    dependencies.push({ name: 'npm-install', description: 'node_modules matches package.json (no lockfile is committed, and none is written). Tagged install.', run: quiet('npm install --no-package-lock --no-audit --no-fund'), ...viaShell, inputs: ['package.json'], tags: ['install'], tools: [system('npm')] });
   } else notes.push(`no lockfile: no lockfile or install check (commit ${pm === 'pnpm' ? 'pnpm-lock.yaml' : 'yarn.lock'} and run \`heph init --force\` to add them)`);
 
   const quality: PresetCheck[] = [];

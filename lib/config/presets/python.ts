@@ -106,6 +106,14 @@ export function pythonPreset(p: Probe): PresetPart {
       { name: 'ruff-format', description: 'Python files are formatted; the fix formats them.', run: `${ruff} format --check --force-exclude {files}`, fix: `${ruff} format --force-exclude {files}`, files: pyFiles, inputs, tools: needs(ruff), ...(p.onPath('black') ? { alternative: black } : {}) },
     );
   }
+  if (!ruff) {
+    // A project on the older tools: they are its linter and formatter.
+    const black_ = declared('black') || /^\[tool\.black[\].]/m.test(pyproject) ? tool('black', true) : null;
+    const flake8_ = declared('flake8') || p.has('.flake8') || /^\[flake8\]/m.test((p.read('setup.cfg') ?? '') + (p.read('tox.ini') ?? '')) ? tool('flake8', true) : null;
+    if (flake8_) quality.push({ ...flake8, run: `${flake8_} {files}`, tools: needs(flake8_) });
+    if (black_) quality.push({ ...black, run: `${black_} --check --quiet {files}`, fix: `${black_} --quiet {files}`, tools: needs(black_) });
+    if (flake8_ || black_) notes.push(`${[flake8_ && 'flake8', black_ && 'black'].filter(Boolean).join(' and ')}: declared or configured, used in ruff's place`);
+  }
   const mypyConfigured = p.has('mypy.ini') || p.has('.mypy.ini') || /^\[tool\.mypy[\].]/m.test(pyproject) || /^\[mypy\]/m.test(p.read('setup.cfg') ?? '');
   const mypy = mypyConfigured || declared('mypy') ? tool('mypy', true) : null;
   notes.push(mypy ? `mypy: ${mypyConfigured ? 'configured' : 'declared'}` : 'mypy: not configured, left out');
