@@ -51,6 +51,9 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   mark('hook command started');
   preloadDriver();
   const opts = runOptions(flags);
+  // Only a commit's fixes become part of what git records: in a push or a checkout a fix would turn a
+  // check green on a working tree that is not what is pushed, and must not change tracked files.
+  if (event !== 'pre-commit' && event !== 'commit-msg') opts.autoFix = false;
   const ctx = await loadContext();
   const hook = ctx.config.hooks[event];
   if (!hook) {

@@ -5,24 +5,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Repo, repoPool, sh } from '../helpers/repo.js';
-import { standIns } from '../helpers/standins.js';
+import { onlyOnPath } from '../helpers/standins.js';
 
 const track = repoPool(test);
 
-/** PATH holds git, a few shell utilities and the named stand-ins only: whatever this machine has installed, the rest is missing. */
-function barePath(r: Repo, tools: Parameters<typeof standIns>[1]): Repo {
-  standIns(r, tools);
-  const sys = join(r.base, 'sys');
-  mkdirSync(sys, { recursive: true });
-  // git, and what the stand-ins' shell code calls.
-  for (const name of ['git', 'grep', 'sed', 'cut', 'cksum', 'mkdir', 'mv', 'chmod']) symlinkSync(sh('sh', ['-c', `command -v ${name}`], { cwd: r.base }).stdout.trim(), join(sys, name));
-  r.env.PATH = `${join(r.base, 'bin')}:${sys}`;
-  return r;
-}
+const barePath = (r: Repo, tools: Parameters<typeof onlyOnPath>[1]) => onlyOnPath(r, tools);
 
 const uvProject = (r: Repo) =>
   r.write('pyproject.toml', '[project]\nname = "app"\nrequires-python = ">=3.8"\n\n[dependency-groups]\ndev = ["ruff>=0.6", "mypy>=1"]\n\n[tool.ruff]\nline-length = 100\n\n[tool.mypy]\nstrict = true\n').write('uv.lock', '').write('src/app/__init__.py', '');
