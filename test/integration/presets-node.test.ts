@@ -106,6 +106,20 @@ test('installs run on checkout when the lockfile changed, not in pre-commit', ()
   assert.is(installs(r), before + 1, 'a file checkout runs nothing');
 });
 
+test('a checkout to a branch whose lockfile is out of sync reports it and changes nothing: no fix runs outside a commit', () => {
+  const r = nodeProject();
+  r.git('checkout', '-q', '-b', 'stale');
+  r.write('package.json', pkg({ dependencies: { left: '1.0.0' } })).git('add', 'package.json');
+  r.git('-c', 'core.hooksPath=/dev/null', 'commit', '-qm', 'stale lock');
+  r.git('checkout', '-q', 'main');
+  const before = r.callArgs('npm').filter((a) => a[0] === 'install').length;
+  const res = r.gitResult(['checkout', '-q', 'stale']);
+  assert.is(res.code, 0, 'post-checkout never blocks');
+  assert.match(res.stdout + res.stderr, /dependencies\/npm-lock\s+failed/);
+  assert.is(r.callArgs('npm').filter((a) => a[0] === 'install').length, before, 'the fix (npm install) did not run');
+  assert.is(r.git('status', '--porcelain'), '', 'the lockfile is as committed');
+});
+
 test("the real npm's lockfile check: out of sync fails, the fix brings it back in sync", () => {
   const r = track(new Repo());
   const env = cleanEnv({ HOME: r.base, npm_config_cache: `${r.base}/.npm`, npm_config_offline: 'true', npm_config_update_notifier: 'false' });
