@@ -108,7 +108,6 @@ export function nodePreset(p: Probe): PresetPart {
       ttl: '1h',
     });
   } else notes.push('no engines.node, .nvmrc or .node-version: no Node.js version check');
-  if (!p.has('node_modules')) notes.push(`node_modules is not there: install the dependencies (${cmd.install ?? cmd.lock}) before the first commit, or the tool checks cannot start`);
 
   const dependencies: PresetCheck[] = [];
   // husky's prepare script points core.hooksPath back at .husky/_ on every install, turning heph's hooks off.
@@ -133,6 +132,9 @@ export function nodePreset(p: Probe): PresetPart {
     notes.push('no lockfile: npm installs from package.json without writing one (--no-package-lock); no lockfile check');
     dependencies.push({ name: 'npm-install', description: 'node_modules matches package.json (no lockfile is committed, and none is written). Tagged install.', run: quiet('npm install --no-package-lock --no-audit --no-fund'), ...viaShell, inputs: ['package.json'], tags: ['install'], tools: [system('npm')] });
   } else notes.push(`no lockfile: no lockfile or install check (commit ${pm === 'pnpm' ? 'pnpm-lock.yaml' : 'yarn.lock'} and run \`heph init --force\` to add them)`);
+
+  const installs = dependencies.find((c) => c.tags?.includes('install'))?.run ?? dependencies[0]?.run ?? `${pmName} install`;
+  if (!p.has('node_modules') && !pnp) notes.push(`node_modules is not there: install the dependencies (${installs}) before the first commit, or the tool checks cannot start`);
 
   const quality: PresetCheck[] = [];
   const x = (tool: string, args: string) => `${pnp ? 'yarn run ' : 'node_modules/.bin/'}${tool} ${args}`;
