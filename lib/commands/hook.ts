@@ -53,6 +53,9 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   mark('hook command started');
   preloadDriver();
   const opts = runOptions(flags);
+  // Only a commit's fixes become part of what git records: in a push or a checkout a fix would turn a
+  // check green on a working tree that is not what is pushed, and must not change tracked files.
+  if (event !== 'pre-commit' && event !== 'commit-msg') opts.autoFix = false;
   const ctx = await loadContext();
   const hook = ctx.config.hooks[event];
   if (!hook) {
@@ -147,7 +150,7 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
       const inputs = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id) && i.check.inputs);
       fixed = await restage(ctx, staged, inputs.map((i) => compileGlobs(i.check.inputs!)));
     }
-    if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes`);
+    if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes: ${fixed.join(', ')}`);
     return report;
   } finally {
     forget();

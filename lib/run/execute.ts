@@ -14,6 +14,7 @@ import { argPaths, buildInvocations } from './words.js';
 import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
 import { now as clock } from '../clock.js';
+import { failureTail } from '../report/tail.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -36,13 +37,6 @@ export interface ExecuteOptions {
   /** Called as each check's outcome becomes known. */
   onResult?: (r: CheckResult) => void;
   now?: () => number;
-}
-
-const TAIL_LINES = 15;
-
-function tail(output: string): string {
-  const lines = output.replace(/\s+$/, '').split('\n');
-  return lines.slice(-TAIL_LINES).join('\n');
 }
 
 /** A one-slot queue: fixes run one after another. */
@@ -138,7 +132,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     if (res.interrupted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: duration, exitCode: res.exitCode };
     if (res.timedOut) reason = `timed out after ${item.check.timeoutMs} ms`;
     else if (res.spawnError) reason = `could not start ${res.spawnError}`;
-    const result: CheckResult = { ...base, status, reason, durationMs: duration, exitCode: res.exitCode, ...(status === 'failed' ? { tail: tail(res.output) } : {}), ...(status === 'fixed' ? { fixed: true } : {}) };
+    const result: CheckResult = { ...base, status, reason, durationMs: duration, exitCode: res.exitCode, ...(status === 'failed' ? { tail: failureTail(res.output) } : {}), ...(status === 'fixed' ? { fixed: true } : {}) };
     await record(item, result);
     return result;
   }
