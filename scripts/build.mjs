@@ -14,7 +14,7 @@ rmSync('dist', { recursive: true, force: true });
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 /** lib modules loaded on demand, each bundled on its own: source → output file. */
-const LAZY = { 'lib/run/process.ts': 'process.cjs', 'lib/run/spawn-win.ts': 'spawn-win.cjs', 'lib/run/ask.ts': 'ask.cjs' };
+const LAZY = { 'lib/run/process.ts': 'process.cjs', 'lib/run/spawn-win.ts': 'spawn-win.cjs', 'lib/run/ask.ts': 'ask.cjs', 'lib/state/remote-cache.ts': 'remote.cjs' };
 const ENTRY = { 'lib/main.ts': 'heph.cjs' };
 
 const sqliteBinding = {
@@ -52,7 +52,8 @@ const common = {
   platform: 'node',
   target: 'node20.19',
   define: { __HEPH_VERSION__: JSON.stringify(version) },
-  external: ['sqlite3/package.json'],
+  // The shared-cache drivers load from node_modules, only when a remote is configured.
+  external: ['sqlite3/package.json', '@keyv/redis', '@keyv/postgres'],
   legalComments: 'none',
   logLevel: 'warning',
   // version.ts reads package.json through import.meta only when not bundled.

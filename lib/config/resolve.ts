@@ -1,6 +1,6 @@
 /** Applies the documented defaults to a validated config. */
 import { parseDuration } from './duration.js';
-import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook } from './types.js';
+import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook, type RemoteConfig } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated input */
 type Raw = any;
@@ -39,6 +39,10 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
   };
 }
 
+function resolveRemote(r: Raw): RemoteConfig {
+  return { url: r.url ?? null, mode: r.mode ?? 'read', namespace: r.namespace, publicKey: r.publicKey, timeoutMs: parseDuration(r.timeout ?? '300ms')! };
+}
+
 export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
   const s = raw.settings ?? {};
   const hooks: Partial<Record<HookEvent, ResolvedHook>> = {};
@@ -54,6 +58,7 @@ export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
       logs: { keep: s.logs?.keep ?? 20 },
       minFreeDiskMB: s.minFreeDiskMB ?? 1024,
       lockTimeoutMs: parseDuration(s.lockTimeout ?? '30s')!,
+      ...(s.remote ? { remote: resolveRemote(s.remote) } : {}),
     },
     phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.map((c: Raw) => resolveCheck(p.name, c)) })),
     hooks,

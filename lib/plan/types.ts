@@ -20,6 +20,8 @@ export interface PlanItem {
   cacheable: boolean;
   /** For a reused result: how long the check took when it ran (the time this reuse saves). */
   savedMs?: number;
+  /** Where a reused result came from, when not the local store: the shared cache. */
+  source?: 'remote';
 }
 
 export interface PlanPhase {

@@ -12,6 +12,7 @@ import { decide } from '../plan/decide.js';
 import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
 import type { StateStore } from '../state/types.js';
+import { startRemote, type RemoteStepOptions } from './remote-step.js';
 
 export interface PlanRequest {
   repo: Repo;
@@ -31,6 +32,8 @@ export interface PlanRequest {
   /** Event data every check's key includes (the commit message for commit-msg). */
   extra?: string;
   now?: number;
+  /** How the shared result cache (if configured) warns and where it keeps its last error. */
+  remote?: RemoteStepOptions;
 }
 
 export interface Prepared {
@@ -47,6 +50,7 @@ export function startSnapshot(repo: Repo, source: SnapshotSource): Promise<Snaps
 export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const env = req.env ?? process.env;
   const platform = req.select.platform ?? process.platform;
+  const remote = startRemote(req.config, env, req.mode, req.remote ?? {});
   const [snapshot, store] = await Promise.all([req.snapshot ?? startSnapshot(req.repo, req.source), req.store]);
   const candidates = req.candidates ? req.candidates(snapshot) : snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
   const selection = selectChecks(req.config, { ...req.select, platform, candidates });
@@ -66,6 +70,8 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
       if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
-  const plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now: req.now ?? Date.now() });
+  const now = req.now ?? Date.now();
+  let plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now });
+  if (remote) plan = await remote.apply(plan, stored, now);
   return { plan, fingerprints, store, snapshot };
 }

@@ -40,7 +40,7 @@ export interface RunRecord {
   event: string | null;
   ok: boolean;
   durationMs: number;
-  checks: { id: string; status: string; durationMs: number; savedMs?: number }[];
+  checks: { id: string; status: string; durationMs: number; savedMs?: number; source?: 'remote' }[];
 }
 
 /** The state store: results and input manifests, keyed by check id (`phase/name`). */
