@@ -14,7 +14,9 @@ rmSync('dist', { recursive: true, force: true });
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 /** lib modules loaded on demand, each bundled on its own: source → output file. */
-const LAZY = { 'lib/run/process.ts': 'process.cjs', 'lib/run/spawn-win.ts': 'spawn-win.cjs', 'lib/run/ask.ts': 'ask.cjs', 'lib/state/remote-cache.ts': 'remote.cjs' };
+// The shared-cache drivers are bundled into their own files (one per engine): loading one
+// bundle is ~6x faster than resolving the drivers' hundreds of files in node_modules.
+const LAZY = { 'lib/run/process.ts': 'process.cjs', 'lib/run/spawn-win.ts': 'spawn-win.cjs', 'lib/run/ask.ts': 'ask.cjs', 'lib/state/remote-cache.ts': 'remote.cjs', 'lib/state/remote-redis.ts': 'remote-redis.cjs', 'lib/state/remote-postgres.ts': 'remote-postgres.cjs' };
 const ENTRY = { 'lib/main.ts': 'heph.cjs' };
 
 const sqliteBinding = {
@@ -53,7 +55,7 @@ const common = {
   target: 'node20.19',
   define: { __HEPH_VERSION__: JSON.stringify(version) },
   // The shared-cache drivers load from node_modules, only when a remote is configured.
-  external: ['sqlite3/package.json', '@keyv/redis', '@keyv/postgres'],
+  external: ['sqlite3/package.json', 'pg-native', 'cloudflare:sockets'],
   legalComments: 'none',
   logLevel: 'warning',
   // version.ts reads package.json through import.meta only when not bundled.
@@ -66,7 +68,7 @@ const cjs = (entry, outfile) =>
 await Promise.all([
   cjs('lib/cli.ts', 'dist/cli.cjs'),
   ...Object.entries({ ...ENTRY, ...LAZY }).map(([src, out]) => cjs(src, `dist/${out}`)),
-  build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.mjs', format: 'esm', plugins: [sqliteBinding],
+  build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.mjs', format: 'esm', plugins: [sqliteBinding], external: [...common.external, '@keyv/redis', '@keyv/postgres'],
     banner: { js: "import { createRequire as __hephCreateRequire } from 'node:module'; const require = __hephCreateRequire(import.meta.url);" } }),
 ]);
 // Dynamic imports left in the CommonJS bundles (lazy bundles, node builtins)

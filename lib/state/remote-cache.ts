@@ -136,3 +136,25 @@ export function lastRemoteError(dir: string): { at: number; error: string } | nu
     return null;
   }
 }
+
+/** Connects and reads one key, for `heph doctor`: how long it took, or why it failed. Writes nothing. */
+export async function probe(s: RemoteSettings, budgetMs: number): Promise<{ ms: number; engine: string } | { error: string }> {
+  const started = performance.now();
+  const conn = connectRemote(s, budgetMs);
+  try {
+    const c = await withDeadline(conn, budgetMs, 'connecting to the remote cache');
+    await withDeadline(c.getMany([`heph:v${ENTRY_VERSION}:${s.namespace}:probe`]), budgetMs, 'reading the remote cache');
+    return { ms: performance.now() - started, engine: c.engine };
+  } catch (err) {
+    return { error: message(err) };
+  } finally {
+    void conn.then((c) => c.close()).catch(() => {});
+  }
+}
+
+/** The trusted key's id, and whether the signing key (if any) matches it; throws on an unusable key. */
+export function keyReport(s: RemoteSettings): { trusted: string; signing: 'absent' | 'matches' | 'differs' } {
+  const trusted = keyId(parsePublicKey(s.publicKey));
+  if (!s.signingKey) return { trusted, signing: 'absent' };
+  return { trusted, signing: keyId(createPublicKey(parsePrivateKey(s.signingKey))) === trusted ? 'matches' : 'differs' };
+}
