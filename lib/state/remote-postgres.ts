@@ -34,13 +34,11 @@ export async function postgres(s: RemoteSettings, timeoutMs: number): Promise<Re
       const rows = await adapter.query(`INSERT INTO public.${PG_TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key`, [key, text]);
       return rows.length === 1;
     },
-    async close() {
-      try {
-        await adapter.disconnect();
-      } catch {
-        /* already gone */
-      }
-    },
+    // @keyv/postgres keeps one pool per process and `disconnect` ends it, under any
+    // other connection still using it (a lookup closing while results are written).
+    // The pool is left open instead: idle, it never keeps the process alive
+    // (allowExitOnIdle), and no query outlives query_timeout.
+    async close() {},
   };
 }
 
