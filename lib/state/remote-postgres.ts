@@ -12,6 +12,9 @@ export async function postgres(s: RemoteSettings, timeoutMs: number): Promise<Re
     uri: s.url,
     table: PG_TABLE,
     max: 2,
+    // Each client is closed after one query: an idle pooled client whose server goes
+    // away makes pg's pool emit 'error', and this pool (the adapter's) has no listener.
+    maxUses: 1,
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
     // An idle pool must not keep the process alive after the run.
