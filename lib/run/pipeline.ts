@@ -12,7 +12,7 @@ import { decide } from '../plan/decide.js';
 import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
 import type { StateStore } from '../state/types.js';
-import { startRemote, type RemoteStepOptions } from './remote-step.js';
+import { remoteStep, type RemoteStepOptions } from './remote-step.js';
 
 export interface PlanRequest {
   repo: Repo;
@@ -50,7 +50,7 @@ export function startSnapshot(repo: Repo, source: SnapshotSource): Promise<Snaps
 export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const env = req.env ?? process.env;
   const platform = req.select.platform ?? process.platform;
-  const remote = startRemote(req.config, env, req.mode, req.remote ?? {});
+  const remote = remoteStep(req.config, env, req.mode, req.remote ?? {});
   const [snapshot, store] = await Promise.all([req.snapshot ?? startSnapshot(req.repo, req.source), req.store]);
   const candidates = req.candidates ? req.candidates(snapshot) : snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
   const selection = selectChecks(req.config, { ...req.select, platform, candidates });
