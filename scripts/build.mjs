@@ -53,7 +53,7 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20.19',
-  define: { __HEPH_VERSION__: JSON.stringify(version) },
+  define: { __HEPH_VERSION__: JSON.stringify(version), __HEPH_BUNDLED__: 'true' },
   // The shared-cache drivers load from node_modules, only when a remote is configured.
   external: ['sqlite3/package.json', 'pg-native', 'cloudflare:sockets'],
   legalComments: 'none',
@@ -68,7 +68,7 @@ const cjs = (entry, outfile) =>
 await Promise.all([
   cjs('lib/cli.ts', 'dist/cli.cjs'),
   ...Object.entries({ ...ENTRY, ...LAZY }).map(([src, out]) => cjs(src, `dist/${out}`)),
-  build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.mjs', format: 'esm', plugins: [sqliteBinding], external: [...common.external, '@keyv/redis', '@keyv/postgres'],
+  build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.mjs', format: 'esm', plugins: [sqliteBinding], external: [...common.external, '@keyv/redis', '@keyv/postgres'], define: { ...common.define, __HEPH_BUNDLED__: 'undefined' },
     banner: { js: "import { createRequire as __hephCreateRequire } from 'node:module'; const require = __hephCreateRequire(import.meta.url);" } }),
 ]);
 // Dynamic imports left in the CommonJS bundles (lazy bundles, node builtins)

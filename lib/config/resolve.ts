@@ -40,7 +40,7 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
 }
 
 function resolveRemote(r: Raw): RemoteConfig {
-  return { url: r.url ?? null, mode: r.mode ?? 'read', namespace: r.namespace, publicKey: r.publicKey, timeoutMs: parseDuration(r.timeout ?? '300ms')! };
+  return { url: r.url ?? null, mode: r.mode ?? 'read', namespace: r.namespace, publicKey: r.publicKey, timeoutMs: parseDuration(r.timeout ?? '500ms')! };
 }
 
 export function resolveConfig(raw: Raw, file: string): ResolvedConfig {

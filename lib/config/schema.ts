@@ -55,7 +55,7 @@ const remoteSchema: Node = {
     mode: { node: str('"read" (default), "write" or "read-write"; HEPH_REMOTE_MODE overrides it.', { enum: ['read', 'write', 'read-write'] }) },
     namespace: { node: name('Separates repositories (or teams) sharing one server; part of every key and of every signed entry.'), required: true },
     publicKey: { node: str('The Ed25519 public key (SPKI PEM, as `openssl pkey -pubout` writes it) entries must be signed with.', { pattern: /^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, expected: 'a PEM public key (-----BEGIN PUBLIC KEY----- …)' }), required: true },
-    timeout: { node: { kind: 'duration', forever: false, desc: 'How long a run waits for the remote before going on with local results only (default "300ms").' } },
+    timeout: { node: { kind: 'duration', forever: false, desc: 'How long a run waits for the remote before going on with local results only (default "500ms").' } },
   },
 };
 

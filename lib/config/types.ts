@@ -70,7 +70,7 @@ export interface RemoteConfig {
   namespace: string;
   /** Ed25519 public key, SPKI PEM. */
   publicKey: string;
-  /** @default 300 ("300ms") */
+  /** @default 500 ("500ms") */
   timeoutMs: number;
 }
 

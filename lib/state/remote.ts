@@ -23,8 +23,25 @@ export interface RemoteConnection {
   close(): Promise<void>;
 }
 
+declare const __HEPH_BUNDLED__: boolean | undefined;
+
+type Engines = { redis: typeof import('./remote-redis.js'); postgres: typeof import('./remote-postgres.js') };
+
+/**
+ * Each engine's driver is its own bundle, so a run loads only the one it uses;
+ * bundled, it is loaded through the V8 code cache (a driver is most of what a
+ * remote hit costs: compiling it dwarfs the round trip on loopback).
+ */
+async function engine<K extends keyof Engines>(name: K): Promise<Engines[K]> {
+  if (typeof __HEPH_BUNDLED__ !== 'undefined') {
+    const { requireCached } = await import('../compile-cache.js');
+    return requireCached(`${__dirname}/remote-${name}.cjs`) as Engines[K];
+  }
+  return (name === 'redis' ? import('./remote-redis.js') : import('./remote-postgres.js')) as Promise<Engines[K]>;
+}
+
 /** Connects to the configured engine; rejects when it cannot within `timeoutMs`. */
-export function connectRemote(s: RemoteSettings, timeoutMs: number): Promise<RemoteConnection> {
-  // Each engine's driver is its own bundle: a hook loads only the one it uses.
-  return s.url.startsWith('redis') ? import('./remote-redis.js').then((m) => m.redis(s, timeoutMs)) : import('./remote-postgres.js').then((m) => m.postgres(s, timeoutMs));
+export async function connectRemote(s: RemoteSettings, timeoutMs: number): Promise<RemoteConnection> {
+  if (s.url.startsWith('redis')) return (await engine('redis')).redis(s, timeoutMs);
+  return (await engine('postgres')).postgres(s, timeoutMs);
 }

@@ -71,7 +71,7 @@ test('remote settings: the file, then the environment; the signing key only from
   assert.is(remoteSettings(config(), {}), null);
   assert.is(remoteSettings(config({ namespace: 'ns', publicKey: keys.pub }), {}), null, 'no URL: no remote');
   const s = remoteSettings(config({ url: 'redis://h:1', namespace: 'ns', publicKey: keys.pub }), { HEPH_REMOTE_MODE: 'write', HEPH_REMOTE_SIGNING_KEY: 'k' });
-  assert.equal(s, { url: 'redis://h:1', mode: 'write', namespace: 'ns', publicKey: keys.pub, timeoutMs: 300, signingKey: 'k' });
+  assert.equal(s, { url: 'redis://h:1', mode: 'write', namespace: 'ns', publicKey: keys.pub, timeoutMs: 500, signingKey: 'k' });
   const env = remoteSettings(config({ namespace: 'ns', publicKey: keys.pub, mode: 'read-write', timeout: '1s' }), { HEPH_REMOTE_URL: 'postgres://u:secret@h/db' });
   assert.equal(env && 'url' in env && [env.url, env.mode, env.timeoutMs], ['postgres://u:secret@h/db', 'read-write', 1000]);
   assert.match((remoteSettings(config(), { HEPH_REMOTE_URL: 'redis://h' }) as { problem: string }).problem, /no settings.remote/);
