@@ -8,16 +8,23 @@ export async function redis(s: RemoteSettings, timeoutMs: number): Promise<Remot
   // No reconnecting and no offline queue: a remote that is gone fails at once instead of holding the run.
   const adapter = new KeyvRedis(
     { url: s.url, disableOfflineQueue: true, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } },
-    { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: timeoutMs },
+    { throwOnConnectError: true, throwOnErrors: true },
   );
   let cause: unknown;
   adapter.on('error', (err: unknown) => (cause ??= err));
   adapter.client.on('error', quiet);
   const keyv = plainKeyv(adapter);
+  // The adapter's own connectionTimeout leaves a timer that holds the process open
+  // for its full length: this one is unref'd, and it drops the socket of a
+  // handshake the server never answers.
+  const timer = setTimeout(() => void adapter.disconnect(true).catch(quiet), timeoutMs);
+  timer.unref();
   try {
     await adapter.getClient();
   } catch (err) {
     throw new Error(`cannot connect to ${redact(s.url)}: ${reason(cause ?? err)}`);
+  } finally {
+    clearTimeout(timer);
   }
   return {
     engine: 'redis',

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { cloneOf, freshNamespace, keyPair, perEngine, reader, remoteRepo, writer } from '../helpers/remote.js';
 import { connectRemote } from '../../lib/state/remote.js';
 import { publish } from '../../lib/state/remote-cache.js';
+import { spawnHeph } from '../helpers/proc.js';
 import { entryKey, keyId, parsePublicKey, verifyEntry } from '../../lib/state/remote-entry.js';
 import type { RemoteSettings } from '../../lib/state/remote-settings.js';
 
@@ -48,6 +49,8 @@ perEngine('a CI clone writes signed passes; a second clone with the same content
   assert.ok(stats.remote.savedMs >= 0);
   // The status and dry-run say the same.
   assert.match(dev.heph(['status'], { env: reader(e) }).stdout, /up to date: cached \(CI, main,/);
+  const json = dev.hephJson(['run', '--fast'], { env: reader(e) }).report;
+  assert.equal([json.checks[0].status, json.checks[0].source], ['cached', 'remote']);
   // Without the remote, the clone has nothing of its own.
   assert.match(dev.heph(['run', '--fast', '--dry-run']).stdout, /would run no previous result/);
 });
@@ -136,6 +139,24 @@ perEngine('20 concurrent writers of one key leave exactly one valid entry', asyn
   // A later writer does not overwrite it either.
   const again = await publish(s, [{ id: 'q/lint', fingerprint, components, durationMs: 1, at: 9999 }], { machine: 'late', branch: 'main', heph: 't' }, 10_000);
   assert.equal([again.written, again.existing], [0, 1]);
+});
+
+perEngine('20 heph processes writing the same pass at once leave one valid entry, and none of them fails', async (e) => {
+  const keys = keyPair();
+  const ns = freshNamespace();
+  const first = remoteRepo(keys, ns);
+  const fp = JSON.parse(first.heph(['run', '--dry-run', '--json']).stdout).checks[0].fingerprint as string;
+  const clones = Array.from({ length: 20 }, () => cloneOf(first));
+  const runs = clones.map((c, i) => spawnHeph(c, ['run'], { env: { ...writer(e, keys), HEPH_REMOTE_MACHINE: `m${i}` }, limitMs: 300_000 }));
+  const results = await Promise.all(runs.map((r) => r.done));
+  for (const r of results) {
+    assert.is(r.code, 0, r.stdout + r.stderr);
+    assert.not.match(r.stderr, /warning/);
+  }
+  const pub = parsePublicKey(keys.publicKey);
+  const v = verifyEntry(await stored(e.url, entryKey(ns, 'q/lint', fp)), { namespace: ns, check: 'q/lint', fingerprint: fp, publicKey: pub, publicKeyId: keyId(pub) });
+  assert.ok(v.ok, JSON.stringify(v));
+  if (v.ok) assert.match(v.entry.machine, /^m\d+$/);
 });
 
 test.run();
