@@ -1,7 +1,9 @@
 /**
  * From a request to a sealed plan: read the snapshot and the stored results
- * (in parallel), select, fingerprint and decide. The planner itself is pure
- * (plan/); this module gathers its inputs from git, the store and the clock.
+ * (in parallel), select, fingerprint and decide; then, for the checks that
+ * would run, ask the shared result cache if one is configured (run/remote-step.ts).
+ * The planner itself is pure (plan/); this module gathers its inputs from git,
+ * the store and the clock.
  */
 import type { HookEvent, Mode, ResolvedConfig } from '../config/types.js';
 import type { Repo } from '../git/repo.js';
