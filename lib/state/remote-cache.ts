@@ -35,6 +35,9 @@ function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
+/** Set when this process could not use the remote: the run's later writes are not tried (one warning per run). */
+let unavailable = false;
+
 const message = (err: unknown) => ((err as Error)?.message ?? String(err)).split('\n')[0];
 
 /** A connection being opened early (while the snapshot is read), used once and closed. */
@@ -65,6 +68,7 @@ export class RemoteReader {
       });
     } catch (err) {
       out.error = message(err);
+      unavailable = true;
     } finally {
       void this.conn.then((c) => c.close()).catch(() => {});
     }
@@ -95,7 +99,7 @@ export async function publish(
   budgetMs: number,
 ): Promise<PublishResult> {
   const res: PublishResult = { written: 0, existing: 0, error: null };
-  if (!passed.length) return res;
+  if (!passed.length || unavailable) return res;
   let conn: Promise<RemoteConnection> | undefined;
   try {
     if (!s.signingKey) throw new Error(`mode ${s.mode} needs HEPH_REMOTE_SIGNING_KEY to write; nothing was written`);

@@ -130,6 +130,11 @@ perEngine('a server that stops mid-run: the run passes on local results with one
   const third = r.heph(['run', '--fast', '--dry-run'], { env });
   assert.match(third.stderr, /remote cache unavailable \(cannot connect/);
   assert.is(third.stderr.match(/warning/g)?.length, 1);
+  // A check that runs with the server down: asked once, warned once, not written to.
+  const fourth = r.heph(['run', '--fast'], { env });
+  assert.is(fourth.code, 0);
+  assert.match(fourth.stdout, /q\/lint\s+passed/);
+  assert.is(fourth.stderr.match(/warning/g)?.length, 1, fourth.stderr);
   // heph doctor says what happened.
   const doc = r.heph(['doctor'], { env });
   assert.match(doc.stdout, /remote .* unreachable: cannot connect/);
