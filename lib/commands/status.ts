@@ -24,6 +24,7 @@ export async function statusCommand(flags: { json?: boolean }, out: Output): Pro
         wouldRun: i.action === 'run',
         action: i.action,
         reason: i.reason,
+        ...(i.source ? { source: i.source } : {}),
       };
     });
     if (out.json) {
