@@ -70,7 +70,8 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     out.line(`heph ${event}: ${ev.idle}`);
     return EXIT.ok;
   }
-  const plan = (store: StateStore | Promise<StateStore>) => preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot });
+  const remote = { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir };
+  const plan = (store: StateStore | Promise<StateStore>) => preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot, remote });
   if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;

@@ -16,6 +16,7 @@ import type { Output } from '../report/output.js';
 import { idWidth, printPlan, printResult, printSummary } from '../report/human.js';
 import { planJson, reportJson } from '../report/json.js';
 import { EXIT } from '../errors.js';
+import { publishPasses } from './remote-publish.js';
 
 export interface SessionOptions {
   ctx: Context;
@@ -102,6 +103,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       },
     });
     if (!s.rollback) await rollback.save();
+    if (!s.signal?.aborted) await publishPasses(ctx, out, prepared, report);
     report.durationMs = Math.round(performance.now() - s.started);
     const outcome = s.signal?.aborted ? `interrupted (${String(s.signal.reason ?? 'signal')})` : report.ok ? 'ok' : 'failed';
     log.write(`heph run ended ${new Date().toISOString()}: ${outcome} in ${report.durationMs} ms`);

@@ -12,7 +12,7 @@ export async function statusCommand(flags: { json?: boolean }, out: Output): Pro
   const ctx = await loadContext();
   const store = await openStore({ dir: ctx.dir, readOnly: true, warn: out.warn });
   try {
-    const prepared = await preparePlan({ repo: ctx.repo, config: ctx.config, mode: 'fast', event: null, source: 'worktree', store, select: {} });
+    const prepared = await preparePlan({ repo: ctx.repo, config: ctx.config, mode: 'fast', event: null, source: 'worktree', store, select: {}, remote: { warn: out.warn, stateDir: null } });
     const items = prepared.plan.phases.flatMap((p) => p.items);
     const stored = await store.getResults(items.map((i) => i.id));
     const now = clock();
@@ -25,6 +25,7 @@ export async function statusCommand(flags: { json?: boolean }, out: Output): Pro
         wouldRun: i.action === 'run',
         action: i.action,
         reason: i.reason,
+        ...(i.source ? { source: i.source } : {}),
       };
     });
     if (out.json) {

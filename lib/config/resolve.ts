@@ -1,7 +1,7 @@
 /** Applies the documented defaults to a validated config. */
 import { parseDuration } from './duration.js';
 import { builtinOf } from '../builtins/names.js';
-import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook, type ResolvedWebhook } from './types.js';
+import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook, type ResolvedWebhook, type RemoteConfig } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated input */
 type Raw = any;
@@ -51,6 +51,10 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
   };
 }
 
+function resolveRemote(r: Raw): RemoteConfig {
+  return { url: r.url ?? null, mode: r.mode ?? 'read', namespace: r.namespace, publicKey: r.publicKey, timeoutMs: parseDuration(r.timeout ?? '500ms')! };
+}
+
 export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
   const s = raw.settings ?? {};
   const hooks: Partial<Record<HookEvent, ResolvedHook>> = {};
@@ -76,6 +80,7 @@ export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
           timeoutMs: parseDuration(w.timeout ?? '4s')!,
         }),
       ),
+      ...(s.remote ? { remote: resolveRemote(s.remote) } : {}),
     },
     phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.filter((c: Raw) => c.enabled !== false).map((c: Raw) => resolveCheck(p.name, c)) })),
     hooks,

@@ -48,6 +48,19 @@ export const checkSchema: Node = {
   },
 };
 
+/** The shared result cache (docs/remote-cache.md). The signing key is never here: only in HEPH_REMOTE_SIGNING_KEY. */
+const remoteSchema: Node = {
+  kind: 'object',
+  desc: 'A result cache shared by a team on Redis or PostgreSQL: signed pass results, verified with `publicKey`.',
+  props: {
+    url: { node: str('redis://… or postgres://… (HEPH_REMOTE_URL overrides it). Prefer the environment when it holds a password.', { pattern: /^(redis|rediss|postgres|postgresql):\/\/\S+$/, expected: 'a redis://, rediss://, postgres:// or postgresql:// URL' }) },
+    mode: { node: str('"read" (default), "write" or "read-write"; HEPH_REMOTE_MODE overrides it.', { enum: ['read', 'write', 'read-write'] }) },
+    namespace: { node: name('Separates repositories (or teams) sharing one server; part of every key and of every signed entry.'), required: true },
+    publicKey: { node: str('The Ed25519 public key (SPKI PEM, as `openssl pkey -pubout` writes it) entries must be signed with.', { pattern: /^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, expected: 'a PEM public key (-----BEGIN PUBLIC KEY----- …)' }), required: true },
+    timeout: { node: { kind: 'duration', forever: false, desc: 'How long a run waits for the remote before going on with local results only (default "500ms").' } },
+  },
+};
+
 const hookSchema: Node = {
   kind: 'object',
   desc: 'What a git event runs.',
@@ -96,6 +109,7 @@ export const configSchema: Node = {
           minFreeDiskMB: { node: { kind: 'number', min: 0, desc: 'Below this free space (MB) heph runs nothing and exits 4 (default 1024).' } },
           lockTimeout: { node: { kind: 'duration', forever: false, desc: 'How long to wait for another run to finish (default "30s").' } },
           webhooks: { node: { kind: 'array', desc: 'Where to post the outcome of runs, after the result is final; never delays or fails a commit.', items: webhookSchema } },
+          remote: { node: remoteSchema },
         },
       },
     },

@@ -66,6 +66,8 @@ export interface Settings {
   minFreeDiskMB: number;
   /** @default 30000 ("30s") */
   lockTimeoutMs: number;
+  /** The shared result cache, as written in the file (environment overrides apply later). Absent: none. */
+  remote?: RemoteConfig;
   /** @default [] */
   webhooks?: ResolvedWebhook[];
 }
@@ -86,6 +88,20 @@ export interface ResolvedWebhook {
   /** Total delivery budget, retry included. @default 4000 ("4s") */
   timeoutMs: number;
 }
+
+/** `settings.remote` (docs/remote-cache.md). */
+export interface RemoteConfig {
+  url: string | null;
+  /** @default "read" */
+  mode: RemoteMode;
+  namespace: string;
+  /** Ed25519 public key, SPKI PEM. */
+  publicKey: string;
+  /** @default 500 ("500ms") */
+  timeoutMs: number;
+}
+
+export type RemoteMode = 'read' | 'write' | 'read-write';
 
 export interface ResolvedConfig {
   /** Absolute path of the .heph.json that was loaded. */

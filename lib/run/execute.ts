@@ -182,7 +182,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     for (const item of phase.items) {
       if (item.action === 'run') continue;
       opts.log.write(`[${item.id}] ${item.action}: ${item.reason}`);
-      emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}) });
+      emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}), ...(item.source ? { source: item.source } : {}) });
     }
     await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name).catch((err) => crashed(item, phase.name, err))));
     const phaseResults = results.filter((r) => r.phase === phase.name);

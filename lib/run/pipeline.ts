@@ -1,7 +1,9 @@
 /**
  * From a request to a sealed plan: read the snapshot and the stored results
- * (in parallel), select, fingerprint and decide. The planner itself is pure
- * (plan/); this module gathers its inputs from git, the store and the clock.
+ * (in parallel), select, fingerprint and decide; then, for the checks that
+ * would run, ask the shared result cache if one is configured (run/remote-step.ts).
+ * The planner itself is pure (plan/); this module gathers its inputs from git,
+ * the store and the clock.
  */
 import type { HookEvent, Mode, ResolvedConfig } from '../config/types.js';
 import type { Repo } from '../git/repo.js';
@@ -13,6 +15,7 @@ import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
 import type { StateStore } from '../state/types.js';
 import { now as clock } from '../clock.js';
+import { remoteStep, type RemoteStepOptions } from './remote-step.js';
 
 export interface PlanRequest {
   repo: Repo;
@@ -32,6 +35,8 @@ export interface PlanRequest {
   /** Event data every check's key includes (the commit message for commit-msg). */
   extra?: string;
   now?: number;
+  /** How the shared result cache (if configured) warns and where it keeps its last error. */
+  remote?: RemoteStepOptions;
 }
 
 export interface Prepared {
@@ -48,6 +53,7 @@ export function startSnapshot(repo: Repo, source: SnapshotSource): Promise<Snaps
 export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const env = req.env ?? process.env;
   const platform = req.select.platform ?? process.platform;
+  const remote = remoteStep(req.config, env, req.mode, req.remote ?? {});
   const [snapshot, store] = await Promise.all([req.snapshot ?? startSnapshot(req.repo, req.source), req.store]);
   const candidates = req.candidates ? req.candidates(snapshot) : snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
   const selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000' });
@@ -67,6 +73,8 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
       if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
-  const plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now: req.now ?? clock() });
+  const now = req.now ?? clock();
+  let plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now });
+  if (remote) plan = await remote.apply(plan, stored, now);
   return { plan, fingerprints, store, snapshot };
 }
