@@ -36,6 +36,7 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
     platform: c.platform ?? null,
     timeoutMs: c.timeout ? parseDuration(c.timeout) : null,
     cwd: normaliseCwd(c.cwd),
+    incremental: c.incremental ?? true,
   };
 }
 

@@ -34,6 +34,8 @@ export interface ResolvedCheck {
   timeoutMs: number | null;
   /** Relative to the repository root, posix separators, '' = root. @default '' */
   cwd: string;
+  /** Per-file certification for a check whose `run` uses `{files}`. @default true */
+  incremental: boolean;
 }
 
 export interface ResolvedPhase {

@@ -58,7 +58,8 @@ export function printPlan(out: Output, plan: Plan): void {
   for (const phase of plan.phases) {
     for (const item of phase.items) {
       const verb = item.action === 'run' ? colors.yellow('would run') : item.action === 'cached' ? colors.cyan('cached   ') : colors.dim('skipped  ');
-      const files = item.files && item.action === 'run' ? colors.dim(` [${item.files.length} file${item.files.length === 1 ? '' : 's'}]`) : '';
+      const given = item.files && item.action === 'run' ? `${item.files.length} file${item.files.length === 1 ? '' : 's'}` : '';
+      const files = given ? colors.dim(` [${item.perFile ? `${given} of ${item.perFile.total}` : given}]`) : '';
       out.line(`  ${pad(item.id, width)} ${verb} ${item.reason}${files}`);
     }
   }

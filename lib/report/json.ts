@@ -43,6 +43,7 @@ export function planJson(plan: Plan, durationMs: number) {
         exitCode: null,
         fingerprint: i.fingerprint,
         files: i.files,
+        ...(i.perFile ? { perFile: i.perFile } : {}),
       })),
     ),
   };

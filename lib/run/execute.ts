@@ -151,13 +151,19 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
   async function store(item: PlanItem, r: CheckResult): Promise<void> {
     const fp = opts.fingerprints.get(item.id);
     if (!fp || !item.cacheable || r.status === 'not-run') return;
+    const at = now();
+    if (fp.certKeys && item.files && (r.status === 'passed' || r.status === 'fixed')) {
+      // Certify each file given, under the content it passed on: after a fix, what the fix wrote.
+      const keys = fp.certKeys(item.files, r.status === 'fixed').filter((k): k is string => k !== null);
+      if (keys.length) await opts.store.putCerts(item.id, keys, at);
+    }
     await opts.store.putResult(item.id, {
       fingerprint: fp.digest,
       components: fp.components,
       status: r.status as 'passed' | 'failed' | 'fixed',
       exitCode: r.exitCode,
       durationMs: Math.round(r.durationMs),
-      at: now(),
+      at,
       ...(r.tail ? { tail: r.tail } : {}),
       ...(opts.log.path ? { log: opts.log.path } : {}),
     });

@@ -7,7 +7,7 @@ import type { HookEvent, Mode, ResolvedConfig } from '../config/types.js';
 import type { Repo } from '../git/repo.js';
 import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
 import { takeEarlySnapshot } from './early.js';
-import { selectChecks, type SelectOptions } from '../plan/select.js';
+import { selectChecks, type Selection, type SelectOptions } from '../plan/select.js';
 import { decide } from '../plan/decide.js';
 import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
@@ -55,7 +55,7 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   for (const phase of selection.phases) {
     for (const s of phase.checks) if (!s.skip) fingerprints.set(s.check.id, fingerprint(s.check, hasher, env, `${platform}/${process.arch}`, s.files, req.extra));
   }
-  const stored = await store.getResults([...fingerprints.keys()]);
+  const [stored, certs] = await Promise.all([store.getResults([...fingerprints.keys()]), certifications(selection, fingerprints, store)]);
   // Name the changed inputs of the checks that will miss on them (never on the all-cached path).
   const changedInputs = new Map<string, string[]>();
   await Promise.all(
@@ -66,6 +66,23 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
       if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
-  const plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now: req.now ?? Date.now() });
+  const plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, certs, now: req.now ?? Date.now() });
   return { plan, fingerprints, store, snapshot };
+}
+
+/** For each per-file check, when each of its selected files was certified (null: never), in one store read. */
+async function certifications(selection: Selection, fingerprints: Map<string, Fingerprint>, store: StateStore): Promise<Map<string, (number | null)[]>> {
+  const keys = new Map<string, (string | null)[]>();
+  for (const phase of selection.phases) {
+    for (const s of phase.checks) {
+      const fp = fingerprints.get(s.check.id);
+      if (fp?.certKeys && s.files) keys.set(s.check.id, fp.certKeys(s.files));
+    }
+  }
+  const out = new Map<string, (number | null)[]>();
+  if (!keys.size) return out;
+  const all = [...keys.values()].flat().filter((k): k is string => k !== null);
+  const found = all.length ? await store.getCerts(all) : new Map<string, number>();
+  for (const [id, list] of keys) out.set(id, list.map((k) => (k === null ? null : (found.get(k) ?? null))));
+  return out;
 }
