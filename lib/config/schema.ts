@@ -36,7 +36,7 @@ export const checkSchema: Node = {
     shell: { node: { kind: 'boolean', desc: 'Run `run`/`fix` through `sh -c`; files still go as positional arguments ("$@").' } },
     fix: { node: str('Remediation: run when `run` fails, then `run` is checked again.', { pattern: /\S/, expected: 'a non-empty command' }) },
     files: { node: globs('Globs of the files this check is about. In a hook, the changed files that match; in `heph run`, every tracked file that matches. No match: the check is skipped.') },
-    inputs: { node: globs('Globs whose content forms the fingerprint. Default: `files` if set, else every tracked file.') },
+    inputs: { node: globs('Globs whose content forms the fingerprint; a path given literally is hashed even when git ignores it. Default: `files` if set, else every tracked and untracked, non-ignored file.') },
     env: { node: { kind: 'array', desc: 'Environment variables whose values are part of the fingerprint.', items: str('a variable name', { pattern: ENV_NAME, expected: 'an environment variable name' }) } },
     ttl: { node: { kind: 'duration', forever: true, desc: 'How long a passing result may be reused in fast mode: "30s", "10m", "1h", "7d" or "forever" (default).' } },
     tags: { node: { kind: 'array', desc: 'Free labels; `test` is skipped by --skip-tests.', items: str('a tag', { pattern: /\S/, expected: 'a non-empty tag' }) } },
