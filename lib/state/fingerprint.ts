@@ -10,7 +10,7 @@
  * its `files`, env, platform), and each file is certified separately under
  * `certKey(digest, path, content)` (see docs/caching.md).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { ResolvedCheck } from '../config/types.js';
 import { hashWorktreeFile, type Identity, type Snapshot } from '../git/snapshot.js';
 import { compileGlobs, filterGlobs } from '../plan/glob.js';
@@ -35,7 +35,10 @@ export interface Fingerprint {
   certKeys?(files: readonly string[], fresh?: boolean): (string | null)[];
 }
 
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+// crypto.hash (Node 20.12+) is a one-shot digest, ~2× faster than createHash for
+// the short strings hashed once per file of a per-file check.
+const oneShot = (crypto as { hash?: (algo: string, data: string, enc: 'hex') => string }).hash;
+const sha = oneShot ? (s: string) => oneShot('sha256', s, 'hex') : (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 const GLOB_CHARS = /[*?[\]{}!\\]/;
 
 /** True when a check is cached file by file: its `run` takes `{files}` and it did not opt out. */
@@ -67,6 +70,8 @@ export class InputHasher {
    * ignores it (`.env`). null = every tracked and untracked file.
    */
   paths(globs: readonly string[] | null, exclude?: readonly string[] | null): string[] {
+    // A per-file check's inputs default to its files: nothing is left to share.
+    if (globs && exclude && globs.length === exclude.length && globs.every((g, i) => g === exclude[i])) return [];
     let out: string[];
     if (!globs) out = this.all();
     else {
@@ -106,7 +111,7 @@ export class InputHasher {
     if (hit) return hit;
     const paths = this.paths(globs, exclude);
     let cacheable = true;
-    const h = createHash('sha256');
+    const h = crypto.createHash('sha256');
     for (const p of paths) {
       const id = this.snap.identity(p);
       if (id.mode === 'conflict') cacheable = false;
