@@ -166,6 +166,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       at,
       ...(r.tail ? { tail: r.tail } : {}),
       ...(opts.log.path ? { log: opts.log.path } : {}),
+      // Every selected file is now certified (the rest were at planning): the next plan can tell at once.
+      ...(r.status === 'passed' && fp.selection ? { files: fp.selection } : {}),
     });
     await opts.store.putManifest(item.id, fp.manifest());
   }
@@ -183,6 +185,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     for (const item of phase.items) {
       if (item.action === 'run') continue;
       opts.log.write(`[${item.id}] ${item.action}: ${item.reason}`);
+      const refresh = item.action === 'cached' ? opts.fingerprints.get(item.id)?.refresh : undefined;
+      if (refresh) await opts.store.putResult(item.id, refresh).catch(() => {}); // only a shortcut for the next plan
       emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}) });
     }
     await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name)));

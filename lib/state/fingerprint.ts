@@ -33,6 +33,20 @@ export interface Fingerprint {
    * identity planned.
    */
   certKeys?(files: readonly string[], fresh?: boolean): (string | null)[];
+  /**
+   * Per-file checks: one digest of the shared part and every file's path and
+   * content, so a run whose files were all certified last time is recognised
+   * without a key per file.
+   */
+  filesDigest?(files: readonly string[]): { digest: string; cacheable: boolean };
+  /** Set while planning a per-file check: the files digest of its selection, stored with a pass. */
+  selection?: string;
+  /**
+   * Set while planning a per-file check found every file certified one by
+   * one: its last result with this selection's digest, for the executor to
+   * store so the next identical run is recognised at once.
+   */
+  refresh?: import('./types.js').StoredResult;
 }
 
 // crypto.hash (Node 20.12+) is a one-shot digest, ~2× faster than createHash for
@@ -110,16 +124,27 @@ export class InputHasher {
     const hit = this.memo.get(key);
     if (hit) return hit;
     const paths = this.paths(globs, exclude);
+    const { digest, cacheable } = this.listDigest(paths, '');
+    const res = { digest, paths, cacheable };
+    this.memo.set(key, res);
+    return res;
+  }
+
+  /** A digest of (path, mode, blob id) of each path, hashed in chunks rather than one call per path. */
+  listDigest(paths: readonly string[], seed: string): { digest: string; cacheable: boolean } {
     let cacheable = true;
-    const h = crypto.createHash('sha256');
+    const h = crypto.createHash('sha256').update(seed);
+    let chunk = '';
     for (const p of paths) {
       const id = this.snap.identity(p);
       if (id.mode === 'conflict') cacheable = false;
-      h.update(`${p}\0${id.mode} ${id.oid}\n`);
+      chunk += `${p}\0${id.mode} ${id.oid}\n`;
+      if (chunk.length > 65536) {
+        h.update(chunk);
+        chunk = '';
+      }
     }
-    const res = { digest: h.digest('hex'), paths, cacheable };
-    this.memo.set(key, res);
-    return res;
+    return { digest: h.update(chunk).digest('hex'), cacheable };
   }
 
   manifest(paths: readonly string[]): string {
@@ -194,7 +219,12 @@ export function fingerprint(
     components,
     cacheable: inputs.cacheable,
     manifest: () => hasher.manifest(inputs.paths),
-    ...(perFile ? { certKeys: (paths: readonly string[], fresh?: boolean) => paths.map((p) => certKey(digest, p, hasher.identity(p, fresh))) } : {}),
+    ...(perFile
+      ? {
+          certKeys: (paths: readonly string[], fresh?: boolean) => paths.map((p) => certKey(digest, p, hasher.identity(p, fresh))),
+          filesDigest: (paths: readonly string[]) => hasher.listDigest(paths, `${digest}\n`),
+        }
+      : {}),
   };
 }
 

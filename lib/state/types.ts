@@ -27,6 +27,11 @@ export interface StoredResult {
   durationMs: number;
   /** Epoch ms when the result was recorded. */
   at: number;
+  /**
+   * Per-file checks: the files digest (state/fingerprint.ts) of the whole
+   * selection, when this pass left every selected file certified.
+   */
+  files?: string;
   /** The last few lines of output (failures only). */
   tail?: string;
   /** Path of the run log that holds the full output. */
