@@ -88,7 +88,8 @@ export async function gitParallel(commands: string[][], opts: GitOptions): Promi
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const stdio = ['ignore', 'ignore', 'pipe', ...commands.map(() => 'pipe' as const)] as ('ignore' | 'pipe')[];
-    const child = spawn('sh', ['-c', script], { cwd: opts.cwd, env: childEnv(opts.env), stdio });
+    // By absolute path: a bare `sh` makes the kernel try every PATH entry before it (a failed exec each).
+    const child = spawn('/bin/sh', ['-c', script], { cwd: opts.cwd, env: childEnv(opts.env), stdio });
     const outs = commands.map(() => [] as Buffer[]);
     commands.forEach((_, i) => (child.stdio[i + 3] as NodeJS.ReadableStream).on('data', (b: Buffer) => outs[i].push(b)));
     child.on('error', () => resolve(Promise.all(commands.map((args) => git(args, opts)))));
