@@ -3,6 +3,8 @@
 // times `node -e 0`, `git status`, a warm `heph run --fast` (everything cached)
 // and a cached pre-commit (5 staged files, already certified); medians, and
 // the differences to `node -e 0` as multiples of `git status`'s.
+// BENCH_BASELINE_CLI=<another build's dist/cli.cjs> times that build too, in
+// the same loop, with its own state folder (HEPH_HOME).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,9 +16,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 function interleaved(cwd, env, commands, runs) {
   const times = commands.map(() => []);
   for (let i = 0; i < runs + 2; i++) {
-    commands.forEach(({ argv }, k) => {
+    commands.forEach(({ argv, extraEnv }, k) => {
       const s = performance.now();
-      const r = spawnSync(argv[0], argv.slice(1), { cwd, env, stdio: 'ignore' });
+      const r = spawnSync(argv[0], argv.slice(1), { cwd, env: extraEnv ? { ...env, ...extraEnv } : env, stdio: 'ignore' });
       const t = performance.now() - s;
       if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}`);
       if (i >= 2) times[k].push(t);
@@ -47,19 +49,32 @@ export async function run({ WORK, CLI, env, makeRepo, git }) {
     const node = process.execPath;
     execFileSync(node, [CLI, 'run'], { cwd: dir, env, stdio: 'ignore' });
     execFileSync(node, [CLI, 'hook', 'run', 'pre-commit'], { cwd: dir, env, stdio: 'ignore' });
+    const baseline = process.env.BENCH_BASELINE_CLI;
+    const baseEnv = { HEPH_HOME: join(dir, '.git', 'heph-baseline') };
+    if (baseline) {
+      execFileSync(node, [baseline, 'run'], { cwd: dir, env: { ...env, ...baseEnv }, stdio: 'ignore' });
+      execFileSync(node, [baseline, 'hook', 'run', 'pre-commit'], { cwd: dir, env: { ...env, ...baseEnv }, stdio: 'ignore' });
+    }
     const res = interleaved(dir, env, [
       { name: 'node -e 0', argv: [node, '-e', '0'] },
       { name: 'git status', argv: ['git', 'status', '--porcelain'] },
       { name: 'heph run --fast (warm)', argv: [node, CLI, 'run', '--fast'] },
       { name: 'heph pre-commit (cached)', argv: [node, CLI, 'hook', 'run', 'pre-commit'] },
+      ...(baseline
+        ? [
+            { name: 'baseline run --fast (warm)', argv: [node, baseline, 'run', '--fast'], extraEnv: baseEnv },
+            { name: 'baseline pre-commit (cached)', argv: [node, baseline, 'hook', 'run', 'pre-commit'], extraEnv: baseEnv },
+          ]
+        : []),
     ], runs);
-    const [base, gs, fast, pre] = res.map((r) => r.median);
-    const row = { files: n, nodeMs: base, gitStatusMs: gs, runFastMs: fast, preCommitMs: pre };
+    const [base, gs, fast, pre, bFast, bPre] = res.map((r) => r.median);
+    const row = { files: n, nodeMs: base, gitStatusMs: gs, runFastMs: fast, preCommitMs: pre, ...(baseline ? { baselineRunFastMs: bFast, baselinePreCommitMs: bPre } : {}) };
     rows.push(row);
     console.log(
       `${String(n).padStart(7)} files: node ${base.toFixed(1)} ms, git status ${gs.toFixed(1)} ms (${(gs / base).toFixed(2)}×), ` +
         `run --fast ${fast.toFixed(1)} ms (${(fast / base).toFixed(2)}×, −node = ${((fast - base) / gs).toFixed(2)}× git status), ` +
-        `pre-commit ${pre.toFixed(1)} ms (${(pre / base).toFixed(2)}×, −node = ${((pre - base) / gs).toFixed(2)}× git status)`,
+        `pre-commit ${pre.toFixed(1)} ms (${(pre / base).toFixed(2)}×, −node = ${((pre - base) / gs).toFixed(2)}× git status)` +
+        (baseline ? `; baseline run --fast ${(bFast / base).toFixed(2)}×, pre-commit ${(bPre / base).toFixed(2)}×` : ''),
     );
   }
   writeFileSync(join(WORK, 'results-scale.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, rows }, null, 2));

@@ -42,8 +42,8 @@ export const checkSchema: Node = {
     tags: { node: { kind: 'array', desc: 'Free labels; `test` is skipped by --skip-tests.', items: str('a tag', { pattern: /\S/, expected: 'a non-empty tag' }) } },
     platform: { node: { kind: 'array', desc: 'Run only on these process.platform values.', nonEmpty: true, items: str('a platform', { enum: PLATFORMS }) } },
     timeout: { node: { kind: 'duration', forever: false, desc: 'Kill the check and its children after this long; counts as a failure.' } },
-    incremental: { node: { kind: 'boolean', desc: 'For a check whose `run` uses `{files}`: cache each file separately (default true), so a later run gives it only files not yet certified. Set false when a file\'s result depends on other files (a type checker over the project).' } },
     cwd: { node: str('Directory to run in, relative to the repository root.', { pattern: /^(?!\/)(?![A-Za-z]:)/, expected: 'a path relative to the repository root' }) },
+    incremental: { node: { kind: 'boolean', desc: 'For a check whose `run` uses `{files}`: cache each file separately (default true), so a later run gives it only files not yet certified. Set false when a file\'s result depends on other files (a type checker over the project).' } },
   },
 };
 

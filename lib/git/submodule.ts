@@ -5,18 +5,13 @@
  * a digest of its changes against that commit and of its untracked files.
  * Runs git synchronously: only a dirty or moved submodule gets here.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Identity } from './snapshot.js';
+import { gitSync } from './exec.js';
 
-const ENV = { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
-
-function run(dir: string, args: string[]): Buffer | null {
-  const r = spawnSync('git', ['-c', 'core.quotePath=false', ...args], { cwd: dir, env: ENV, maxBuffer: 1 << 30 });
-  return r.status === 0 ? r.stdout : null;
-}
+const run = (dir: string, args: string[]) => gitSync(args, { cwd: dir, env: { GIT_OPTIONAL_LOCKS: '0' } });
 
 /** null when `dir` is not a submodule checkout; an uncacheable identity when its state cannot be read whole. */
 export function submoduleIdentity(dir: string, algo: 'sha1' | 'sha256'): Identity | null {

@@ -96,7 +96,7 @@ function decidePerFile(s: Selected, files: string[], certs: (number | null)[], f
   if (todo.length === total) {
     // Nothing certified: say why in whole-check terms when a previous result tells.
     const why = !prev ? 'no previous result' : prev.fingerprint !== fp.digest ? missReason(s.check.id, fp, prev, input.changedInputs?.get(s.check.id)) : null;
-    if (why) return { ...all(why), reason: `${why} (${count(total)} files)` };
+    if (why) return all(why);
   }
   return { action: 'run', reason: `${count(todo.length)} of ${count(total)} files changed: ${listPaths(todo)}`, files: todo, perFile };
 }

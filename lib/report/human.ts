@@ -59,7 +59,8 @@ export function printPlan(out: Output, plan: Plan): void {
     for (const item of phase.items) {
       const verb = item.action === 'run' ? colors.yellow('would run') : item.action === 'cached' ? colors.cyan('cached   ') : colors.dim('skipped  ');
       const given = item.files && item.action === 'run' ? `${item.files.length} file${item.files.length === 1 ? '' : 's'}` : '';
-      const files = given ? colors.dim(` [${item.perFile ? `${given} of ${item.perFile.total}` : given}]`) : '';
+      const of = item.perFile && item.perFile.uncertified < item.perFile.total ? ` of ${item.perFile.total}` : '';
+      const files = given ? colors.dim(` [${given}${of}]`) : '';
       out.line(`  ${pad(item.id, width)} ${verb} ${item.reason}${files}`);
     }
   }

@@ -62,7 +62,7 @@ test('a shared input changed: every file runs again', () => {
   r.write('lint.cfg', 'lenient\n');
   const res = lintStatus(r, ['run', '--fast']);
   assert.is(res.status, 'passed');
-  assert.match(res.check.reason, /inputs changed: lint\.cfg \(2,000 files\)/);
+  assert.is(res.check.reason, 'inputs changed: lint.cfg');
   assert.is(r.callArgs('lint').at(-1)!.length, N);
 });
 

@@ -25,7 +25,7 @@ const bad: [string, unknown, string[]][] = [
   [
     'unknown key with a suggestion',
     one([{ name: 'a', run: 'x', imputs: ['a'] }]),
-    ['phases[0].checks[0].imputs: expected one of the keys name, description, run, shell, fix, files, inputs, env, ttl, tags, platform, timeout, cwd, found an unknown key (did you mean "inputs"?)'],
+    ['phases[0].checks[0].imputs: expected one of the keys name, description, run, shell, fix, files, inputs, env, ttl, tags, platform, timeout, cwd, incremental, found an unknown key (did you mean "inputs"?)'],
   ],
   ['unknown key without a suggestion', { phases: [{ name: 'p', checks: [] }], zzzzzz: 1 }, ['zzzzzz: expected one of the keys $schema, settings, phases, hooks, found an unknown key']],
   ['duplicate check name', one([{ name: 'a', run: 'x' }, { name: 'a', run: 'y' }]), ['phases[0].checks[1].name: expected a check name unique in its phase, found "a", also checks[0]']],
@@ -145,7 +145,7 @@ test('the JSON Schema agrees with the validator on keys, enums and required fiel
   const s = jsonSchema() as any;
   const check = s.properties.phases.items.properties.checks.items;
   assert.equal(check.required, ['name', 'run']);
-  assert.equal(Object.keys(check.properties), ['name', 'description', 'run', 'shell', 'fix', 'files', 'inputs', 'env', 'ttl', 'tags', 'platform', 'timeout', 'cwd']);
+  assert.equal(Object.keys(check.properties), ['name', 'description', 'run', 'shell', 'fix', 'files', 'inputs', 'env', 'ttl', 'tags', 'platform', 'timeout', 'cwd', 'incremental']);
   assert.is(check.additionalProperties, false);
   assert.equal(s.properties.hooks.properties['pre-push'].properties.mode.enum, ['fast', 'full']);
   const ttl = new RegExp(check.properties.ttl.pattern);
