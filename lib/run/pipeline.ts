@@ -72,6 +72,12 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   return { plan, fingerprints, store, snapshot };
 }
 
+/** How many fully certified selections a per-file check remembers (a pre-commit's, a run's...). */
+const KEEP_SELECTIONS = 4;
+
+const ttlForever = (selection: Selection, id: string) =>
+  selection.phases.some((p) => p.checks.some((s) => s.check.id === id && s.check.ttlMs === Infinity));
+
 /**
  * For each per-file check, when each of its selected files was certified
  * (null: never). A check whose last pass covered exactly these files with
@@ -93,12 +99,10 @@ async function certifications(
       const fp = fingerprints.get(s.check.id);
       if (!fp?.certKeys || !fp.filesDigest || !s.files) continue;
       const whole = fp.filesDigest(s.files);
-      if (whole.cacheable) fp.selection = whole.digest;
       const prev = stored.get(s.check.id);
-      if (
-        mode === 'fast' && s.check.ttlMs === Infinity && prev?.status === 'passed' && prev.files === whole.digest &&
-        prev.fingerprint === fp.digest && isFresh(prev.at, now, s.check.ttlMs)
-      ) {
+      const known = prev?.fingerprint === fp.digest && Array.isArray(prev.files) ? prev.files : [];
+      if (whole.cacheable) fp.selection = [whole.digest, ...known.filter((d) => d !== whole.digest)].slice(0, KEEP_SELECTIONS);
+      if (mode === 'fast' && s.check.ttlMs === Infinity && prev?.status === 'passed' && known.includes(whole.digest) && isFresh(prev.at, now, s.check.ttlMs)) {
         out.set(s.check.id, s.files.map(() => prev.at));
         continue;
       }
@@ -113,7 +117,7 @@ async function certifications(
     out.set(id, times);
     const fp = fingerprints.get(id)!;
     const prev = stored.get(id);
-    if (mode === 'fast' && fp.selection && prev && prev.status === 'passed' && times.every((t) => t !== null && isFresh(t, now, Infinity))) {
+    if (mode === 'fast' && fp.selection && prev && prev.status === 'passed' && ttlForever(selection, id) && times.every((t) => t !== null && isFresh(t, now, Infinity))) {
       fp.refresh = { ...prev, fingerprint: fp.digest, components: fp.components, files: fp.selection };
     }
   }

@@ -39,8 +39,12 @@ export interface Fingerprint {
    * without a key per file.
    */
   filesDigest?(files: readonly string[]): { digest: string; cacheable: boolean };
-  /** Set while planning a per-file check: the files digest of its selection, stored with a pass. */
-  selection?: string;
+  /**
+   * Set while planning a per-file check: the files digest of its selection,
+   * then those of earlier fully certified selections (a pre-commit's and a
+   * run's alternate), stored with a pass.
+   */
+  selection?: string[];
   /**
    * Set while planning a per-file check found every file certified one by
    * one: its last result with this selection's digest, for the executor to

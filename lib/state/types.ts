@@ -28,10 +28,10 @@ export interface StoredResult {
   /** Epoch ms when the result was recorded. */
   at: number;
   /**
-   * Per-file checks: the files digest (state/fingerprint.ts) of the whole
-   * selection, when this pass left every selected file certified.
+   * Per-file checks: the files digests (state/fingerprint.ts) of the last few
+   * selections this check left wholly certified, newest first.
    */
-  files?: string;
+  files?: string[];
   /** The last few lines of output (failures only). */
   tail?: string;
   /** Path of the run log that holds the full output. */
