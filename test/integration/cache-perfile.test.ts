@@ -106,4 +106,13 @@ test('a fixed file is certified under the content the fix wrote, not the content
   assert.is(r.calls('lint'), calls + 1);
 });
 
+test('cache clear forgets a check\'s certifications with its result', () => {
+  const r = bigRepo();
+  r.heph(['run']);
+  assert.is(lintStatus(r, ['run', '--fast']).status, 'cached');
+  assert.is(r.heph(['cache', 'clear', 'lint']).code, 0);
+  assert.is(lintStatus(r, ['run', '--fast']).status, 'passed');
+  assert.is(r.callArgs('lint').at(-1)!.length, N, 'every file runs again');
+});
+
 test.run();
