@@ -21,11 +21,14 @@ export async function statusCommand(flags: { json?: boolean }, out: Output): Pro
       return {
         phase: i.check.phase,
         name: i.check.name,
-        last: last ? { status: last.status, at: new Date(last.at).toISOString(), ageMs: now - last.at, durationMs: last.durationMs, exitCode: last.exitCode } : null,
+        // A result stamped in the future (the clock went back) shows age 0 and counts as expired.
+        last: last ? { status: last.status, at: new Date(last.at).toISOString(), ageMs: Math.max(0, now - last.at), future: last.at > now, durationMs: last.durationMs, exitCode: last.exitCode } : null,
         wouldRun: i.action === 'run',
         action: i.action,
         reason: i.reason,
         ...(i.source ? { source: i.source } : {}),
+
+        ...(i.perFile ? { files: i.perFile } : {}),
       };
     });
     if (out.json) {
@@ -35,7 +38,8 @@ export async function statusCommand(flags: { json?: boolean }, out: Output): Pro
     const width = Math.max(12, ...items.map((i) => i.id.length));
     for (const [k, r] of rows.entries()) {
       const id = items[k].id.padEnd(width);
-      const last = r.last ? `${r.last.status} ${formatDuration(r.last.ageMs)} ago`.padEnd(18) : colors.dim('never run'.padEnd(18));
+      const when = r.last?.future ? 'in the future' : `${formatDuration(r.last?.ageMs ?? 0)} ago`;
+      const last = r.last ? `${r.last.status} ${when}`.padEnd(18) : colors.dim('never run'.padEnd(18));
       const verdict = r.action === 'run' ? colors.yellow('would run') : r.action === 'cached' ? colors.cyan('up to date') : colors.dim('skipped');
       out.line(`${id}  ${last} ${verdict}: ${r.reason}`);
     }

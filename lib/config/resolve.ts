@@ -48,6 +48,8 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
     timeoutMs: c.timeout ? parseDuration(c.timeout) : null,
     cwd: normaliseCwd(c.cwd),
     source: null,
+
+    incremental: c.incremental ?? true,
   };
 }
 

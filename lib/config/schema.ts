@@ -38,13 +38,14 @@ export const checkSchema: Node = {
     fix: { node: str('Remediation: run when `run` fails, then `run` is checked again.', { pattern: /\S/, expected: 'a non-empty command' }) },
     files: { node: globs('Globs of the files this check is about. In a hook, the changed files that match; in `heph run`, every tracked file that matches. No match: the check is skipped.') },
     symlinks: { node: { kind: 'boolean', desc: 'Give symbolic links in `{files}` too. Default false: a formatter or linter given a link by name reads (or rewrites) its target, or refuses it.' } },
-    inputs: { node: globs('Globs whose content forms the fingerprint. Default: `files` if set, else every tracked file.') },
+    inputs: { node: globs('Globs whose content forms the fingerprint; a path given literally is hashed even when git ignores it. Default: `files` if set, else every tracked and untracked, non-ignored file.') },
     env: { node: { kind: 'array', desc: 'Environment variables whose values are part of the fingerprint.', items: str('a variable name', { pattern: ENV_NAME, expected: 'an environment variable name' }) } },
     ttl: { node: { kind: 'duration', forever: true, desc: 'How long a passing result may be reused in fast mode: "30s", "10m", "1h", "7d" or "forever" (default).' } },
     tags: { node: { kind: 'array', desc: 'Free labels; `test` is skipped by --skip-tests.', items: str('a tag', { pattern: /\S/, expected: 'a non-empty tag' }) } },
     platform: { node: { kind: 'array', desc: 'Run only on these process.platform values.', nonEmpty: true, items: str('a platform', { enum: PLATFORMS }) } },
     timeout: { node: { kind: 'duration', forever: false, positive: true, desc: 'Kill the check and its children after this long; counts as a failure. Must be more than zero.' } },
     cwd: { node: str('Directory to run in, relative to the repository root.', { pattern: /^(?!\/)(?![A-Za-z]:)/, expected: 'a path relative to the repository root' }) },
+    incremental: { node: { kind: 'boolean', desc: 'For a check whose `run` uses `{files}`: cache each file separately (default true), so a later run gives it only files not yet certified. Set false when a file\'s result depends on other files (a type checker over the project).' } },
   },
 };
 

@@ -42,6 +42,8 @@ export interface ResolvedCheck {
    * @default null (the repository's own file alone defines it)
    */
   source?: string | null;
+  /** Per-file certification for a check whose `run` uses `{files}`. @default true */
+  incremental: boolean;
 }
 
 export interface ResolvedPhase {

@@ -9,6 +9,7 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
 import { decodeBytes, fsPath } from './bytes.js';
+import { submoduleIdentity } from './submodule.js';
 
 /** Content identity of one path: git file mode and blob id (or a marker). */
 export interface Identity {
@@ -21,6 +22,8 @@ export type SnapshotSource = 'worktree' | 'index';
 export interface Snapshot {
   source: SnapshotSource;
   root: string;
+  /** The repository's object format, for hashing files as git would. */
+  algo: 'sha1' | 'sha256';
   /** Tracked paths (sorted, as git lists them). */
   tracked: string[];
   /** Untracked, non-ignored paths. */
@@ -80,7 +83,7 @@ export function hashWorktreeFile(root: string, path: string, algo: 'sha1' | 'sha
     return DELETED;
   }
   if (st.isSymbolicLink()) return { mode: '120000', oid: blobId(readlinkSync(abs, { encoding: 'buffer' }), algo) };
-  if (st.isDirectory()) return { mode: '160000', oid: `dir:${st.mtimeMs}:${st.ctimeMs}` };
+  if (st.isDirectory()) return submoduleIdentity(typeof abs === 'string' ? abs : join(root, path), algo) ?? { mode: '040000', oid: `dir:${st.mtimeMs}:${st.ctimeMs}` };
   const mode = st.mode & 0o111 ? '100755' : '100644';
   return { mode, oid: blobId(readFileSync(abs), algo) };
 }
@@ -104,7 +107,8 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const env = { GIT_OPTIONAL_LOCKS: '0' };
   const commands = [
     ['ls-files', '-s', '-z'],
-    ...(source === 'worktree' ? [['diff-files', '--name-only', '-z']] : []),
+    // --ignore-submodules=none: a user's diff.ignoreSubmodules must not hide a dirty submodule.
+    ...(source === 'worktree' ? [['diff-files', '--name-only', '-z', '--ignore-submodules=none']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
     ...(opts.staged ? [STAGED_ARGS] : []),
   ];
@@ -133,6 +137,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   return {
     source,
     root,
+    algo,
     tracked: order,
     untracked: untrackedList,
     conflicted,

@@ -45,6 +45,8 @@ export function planJson(plan: Plan, durationMs: number) {
         fingerprint: i.fingerprint,
         files: i.files,
         ...(i.source ? { source: i.source } : {}),
+
+        ...(i.perFile ? { perFile: i.perFile } : {}),
       })),
     ),
   };

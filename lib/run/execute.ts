@@ -156,15 +156,23 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
   async function store(item: PlanItem, r: CheckResult): Promise<void> {
     const fp = opts.fingerprints.get(item.id);
     if (!fp || !item.cacheable || r.status === 'not-run') return;
+    const at = now();
+    if (fp.certKeys && item.files && (r.status === 'passed' || r.status === 'fixed')) {
+      // Certify each file given, under the content it passed on: after a fix, what the fix wrote.
+      const keys = fp.certKeys(item.files, r.status === 'fixed').filter((k): k is string => k !== null);
+      if (keys.length) await opts.store.putCerts(item.id, keys, at);
+    }
     await opts.store.putResult(item.id, {
       fingerprint: fp.digest,
       components: fp.components,
       status: r.status as 'passed' | 'failed' | 'fixed',
       exitCode: r.exitCode,
       durationMs: Math.round(r.durationMs),
-      at: now(),
+      at,
       ...(r.tail ? { tail: r.tail } : {}),
       ...(opts.log.path ? { log: opts.log.path } : {}),
+      // Every selected file is now certified (the rest were at planning): the next plan can tell at once.
+      ...(r.status === 'passed' && fp.selection ? { files: fp.selection } : {}),
     });
     await opts.store.putManifest(item.id, fp.manifest());
   }
@@ -182,6 +190,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     for (const item of phase.items) {
       if (item.action === 'run') continue;
       opts.log.write(`[${item.id}] ${item.action}: ${item.reason}`);
+      const refresh = item.action === 'cached' ? opts.fingerprints.get(item.id)?.refresh : undefined;
+      if (refresh) await opts.store.putResult(item.id, refresh).catch(() => {}); // only a shortcut for the next plan
       emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}), ...(item.source ? { source: item.source } : {}) });
     }
     await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name).catch((err) => crashed(item, phase.name, err))));

@@ -9,11 +9,11 @@ import type { HookEvent, Mode, ResolvedConfig } from '../config/types.js';
 import type { Repo } from '../git/repo.js';
 import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
 import { takeEarlySnapshot } from './early.js';
-import { selectChecks, type SelectOptions } from '../plan/select.js';
-import { decide } from '../plan/decide.js';
+import { selectChecks, type Selection, type SelectOptions } from '../plan/select.js';
+import { decide, isFresh } from '../plan/decide.js';
 import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
-import type { StateStore } from '../state/types.js';
+import type { StateStore, StoredResult } from '../state/types.js';
 import { now as clock } from '../clock.js';
 import { remoteStep, type RemoteStepOptions } from './remote-step.js';
 
@@ -62,7 +62,9 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   for (const phase of selection.phases) {
     for (const s of phase.checks) if (!s.skip) fingerprints.set(s.check.id, fingerprint(s.check, hasher, env, `${platform}/${process.arch}`, s.files, req.extra));
   }
+  const now = req.now ?? clock();
   const stored = await store.getResults([...fingerprints.keys()]);
+  const certs = await certifications(selection, fingerprints, stored, store, req.mode, now);
   // Name the changed inputs of the checks that will miss on them (never on the all-cached path).
   const changedInputs = new Map<string, string[]>();
   await Promise.all(
@@ -73,8 +75,59 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
       if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
-  const now = req.now ?? clock();
-  let plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now });
+  let plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, certs, now });
   if (remote) plan = await remote.apply(plan, stored, now);
   return { plan, fingerprints, store, snapshot };
+}
+
+/** How many fully certified selections a per-file check remembers (a pre-commit's, a run's...). */
+const KEEP_SELECTIONS = 4;
+
+const ttlForever = (selection: Selection, id: string) =>
+  selection.phases.some((p) => p.checks.some((s) => s.check.id === id && s.check.ttlMs === Infinity));
+
+/**
+ * For each per-file check, when each of its selected files was certified
+ * (null: never). A check whose last pass covered exactly these files with
+ * exactly this content needs no key per file (the common, nothing-changed
+ * case); the others are looked up in one store read.
+ */
+async function certifications(
+  selection: Selection,
+  fingerprints: Map<string, Fingerprint>,
+  stored: Map<string, StoredResult>,
+  store: StateStore,
+  mode: Mode,
+  now: number,
+): Promise<Map<string, (number | null)[]>> {
+  const out = new Map<string, (number | null)[]>();
+  const keys = new Map<string, (string | null)[]>();
+  for (const phase of selection.phases) {
+    for (const s of phase.checks) {
+      const fp = fingerprints.get(s.check.id);
+      if (!fp?.certKeys || !fp.filesDigest || !s.files) continue;
+      const whole = fp.filesDigest(s.files);
+      const prev = stored.get(s.check.id);
+      const known = prev?.fingerprint === fp.digest && Array.isArray(prev.files) ? prev.files : [];
+      if (whole.cacheable) fp.selection = [whole.digest, ...known.filter((d) => d !== whole.digest)].slice(0, KEEP_SELECTIONS);
+      if (mode === 'fast' && s.check.ttlMs === Infinity && prev?.status === 'passed' && known.includes(whole.digest) && isFresh(prev.at, now, s.check.ttlMs)) {
+        out.set(s.check.id, s.files.map(() => prev.at));
+        continue;
+      }
+      keys.set(s.check.id, fp.certKeys(s.files));
+    }
+  }
+  if (!keys.size) return out;
+  const all = [...keys.values()].flat().filter((k): k is string => k !== null);
+  const found = all.length ? await store.getCerts(all) : new Map<string, number>();
+  for (const [id, list] of keys) {
+    const times = list.map((k) => (k === null ? null : (found.get(k) ?? null)));
+    out.set(id, times);
+    const fp = fingerprints.get(id)!;
+    const prev = stored.get(id);
+    if (mode === 'fast' && fp.selection && prev && prev.status === 'passed' && ttlForever(selection, id) && times.every((t) => t !== null && isFresh(t, now, Infinity))) {
+      fp.refresh = { ...prev, fingerprint: fp.digest, components: fp.components, files: fp.selection };
+    }
+  }
+  return out;
 }

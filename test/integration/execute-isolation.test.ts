@@ -16,7 +16,7 @@ import type { PlanItem } from '../../lib/plan/types.js';
 import type { Fingerprint } from '../../lib/state/fingerprint.js';
 
 function item(name: string, run: string): PlanItem {
-  const check: ResolvedCheck = { id: `p/${name}`, phase: 'p', name, run, shell: false, fix: null, files: null, symlinks: false, inputs: null, env: [], ttlMs: Infinity, ttl: 'forever', tags: [], platform: null, timeoutMs: null, cwd: '' };
+  const check: ResolvedCheck = { id: `p/${name}`, phase: 'p', name, run, shell: false, fix: null, files: null, symlinks: false, inputs: null, env: [], ttlMs: Infinity, ttl: 'forever', tags: [], platform: null, timeoutMs: null, cwd: '', incremental: true };
   return { id: check.id, check, action: 'run', reason: 'full mode', files: null, fingerprint: `fp-${name}`, cacheable: true };
 }
 

@@ -35,7 +35,7 @@ test('run executes every phase and stores results; --fast reuses unchanged ones'
   res = r.hephJson(['run', '--fast']);
   assert.is(res.code, 0);
   assert.equal(statuses(res.report), { 'environment/tool': 'cached', 'quality/lint': 'cached' });
-  assert.match(res.report.checks[1].reason, /^cached \S+ ago$/);
+  assert.match(res.report.checks[1].reason, /^cached \S+ ago \(all 2 files\)$/);
   assert.is(r.calls('lint'), 1, 'a cached check is not re-run');
 
   // Without --fast every check runs again (full mode).
@@ -49,19 +49,21 @@ test('a changed input re-runs exactly the checks that depend on it, and says whi
   r.heph(['run']);
   r.write('b.py', 'print(3)\n');
   const dry = r.heph(['run', '--fast', '--dry-run']);
-  assert.match(dry.stdout, /quality\/lint\s+would run inputs changed: b\.py/);
+  assert.match(dry.stdout, /quality\/lint\s+would run 1 of 2 files changed: b\.py \[1 file of 2\]/);
   assert.match(dry.stdout, /environment\/tool\s+cached/);
   const res = r.hephJson(['run', '--fast']);
   assert.equal(statuses(res.report), { 'environment/tool': 'cached', 'quality/lint': 'passed' });
   assert.is(r.calls('lint'), 2);
+  assert.equal(r.callArgs('lint').at(-1), ['b.py'], 'a per-file check is given only the changed file');
   assert.is(r.calls('envcheck'), 1);
-  // Reverting the content makes the old result valid again? No: the stored result is now for the new content.
+  // Reverting the content: that content of b.py was certified by the first run.
   r.write('b.py', 'print(2)\n');
-  assert.equal(statuses(r.hephJson(['run', '--fast']).report)['quality/lint'], 'passed');
+  assert.equal(statuses(r.hephJson(['run', '--fast']).report)['quality/lint'], 'cached');
 });
 
 test('untracked files matching inputs are part of the fingerprint; ignored ones are not', () => {
   const r = pyRepo();
+  r.config({ phases: [{ name: 'quality', checks: [{ name: 'lint', run: `${r.counter('lint')} {files}`, files: ['*.py'], incremental: false }] }] });
   r.write('.gitignore', 'ignored.py\n').commitAll('ignore');
   r.heph(['run']);
   r.write('ignored.py', 'x = 1\n');
@@ -69,7 +71,7 @@ test('untracked files matching inputs are part of the fingerprint; ignored ones 
   r.write('new.py', 'x = 2\n');
   const res = r.hephJson(['run', '--fast']);
   assert.is(statuses(res.report)['quality/lint'], 'passed');
-  assert.match(res.report.checks[1].reason, /inputs changed: new\.py/);
+  assert.match(res.report.checks[0].reason, /inputs changed: new\.py/);
   // An untracked file is an input but not a `files` target: files come from tracked files.
   assert.not.ok(r.callArgs('lint').at(-1)!.includes('new.py'));
 });
@@ -288,7 +290,8 @@ test('status shows last results and what would run; cache clear forgets', () => 
   assert.is(byName.tool.last.status, 'passed');
   assert.is(byName.tool.wouldRun, false);
   assert.is(byName.lint.wouldRun, true);
-  assert.match(byName.lint.reason, /inputs changed: a\.py/);
+  assert.match(byName.lint.reason, /1 of 2 files changed: a\.py/);
+  assert.equal(byName.lint.files, { total: 2, uncertified: 1 });
   const cleared = r.heph(['cache', 'clear', 'tool']);
   assert.is(cleared.code, 0);
   assert.match(cleared.stdout, /forgot 1 stored result/);

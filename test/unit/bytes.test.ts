@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBytes, encodeBytes, hasRawBytes } from '../../lib/git/bytes.js';
 import { byteLauncher } from '../../lib/run/launcher.js';
+import { certKey, keyPath } from '../../lib/state/fingerprint.js';
 import { random } from '../helpers/proc.js';
 
 const samples = [Buffer.from('caf\xe9.txt', 'latin1'), Buffer.from('ok\u00e9\u{1F600}.txt'), Buffer.from([0xef, 0xbb, 0xbf, 0x61]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xf0, 0x9f, 0x82, 0x80, 0xff])];
@@ -40,6 +41,16 @@ test('the launcher hands a command the exact bytes of each argument', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('names that differ only in bytes that are not UTF-8 get different cache keys', () => {
+  const a = decodeBytes(Buffer.from('caf\xe9.txt', 'latin1'));
+  const b = decodeBytes(Buffer.from('caf\xe8.txt', 'latin1'));
+  const id = { mode: '100644', oid: 'e69de29bb2d1d6434b8b29ae775ad8c2d48c5391' };
+  assert.is.not(certKey('shared', a, id), certKey('shared', b, id));
+  assert.is.not(keyPath(a), keyPath(b));
+  assert.is(keyPath('plain/é.txt'), 'plain/é.txt', 'UTF-8 names are hashed as they are');
+  assert.is.not(keyPath(`\x01${encodeBytes(a).toString('hex')}`), keyPath(a), 'one-to-one even for a name that looks like an escaped one');
 });
 
 test.run();

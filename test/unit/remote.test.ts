@@ -84,7 +84,7 @@ test('remote settings: the file, then the environment; the signing key only from
   assert.equal(validateConfig(extra).map((p) => p.path), ['settings.remote.signingKey']);
 });
 
-const check = (ttlMs = Infinity, ttl = 'forever') => ({ id: 'q/a', phase: 'q', name: 'a', run: 'true', shell: false, fix: null, files: null, inputs: null, env: [], ttl, ttlMs, tags: [], platform: null, timeoutMs: null, cwd: '', symlinks: false });
+const check = (ttlMs = Infinity, ttl = 'forever') => ({ id: 'q/a', phase: 'q', name: 'a', run: 'true', shell: false, fix: null, files: null, inputs: null, env: [], ttl, ttlMs, tags: [], platform: null, timeoutMs: null, cwd: '', symlinks: false, incremental: true });
 const plan = (over: Partial<Plan['phases'][0]['items'][0]> = {}, ttlMs?: number, ttl?: string): Plan => ({
   mode: 'fast',
   event: null,
