@@ -1,8 +1,8 @@
 /**
- * Executes a sealed Plan: phases in order, the checks of a phase concurrently,
- * fixes one at a time (two fixers never write the same files at once), and
- * each finished check's result stored as soon as it is known, so an
- * interrupted run keeps what it finished.
+ * Executes a sealed Plan: phases in order; in a phase, fixes and checks in the
+ * order schedule.ts derives from the files each reads and writes, at most
+ * `concurrency` at once; each finished check's result stored as soon as it is
+ * known, so an interrupted run keeps what it finished.
  */
 import { join } from 'node:path';
 import type { Plan, PlanItem } from '../plan/types.js';
@@ -13,6 +13,8 @@ import type { CheckResult, RunReport } from './types.js';
 import { buildInvocations } from './words.js';
 import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
+import { changed as changedFiles, digests, isOwnCheck } from './fixflow.js';
+import { intersect, overlaps, runTasks, union, type FileSet, type Task } from './schedule.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -44,7 +46,7 @@ function tail(output: string): string {
   return lines.slice(-TAIL_LINES).join('\n');
 }
 
-/** A one-slot queue: fixes run one after another. */
+/** A one-slot queue: questions and the rollback point, one check at a time. */
 function serial() {
   let last: Promise<unknown> = Promise.resolve();
   return <T>(fn: () => Promise<T>): Promise<T> => {
@@ -54,19 +56,23 @@ function serial() {
   };
 }
 
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  });
-  await Promise.all(workers);
+type Ran = ProcessResult & { ok: boolean };
+
+/** A check's outcome before it becomes a result: the process whose output is its tail. */
+interface Outcome {
+  status: 'passed' | 'failed' | 'fixed' | 'not-run';
+  reason: string;
+  durationMs: number;
+  res: Ran | null;
 }
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunReport> {
   const started = performance.now();
   const now = opts.now ?? Date.now;
   const results: CheckResult[] = [];
-  const fixQueue = serial();
+  const oneAtATime = serial();
   let failedPhase: string | null = null;
 
   const emit = (r: CheckResult) => {
@@ -74,13 +80,13 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     opts.onResult?.(r);
   };
 
-  async function invoke(item: PlanItem, cmd: string, label: string): Promise<ProcessResult & { ok: boolean }> {
+  async function invoke(item: PlanItem, cmd: string, label: string, files = item.files): Promise<Ran> {
     const check = item.check;
     const cwd = join(opts.root, check.cwd);
     // Loaded only when something runs: the process library is the heaviest module.
     const { checkEnv, runProcess } = await import('./process.js');
     const env = checkEnv(opts.env, opts.msgfile ? { HEPH_MSGFILE: opts.msgfile } : {});
-    const invocations = buildInvocations(cmd, check.shell, { files: item.files, msgfile: opts.msgfile });
+    const invocations = buildInvocations(cmd, check.shell, { files, msgfile: opts.msgfile });
     let output = '';
     let last: ProcessResult | null = null;
     let ok = true;
@@ -104,39 +110,150 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     return { ...last!, output, durationMs, ok };
   }
 
-  async function runItem(item: PlanItem, phase: string): Promise<CheckResult> {
-    const base = { id: item.id, phase, name: item.check.name, fingerprint: item.fingerprint };
-    if (opts.signal?.aborted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: 0, exitCode: null };
-    let res = await invoke(item, item.check.run, 'run');
-    let status: CheckResult['status'] = res.ok ? 'passed' : 'failed';
-    let reason = item.reason;
-    let duration = res.durationMs;
-    if (!res.ok && !res.interrupted && opts.autoFix && item.check.fix) {
-      // Asking, the rollback point and the fix itself happen one check at a time.
-      const fixRes = await fixQueue(async () => {
-        if (opts.signal?.aborted) return 'interrupted';
-        const decision = opts.confirmFix ? await opts.confirmFix(item) : ({ apply: true } as const);
-        if (!decision.apply) return decision.reason;
-        await opts.beforeFix?.(item);
-        return invoke(item, item.check.fix!, 'fix');
-      });
-      if (typeof fixRes === 'string') reason = fixRes;
-      else {
-        duration += fixRes.durationMs;
-        if (!fixRes.interrupted) {
-          res = await invoke(item, item.check.run, 'recheck');
-          duration += res.durationMs;
-          status = res.ok ? 'fixed' : 'failed';
-          reason = res.ok ? 'fix applied, recheck passed' : fixRes.ok ? 'still failing after fix' : 'fix failed';
-        } else res = fixRes;
-      }
+  /** The outcome of one run of a command: passed, or failed with why. */
+  function verdict(item: PlanItem, res: Ran, durationMs = res.durationMs): Outcome {
+    const status = res.interrupted ? 'not-run' : res.ok ? 'passed' : 'failed';
+    const reason = res.interrupted ? 'interrupted' : res.timedOut ? `timed out after ${item.check.timeoutMs} ms` : res.spawnError ? `could not start ${res.spawnError}` : item.reason;
+    return { status, reason, durationMs, res };
+  }
+
+  /** Null when the fix may go ahead (the rollback point is recorded), else why not. */
+  const approve = (item: PlanItem) =>
+    oneAtATime(async (): Promise<string | null> => {
+      if (opts.signal?.aborted) return 'interrupted';
+      const decision = opts.confirmFix ? await opts.confirmFix(item) : ({ apply: true } as const);
+      if (!decision.apply) return decision.reason;
+      await opts.beforeFix?.(item);
+      return null;
+    });
+
+  /**
+   * A check whose fix may run. When the fix is the check's own tool in write
+   * mode and takes `{files}`, it runs first and alone: its exit status is the
+   * check's verdict on what it leaves, so a clean or fixable file costs one
+   * start. Otherwise the check runs, and only when it fails the fix, then the
+   * check again (unless the fix is its own check and succeeded). A fix that
+   * exits non-zero is judged by the recheck: the pre-commit convention exits 1
+   * after changing files, and `eslint --fix` exits 1 when problems remain.
+   */
+  async function fixFlow(item: PlanItem): Promise<{ outcome: Outcome; changed: FileSet }> {
+    const check = item.check;
+    const fix = check.fix!;
+    const own = isOwnCheck(check.run, fix, check.shell);
+    const scoped = item.files && fix.includes('{files}') ? item.files : null;
+    const fixFirst = own && scoped !== null && !opts.confirmFix;
+    const none: FileSet = new Set<string>();
+    let duration = 0;
+    let first: Ran | null = null;
+    if (!fixFirst) {
+      first = await invoke(item, check.run, 'run');
+      duration += first.durationMs;
+      if (first.ok || first.interrupted) return { outcome: verdict(item, first), changed: none };
     }
-    if (res.interrupted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: duration, exitCode: res.exitCode };
-    if (res.timedOut) reason = `timed out after ${item.check.timeoutMs} ms`;
-    else if (res.spawnError) reason = `could not start ${res.spawnError}`;
-    const result: CheckResult = { ...base, status, reason, durationMs: duration, exitCode: res.exitCode, ...(status === 'failed' ? { tail: tail(res.output) } : {}), ...(status === 'fixed' ? { fixed: true } : {}) };
-    await record(item, result);
-    return result;
+    const refused = await approve(item);
+    if (refused !== null) return { outcome: first ? { ...verdict(item, first), reason: refused } : { status: 'not-run', reason: refused, durationMs: 0, res: null }, changed: none };
+    const before = scoped ? await digests(opts.root, scoped) : null;
+    const fixRes = await invoke(item, fix, 'fix');
+    duration += fixRes.durationMs;
+    const changed: FileSet = before ? changedFiles(before, await digests(opts.root, scoped!)) : 'all';
+    const touched = changed === 'all' ? 'files' : plural(changed.size, 'file');
+    const any = changed === 'all' || changed.size > 0;
+    if (fixRes.interrupted) return { outcome: { status: 'not-run', reason: 'interrupted', durationMs: duration, res: fixRes }, changed };
+    if (fixRes.timedOut || fixRes.spawnError) {
+      const why = fixRes.timedOut ? `timed out after ${check.timeoutMs} ms` : `could not start ${fixRes.spawnError}`;
+      return { outcome: { status: 'failed', reason: `fix failed: ${why}`, durationMs: duration, res: fixRes }, changed };
+    }
+    if (fixRes.ok && own && (fixFirst || any)) {
+      const outcome: Outcome = any ? { status: 'fixed', reason: `fix applied to ${touched}`, durationMs: duration, res: fixRes } : { ...verdict(item, fixRes, duration) };
+      return { outcome, changed };
+    }
+    const res = await invoke(item, check.run, 'recheck');
+    duration += res.durationMs;
+    if (res.interrupted || res.timedOut || res.spawnError) return { outcome: verdict(item, res, duration), changed };
+    const exited = fixRes.ok ? '' : ` (the fix exited ${fixRes.exitCode})`;
+    if (!res.ok) return { outcome: { status: 'failed', reason: `still failing after fix${exited}`, durationMs: duration, res }, changed };
+    if (!any && fixFirst) return { outcome: verdict(item, res, duration), changed };
+    return { outcome: { status: 'fixed', reason: fixRes.ok ? 'fix applied, recheck passed' : `fix applied${exited}, recheck passed`, durationMs: duration, res }, changed };
+  }
+
+  /**
+   * A fixed or passed check whose files a later fix changed runs again on
+   * those files, so its result describes what the phase leaves behind.
+   */
+  async function reverify(item: PlanItem, o: Outcome, reads: FileSet, later: FileSet, by: string[]): Promise<Outcome> {
+    if (o.status !== 'passed' && o.status !== 'fixed') return o;
+    const files = reads === 'all' ? item.files : [...(intersect(reads, later) as ReadonlySet<string>)];
+    if (files && !files.length) return o;
+    const res = await invoke(item, item.check.run, `recheck after ${by.join(', ')}`, files);
+    const total = o.durationMs + res.durationMs;
+    if (res.ok) return { ...o, durationMs: total };
+    if (res.interrupted || res.timedOut || res.spawnError) return verdict(item, res, total);
+    return { status: 'failed', reason: `failed after ${by.join(', ')} changed its files`, durationMs: total, res };
+  }
+
+  function toResult(item: PlanItem, phase: string, o: Outcome): CheckResult {
+    const base = { id: item.id, phase, name: item.check.name, fingerprint: item.fingerprint };
+    const exitCode = o.res?.exitCode ?? null;
+    return {
+      ...base,
+      status: o.status,
+      reason: o.reason,
+      durationMs: o.durationMs,
+      exitCode,
+      ...(o.status === 'failed' && o.res ? { tail: tail(o.res.output) } : {}),
+      ...(o.status === 'fixed' ? { fixed: true } : {}),
+    };
+  }
+
+  async function finish(item: PlanItem, phase: string, o: Outcome): Promise<void> {
+    const result = toResult(item, phase, o);
+    if (result.status !== 'not-run') await record(item, result);
+    emit(result);
+  }
+
+  /** What a check reads, and what its fix may write (null: no fix will run). */
+  function access(item: PlanItem): { reads: FileSet; writes: FileSet | null } {
+    const scoped = (cmd: string) => (item.files && cmd.includes('{files}') ? new Set(item.files) : 'all');
+    const fix = opts.autoFix ? item.check.fix : null;
+    return { reads: scoped(item.check.run), writes: fix ? scoped(fix) : null };
+  }
+
+  async function runPhase(items: PlanItem[], phase: string): Promise<void> {
+    const acc = items.map(access);
+    const fixTasks = new Map<number, Task>();
+    const fixed = new Map<number, { outcome: Outcome; changed: FileSet }>();
+    const interrupted: Outcome = { status: 'not-run', reason: 'interrupted', durationMs: 0, res: null };
+    items.forEach((item, i) => {
+      const writes = acc[i].writes;
+      if (!writes) return;
+      const mine = union(writes, acc[i].reads);
+      const deps = [...fixTasks].filter(([j]) => overlaps(acc[j].writes!, mine) || overlaps(writes, acc[j].reads)).map(([, t]) => t);
+      fixTasks.set(i, {
+        deps,
+        priority: i,
+        run: async () => {
+          fixed.set(i, opts.signal?.aborted ? { outcome: interrupted, changed: new Set() } : await fixFlow(item));
+        },
+      });
+    });
+    const checkTasks = items.map((item, i): Task => {
+      const { reads } = acc[i];
+      // A check waits for every fix of the files it reads; a fixer, for the later ones.
+      const writers = [...fixTasks.keys()].filter((j) => (j === i || !acc[i].writes || j > i) && overlaps(acc[j].writes!, reads));
+      return {
+        deps: writers.map((j) => fixTasks.get(j)!),
+        priority: items.length + i,
+        run: async () => {
+          if (!acc[i].writes) return finish(item, phase, opts.signal?.aborted ? interrupted : verdict(item, await invoke(item, item.check.run, 'run')));
+          const mine = fixed.get(i)!;
+          const touching = writers.filter((j) => j > i && overlaps(fixed.get(j)!.changed, reads));
+          const changedLater = touching.reduce<FileSet>((u, j) => union(u, fixed.get(j)!.changed), new Set());
+          const o = touching.length && !opts.signal?.aborted ? await reverify(item, mine.outcome, reads, changedLater, touching.map((j) => items[j].id)) : mine.outcome;
+          return finish(item, phase, o);
+        },
+      };
+    });
+    await runTasks([...fixTasks.values(), ...checkTasks], opts.concurrency);
   }
 
   /** Stores a result for reuse; state is a cache, so a failed write warns and the run goes on. */
@@ -179,7 +296,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       opts.log.write(`[${item.id}] ${item.action}: ${item.reason}`);
       emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}) });
     }
-    await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name)));
+    await runPhase(toRun, phase.name);
     const phaseResults = results.filter((r) => r.phase === phase.name);
     if (phaseResults.some((r) => r.status === 'failed')) failedPhase = phase.name;
   }
