@@ -94,6 +94,7 @@ const fmt = (r) => `${r.name.padEnd(44)} median ${r.median.toFixed(1).padStart(7
 async function main() {
   mkdirSync(WORK, { recursive: true });
   if (process.argv.includes('--hooks-only')) return runHooks();
+  if (process.argv.includes('--workload')) return (await import('./bench-workload.mjs')).run(process.argv.slice(2));
   const dir = makeRepo(join(WORK, 'repo-10k'), FILES, [
     { name: 'types', run: 'true', inputs: ['**/*.ts'] },
     { name: 'lint', run: 'true', files: ['**/*.py'] },
