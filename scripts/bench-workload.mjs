@@ -15,13 +15,15 @@
 // .bench/workload-tools (never into the project); black, mypy, jq and shfmt
 // come from the system (Debian: apt-get install -y black mypy jq shfmt).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli.cjs');
 const WORK = join(ROOT, '.bench', 'workload');
+// A private copy of the package: a rebuild during the benchmark must not change what it runs.
+const PKG = join(WORK, 'heph-package');
+const CLI = join(PKG, 'dist', 'cli.cjs');
 const TOOLS = join(ROOT, '.bench', 'workload-tools');
 
 function arg(argv, name, dflt) {
@@ -239,10 +241,17 @@ function setupRunner(name, src, dir, env, list) {
 
 // ---- samples ---------------------------------------------------------------
 
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+/** Wall time, and the CPU time (user + system) of the command and every process it waited for. */
 function timed(cmd, args, opts) {
+  const cpuFile = join(WORK, 'cpu.txt');
+  const [c, a] = TIME ? [TIME, ['-q', '-f', '%U %S', '-o', cpuFile, cmd, ...args]] : [cmd, args];
   const t = performance.now();
-  const r = spawnSync(cmd, args, { ...opts, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { ms: performance.now() - t, code: r.status, out: `${r.stdout}${r.stderr}` };
+  const r = spawnSync(c, a, { ...opts, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = performance.now() - t;
+  const cpu = TIME ? readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').reduce((x, y) => x + Number(y) * 1000, 0) : NaN;
+  return { ms, cpu, code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
 /** Commits `count` defective files (new content each sample) and checks the commit byte for byte. */
@@ -273,7 +282,7 @@ function commitSample(runner, count, files, k, env) {
     }
     if (git(dir, env, 'status', '--porcelain', '--untracked-files=no').trim()) problems.push('working tree not clean after the commit');
   }
-  return { ms: r.ms, problems };
+  return { ms: r.ms, cpu: r.cpu, problems };
 }
 
 /** Every file checked on the clean tree; `clear`: heph's results cleared first. */
@@ -285,7 +294,7 @@ function checkAllSample(runner, clear, env) {
   const problems = [];
   if (r.code !== 0) problems.push(`exit ${r.code}: ${r.out.slice(-2000)}`);
   if (git(dir, env, 'status', '--porcelain').trim()) problems.push('the clean tree was changed');
-  return { ms: r.ms, problems };
+  return { ms: r.ms, cpu: r.cpu, problems };
 }
 
 const median = (xs) => {
@@ -298,9 +307,11 @@ export async function run(argv) {
   const rounds = Number(arg(argv, '--rounds', 5));
   const only = arg(argv, '--only', null);
   const env = baseEnv();
-  if (!existsSync(CLI)) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
+  if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
   installTools(env);
   mkdirSync(WORK, { recursive: true });
+  rmSync(PKG, { recursive: true, force: true });
+  for (const f of ['dist', 'hooks', 'package.json', 'schema.json']) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(PKG, f), { recursive: true });
   const textfix = join(WORK, 'textfix.py');
   writeFileSync(textfix, TEXTFIX);
   const list = checks(textfix);
@@ -320,6 +331,7 @@ export async function run(argv) {
     { key: 'again', label: 'same check again, nothing changed (heph: results reused)', run: (r) => checkAllSample(r, false, env) },
   ];
   const times = {};
+  const cpus = {};
   const problems = [];
   let k = 1;
   for (let round = 0; round < rounds; round++) {
@@ -330,19 +342,21 @@ export async function run(argv) {
         const res = sc.run(r, k++);
         (times[sc.key] ??= {})[r.name] ??= [];
         times[sc.key][r.name].push(res.ms);
+        ((cpus[sc.key] ??= {})[r.name] ??= []).push(res.cpu);
         for (const p of res.problems) problems.push(`${r.name} ${sc.key} round ${round + 1}: ${p}`);
-        console.log(`round ${round + 1} ${sc.key.padEnd(10)} ${r.name.padEnd(9)} ${(res.ms / 1000).toFixed(2)} s${res.problems.length ? `  ✖ ${res.problems[0].slice(0, 200)}` : ''}`);
+        console.log(`round ${round + 1} ${sc.key.padEnd(10)} ${r.name.padEnd(9)} ${(res.ms / 1000).toFixed(2)} s (cpu ${(res.cpu / 1000).toFixed(2)} s)${res.problems.length ? `  ✖ ${res.problems[0].slice(0, 200)}` : ''}`);
       }
     }
   }
   console.log(`\n${n} files, ${rounds} interleaved rounds, medians:\n`);
-  console.log('| scenario | heph | lefthook | heph / lefthook |\n| --- | --- | --- | --- |');
+  console.log('| scenario | heph | lefthook | heph / lefthook | CPU: heph | CPU: lefthook | CPU ratio |\n| --- | --- | --- | --- | --- | --- | --- |');
   const summary = {};
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
   for (const sc of scenarios) {
-    const h = times[sc.key].heph ? median(times[sc.key].heph) : NaN;
-    const l = times[sc.key].lefthook ? median(times[sc.key].lefthook) : NaN;
-    summary[sc.key] = { heph: h, lefthook: l, ratio: h / l, samples: times[sc.key] };
-    console.log(`| ${sc.label} | ${(h / 1000).toFixed(2)} s | ${(l / 1000).toFixed(2)} s | ${(h / l).toFixed(2)} |`);
+    const m = (t, who) => (t[sc.key][who] ? median(t[sc.key][who]) : NaN);
+    const [h, l, hc, lc] = [m(times, 'heph'), m(times, 'lefthook'), m(cpus, 'heph'), m(cpus, 'lefthook')];
+    summary[sc.key] = { heph: h, lefthook: l, ratio: h / l, cpu: { heph: hc, lefthook: lc }, samples: times[sc.key], cpuSamples: cpus[sc.key] };
+    console.log(`| ${sc.label} | ${s(h)} | ${s(l)} | ${(h / l).toFixed(2)} | ${s(hc)} | ${s(lc)} | ${(hc / lc).toFixed(2)} |`);
   }
   console.log(problems.length ? `\n${problems.length} samples did not produce the expected tree:\n${problems.slice(0, 20).join('\n')}` : '\nevery sample produced exactly the expected tree');
   writeFileSync(join(ROOT, '.bench', 'workload-results.json'), JSON.stringify({ files: n, rounds, summary, problems }, null, 2));

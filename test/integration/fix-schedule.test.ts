@@ -154,4 +154,15 @@ test('pre-commit: the formatter fixes the staged file in one start and the commi
   assert.equal(overlapping(t.events(), 'notrail', 'fmt'), []);
 });
 
+test('a later run whose fixer changed nothing keeps the rollback point of the fixes before it', () => {
+  const r = repoWith([fmt]);
+  useTools(r);
+  r.write('a.txt', 'one \n').commitAll();
+  assert.is(r.hephJson(['run']).report.checks[0].status, 'fixed');
+  assert.is(r.hephJson(['run']).report.checks[0].status, 'passed');
+  const res = r.heph(['rollback']);
+  assert.is(res.code, 0, res.stderr);
+  assert.is(r.read('a.txt'), 'one \n');
+});
+
 test.run();
