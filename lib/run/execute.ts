@@ -242,7 +242,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       const writers = [...fixTasks.keys()].filter((j) => (j === i || !acc[i].writes || j > i) && overlaps(acc[j].writes!, reads));
       return {
         deps: writers.map((j) => fixTasks.get(j)!),
-        priority: items.length + i,
+        // Whole-project checks (type checkers, tests) are usually the longest: first among the checks.
+        priority: (reads === 'all' ? 1 : 2) * items.length + i,
         run: async () => {
           if (!acc[i].writes) return finish(item, phase, opts.signal?.aborted ? interrupted : verdict(item, await invoke(item, item.check.run, 'run')));
           const mine = fixed.get(i)!;
