@@ -13,7 +13,7 @@ import type { CheckResult, RunReport } from './types.js';
 import { buildInvocations } from './words.js';
 import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
-import { changed as changedFiles, digests, isOwnCheck } from './fixflow.js';
+import { Contents, isOwnCheck } from './fixflow.js';
 import { intersect, overlaps, runTasks, union, type FileSet, type Task } from './schedule.js';
 
 export interface ExecuteOptions {
@@ -73,6 +73,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
   const now = opts.now ?? Date.now;
   const results: CheckResult[] = [];
   const oneAtATime = serial();
+  const contents = new Contents(opts.root);
   let failedPhase: string | null = null;
 
   const emit = (r: CheckResult) => {
@@ -152,10 +153,11 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     }
     const refused = await approve(item);
     if (refused !== null) return { outcome: first ? { ...verdict(item, first), reason: refused } : { status: 'not-run', reason: refused, durationMs: 0, res: null }, changed: none };
-    const before = scoped ? await digests(opts.root, scoped) : null;
+    const before = scoped ? await contents.before(scoped) : null;
     const fixRes = await invoke(item, fix, 'fix');
     duration += fixRes.durationMs;
-    const changed: FileSet = before ? changedFiles(before, await digests(opts.root, scoped!)) : 'all';
+    if (!before) contents.forget();
+    const changed: FileSet = before ? await contents.changed(before) : 'all';
     const touched = changed === 'all' ? 'files' : plural(changed.size, 'file');
     const any = changed === 'all' || changed.size > 0;
     if (fixRes.interrupted) return { outcome: { status: 'not-run', reason: 'interrupted', durationMs: duration, res: fixRes }, changed };

@@ -29,6 +29,8 @@ const TOOLS: Record<string, string> = {
   if grep -q 'BAD\\|UNFIXABLE' "$f"; then echo "$f: problem"; bad=1; fi; done; exit $bad`,
   wsfix: `bad=0; for f in "$@"; do if grep -q ' $' "$f"; then bad=1
   if [ "$mode" != --check ]; then sed -i 's/ *$//' "$f"; echo "Fixing $f"; fi; fi; done; exit $bad`,
+  inplace: `bad=0; for f in "$@"; do if grep -q lower "$f"; then
+  if [ "$mode" = --write ]; then c=$(sed s/lower/UPPER/g "$f"); printf '%s\\n' "$c" > "$f"; else bad=1; fi; fi; done; exit $bad`,
   noupper: `for f in "$@"; do if grep -q UPPER "$f"; then echo "$f: UPPER"; exit 1; fi; done`,
   notrail: `for f in "$@"; do if grep -q ' $' "$f"; then echo "$f: trailing space"; exit 1; fi; done`,
   types: `if grep -rl --include='*.txt' TYPE_ERROR .; then exit 1; fi`,

@@ -5,6 +5,7 @@
  * run leaves (or the commit holds).
  */
 import { test } from 'uvu';
+import { utimesSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { Repo, repoPool, statuses } from '../helpers/repo.js';
 import { commit, hookedRepo, show } from '../helpers/hooks.js';
@@ -152,6 +153,17 @@ test('pre-commit: the formatter fixes the staged file in one start and the commi
   assert.is(show(r, 'HEAD:a.txt'), 'one\n');
   assert.is(t.starts('fmt'), 1);
   assert.equal(overlapping(t.events(), 'notrail', 'fmt'), []);
+});
+
+test('a fix rewriting a file in place at the same size is seen, whether the file was old or just written', () => {
+  const r = repoWith([{ name: 'ip', run: 'inplace --check {files}', fix: 'inplace --write {files}', files: ['*.txt'] }]);
+  useTools(r);
+  r.write('old.txt', 'lower\n').write('new.txt', 'lower\n').write('clean.txt', 'fine\n').commitAll();
+  const past = new Date(Date.now() - 3600_000);
+  utimesSync(r.path('old.txt'), past, past);
+  const { report } = r.hephJson(['run']);
+  assert.equal([report.checks[0].status, report.checks[0].reason], ['fixed', 'fix applied to 2 files']);
+  assert.equal([r.read('old.txt'), r.read('new.txt')], ['UPPER\n', 'UPPER\n']);
 });
 
 test('a later run whose fixer changed nothing keeps the rollback point of the fixes before it', () => {
