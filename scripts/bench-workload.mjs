@@ -358,6 +358,11 @@ export async function run(argv) {
     summary[sc.key] = { heph: h, lefthook: l, ratio: h / l, cpu: { heph: hc, lefthook: lc }, samples: times[sc.key], cpuSamples: cpus[sc.key] };
     console.log(`| ${sc.label} | ${s(h)} | ${s(l)} | ${(h / l).toFixed(2)} | ${s(hc)} | ${s(lc)} | ${(hc / lc).toFixed(2)} |`);
   }
+  console.log('\nfastest sample of each (the quietest moment of the machine):\n');
+  for (const sc of scenarios) {
+    const best = (who) => Math.min(...(times[sc.key][who] ?? [NaN]));
+    console.log(`- ${sc.label}: heph ${s(best('heph'))}, lefthook ${s(best('lefthook'))} (${(best('heph') / best('lefthook')).toFixed(2)})`);
+  }
   console.log(problems.length ? `\n${problems.length} samples did not produce the expected tree:\n${problems.slice(0, 20).join('\n')}` : '\nevery sample produced exactly the expected tree');
   writeFileSync(join(ROOT, '.bench', 'workload-results.json'), JSON.stringify({ files: n, rounds, summary, problems }, null, 2));
   if (problems.length) process.exitCode = 1;
