@@ -5,7 +5,7 @@
  * run leaves (or the commit holds).
  */
 import { test } from 'uvu';
-import { utimesSync } from 'node:fs';
+import { readFileSync, utimesSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { Repo, repoPool, statuses } from '../helpers/repo.js';
 import { commit, hookedRepo, show } from '../helpers/hooks.js';
@@ -128,6 +128,17 @@ test('fixers of disjoint files each start once; --concurrency 1 runs one tool at
   serial.write('a/x.txt', 'x \n').write('b/y.txt', 'BAD\n').commitAll();
   serial.hephJson(['run', '--concurrency', '1']);
   assert.equal(overlapping(t2.events(), 'fmt', 'lint'), [], '--concurrency 1 runs one tool at a time');
+});
+
+test('fixers of disjoint files run side by side', () => {
+  const peer = (me: string, other: string) => ({ name: me, run: `peer --check ${me} ${other} {files}`, fix: `peer --write ${me} ${other} {files}`, files: [`${me}/*.txt`] });
+  const r = repoWith([peer('a', 'b'), peer('b', 'a')]);
+  useTools(r);
+  r.write('a/x.txt', 'x\n').write('b/y.txt', 'y\n').commitAll();
+  const { code } = r.hephJson(['run', '--concurrency', '2']);
+  assert.is(code, 0);
+  const ev = r.env.HEPH_TEST_EVENTS!;
+  assert.equal([readFileSync(`${ev}.a`, 'utf8'), readFileSync(`${ev}.b`, 'utf8')], ['saw b\n', 'saw a\n']);
 });
 
 test('a check whose files a later fix changed is checked again on them', () => {
