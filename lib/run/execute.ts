@@ -13,8 +13,9 @@ import type { CheckResult, RunReport } from './types.js';
 import { buildInvocations } from './words.js';
 import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
-import { Contents, isOwnCheck } from './fixflow.js';
-import { intersect, overlaps, runTasks, union, type FileSet, type Task } from './schedule.js';
+import { Contents } from './contents.js';
+import { fixFlow, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
+import { overlaps, runTasks, union, type FileSet, type Task } from './schedule.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -55,18 +56,6 @@ function serial() {
     return next;
   };
 }
-
-type Ran = ProcessResult & { ok: boolean };
-
-/** A check's outcome before it becomes a result: the process whose output is its tail. */
-interface Outcome {
-  status: 'passed' | 'failed' | 'fixed' | 'not-run';
-  reason: string;
-  durationMs: number;
-  res: Ran | null;
-}
-
-const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunReport> {
   const started = performance.now();
@@ -111,13 +100,6 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     return { ...last!, output, durationMs, ok };
   }
 
-  /** The outcome of one run of a command: passed, or failed with why. */
-  function verdict(item: PlanItem, res: Ran, durationMs = res.durationMs): Outcome {
-    const status = res.interrupted ? 'not-run' : res.ok ? 'passed' : 'failed';
-    const reason = res.interrupted ? 'interrupted' : res.timedOut ? `timed out after ${item.check.timeoutMs} ms` : res.spawnError ? `could not start ${res.spawnError}` : item.reason;
-    return { status, reason, durationMs, res };
-  }
-
   /** Null when the fix may go ahead (the rollback point is recorded), else why not. */
   const approve = (item: PlanItem) =>
     oneAtATime(async (): Promise<string | null> => {
@@ -128,70 +110,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       return null;
     });
 
-  /**
-   * A check whose fix may run. When the fix is the check's own tool in write
-   * mode and takes `{files}`, it runs first and alone: its exit status is the
-   * check's verdict on what it leaves, so a clean or fixable file costs one
-   * start. Otherwise the check runs, and only when it fails the fix, then the
-   * check again (unless the fix is its own check and succeeded). A fix that
-   * exits non-zero is judged by the recheck: the pre-commit convention exits 1
-   * after changing files, and `eslint --fix` exits 1 when problems remain.
-   */
-  async function fixFlow(item: PlanItem): Promise<{ outcome: Outcome; changed: FileSet }> {
-    const check = item.check;
-    const fix = check.fix!;
-    const own = isOwnCheck(check.run, fix, check.shell);
-    const scoped = item.files && fix.includes('{files}') ? item.files : null;
-    const fixFirst = own && scoped !== null && !opts.confirmFix;
-    const none: FileSet = new Set<string>();
-    let duration = 0;
-    let first: Ran | null = null;
-    if (!fixFirst) {
-      first = await invoke(item, check.run, 'run');
-      duration += first.durationMs;
-      if (first.ok || first.interrupted) return { outcome: verdict(item, first), changed: none };
-    }
-    const refused = await approve(item);
-    if (refused !== null) return { outcome: first ? { ...verdict(item, first), reason: refused } : { status: 'not-run', reason: refused, durationMs: 0, res: null }, changed: none };
-    const before = scoped ? await contents.before(scoped) : null;
-    const fixRes = await invoke(item, fix, 'fix');
-    duration += fixRes.durationMs;
-    if (!before) contents.forget();
-    const changed: FileSet = before ? await contents.changed(before) : 'all';
-    const touched = changed === 'all' ? 'files' : plural(changed.size, 'file');
-    const any = changed === 'all' || changed.size > 0;
-    if (fixRes.interrupted) return { outcome: { status: 'not-run', reason: 'interrupted', durationMs: duration, res: fixRes }, changed };
-    if (fixRes.timedOut || fixRes.spawnError) {
-      const why = fixRes.timedOut ? `timed out after ${check.timeoutMs} ms` : `could not start ${fixRes.spawnError}`;
-      return { outcome: { status: 'failed', reason: `fix failed: ${why}`, durationMs: duration, res: fixRes }, changed };
-    }
-    if (fixRes.ok && own && (fixFirst || any)) {
-      const outcome: Outcome = any ? { status: 'fixed', reason: `fix applied to ${touched}`, durationMs: duration, res: fixRes } : { ...verdict(item, fixRes, duration) };
-      return { outcome, changed };
-    }
-    const res = await invoke(item, check.run, 'recheck');
-    duration += res.durationMs;
-    if (res.interrupted || res.timedOut || res.spawnError) return { outcome: verdict(item, res, duration), changed };
-    const exited = fixRes.ok ? '' : ` (the fix exited ${fixRes.exitCode})`;
-    if (!res.ok) return { outcome: { status: 'failed', reason: `still failing after fix${exited}`, durationMs: duration, res }, changed };
-    if (!any && fixFirst) return { outcome: verdict(item, res, duration), changed };
-    return { outcome: { status: 'fixed', reason: fixRes.ok ? 'fix applied, recheck passed' : `fix applied${exited}, recheck passed`, durationMs: duration, res }, changed };
-  }
-
-  /**
-   * A fixed or passed check whose files a later fix changed runs again on
-   * those files, so its result describes what the phase leaves behind.
-   */
-  async function reverify(item: PlanItem, o: Outcome, reads: FileSet, later: FileSet, by: string[]): Promise<Outcome> {
-    if (o.status !== 'passed' && o.status !== 'fixed') return o;
-    const files = reads === 'all' ? item.files : [...(intersect(reads, later) as ReadonlySet<string>)];
-    if (files && !files.length) return o;
-    const res = await invoke(item, item.check.run, `recheck after ${by.join(', ')}`, files);
-    const total = o.durationMs + res.durationMs;
-    if (res.ok) return { ...o, durationMs: total };
-    if (res.interrupted || res.timedOut || res.spawnError) return verdict(item, res, total);
-    return { status: 'failed', reason: `failed after ${by.join(', ')} changed its files`, durationMs: total, res };
-  }
+  const flow: FlowContext = { invoke, approve, contents, asks: Boolean(opts.confirmFix) };
 
   function toResult(item: PlanItem, phase: string, o: Outcome): CheckResult {
     const base = { id: item.id, phase, name: item.check.name, fingerprint: item.fingerprint };
@@ -234,7 +153,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
         deps,
         priority: i,
         run: async () => {
-          fixed.set(i, opts.signal?.aborted ? { outcome: interrupted, changed: new Set() } : await fixFlow(item));
+          fixed.set(i, opts.signal?.aborted ? { outcome: interrupted, changed: new Set() } : await fixFlow(flow, item));
         },
       });
     });
@@ -251,7 +170,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
           const mine = fixed.get(i)!;
           const touching = writers.filter((j) => j > i && overlaps(fixed.get(j)!.changed, reads));
           const changedLater = touching.reduce<FileSet>((u, j) => union(u, fixed.get(j)!.changed), new Set());
-          const o = touching.length && !opts.signal?.aborted ? await reverify(item, mine.outcome, reads, changedLater, touching.map((j) => items[j].id)) : mine.outcome;
+          const o = touching.length && !opts.signal?.aborted ? await reverify(flow, item, mine.outcome, reads, changedLater, touching.map((j) => items[j].id)) : mine.outcome;
           return finish(item, phase, o);
         },
       };
