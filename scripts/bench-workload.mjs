@@ -12,7 +12,8 @@
 // compared byte for byte with the expected one.
 //
 // Tools: prettier, eslint, typescript and lefthook are installed from npm into
-// .bench/workload-tools (never into the project); black, mypy, jq and shfmt
+// .bench/workload-tools with their install scripts off (lefthook's would install its
+// hooks into the enclosing repository), never into the project; black, mypy, jq and shfmt
 // come from the system (Debian: apt-get install -y black mypy jq shfmt).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -45,7 +46,7 @@ function installTools(env) {
   if (!['prettier', 'eslint', 'tsc', 'lefthook'].every((t) => existsSync(join(bin, t)))) {
     mkdirSync(TOOLS, { recursive: true });
     writeFileSync(join(TOOLS, 'package.json'), '{"name":"bench-workload-tools","private":true}');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', 'prettier@3', 'eslint@10', 'typescript', 'lefthook@2'], { cwd: TOOLS, env, stdio: 'inherit' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', 'prettier@3', 'eslint@10', 'typescript', 'lefthook@2'], { cwd: TOOLS, env, stdio: 'inherit' });
   }
   for (const t of ['black', 'mypy', 'jq', 'shfmt', 'python3']) {
     if (spawnSync(t, ['--version'], { env }).error) throw new Error(`${t} is not installed (Debian: apt-get install -y black mypy jq shfmt)`);
