@@ -145,7 +145,10 @@ export function rollbackPoint(root: string, out: Output, unstagedPatch: () => st
       const snap = before && (await before);
       if (!snap) return;
       try {
-        await saveRollback(root, snap, await snapshotTrees(root), checks);
+        const after = await snapshotTrees(root);
+        // Fixes that changed nothing (a formatter run on clean files) keep the last record.
+        if (after.worktree === snap.worktree && after.index === snap.index) return;
+        await saveRollback(root, snap, after, checks);
       } catch (err) {
         failed(err);
       }

@@ -1,8 +1,8 @@
 /**
- * Executes a sealed Plan: phases in order, the checks of a phase concurrently,
- * fixes one at a time (two fixers never write the same files at once), and
- * each finished check's result stored as soon as it is known, so an
- * interrupted run keeps what it finished.
+ * Executes a sealed Plan: phases in order; in a phase, fixes and checks in the
+ * order schedule.ts derives from the files each reads and writes, at most
+ * `concurrency` at once; each finished check's result stored as soon as it is
+ * known, so an interrupted run keeps what it finished.
  */
 import { join } from 'node:path';
 import type { Plan, PlanItem } from '../plan/types.js';
@@ -15,6 +15,9 @@ import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
 import { now as clock } from '../clock.js';
 import { failureTail } from '../report/tail.js';
+import { Contents } from './contents.js';
+import { fixFlow, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
+import { overlaps, runTasks, union, type FileSet, type Task } from './schedule.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -39,7 +42,7 @@ export interface ExecuteOptions {
   now?: () => number;
 }
 
-/** A one-slot queue: fixes run one after another. */
+/** A one-slot queue: questions and the rollback point, one check at a time. */
 function serial() {
   let last: Promise<unknown> = Promise.resolve();
   return <T>(fn: () => Promise<T>): Promise<T> => {
@@ -49,19 +52,12 @@ function serial() {
   };
 }
 
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  });
-  await Promise.all(workers);
-}
-
 export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunReport> {
   const started = performance.now();
   const now = opts.now ?? clock;
   const results: CheckResult[] = [];
-  const fixQueue = serial();
+  const oneAtATime = serial();
+  const contents = new Contents(opts.root);
   let failedPhase: string | null = null;
 
   const emit = (r: CheckResult) => {
@@ -69,15 +65,15 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     opts.onResult?.(r);
   };
 
-  async function invoke(item: PlanItem, cmd: string, label: string): Promise<ProcessResult & { ok: boolean }> {
+  async function invoke(item: PlanItem, cmd: string, label: string, files = item.files): Promise<Ran> {
     // Built-in checks (`heph:<name>`) run in-process; their module loads only when one runs.
-    if (/^\s*heph:/.test(cmd)) return (await import('../builtins/index.js')).runBuiltin(cmd, item.files ?? [], opts.root, (s) => opts.log.write(`[${item.id}] ${label}: ${s}`));
+    if (/^\s*heph:/.test(cmd)) return (await import('../builtins/index.js')).runBuiltin(cmd, files ?? [], opts.root, (s) => opts.log.write(`[${item.id}] ${label}: ${s}`));
     const check = item.check;
     const cwd = join(opts.root, check.cwd);
     // Loaded only when something runs: the process library is the heaviest module.
     const { checkEnv, runProcess } = await import('./process.js');
     const env = checkEnv(opts.env, opts.msgfile ? { HEPH_MSGFILE: opts.msgfile } : {});
-    const invocations = buildInvocations(cmd, check.shell, { files: item.files && argPaths(item.files, check.cwd), msgfile: opts.msgfile });
+    const invocations = buildInvocations(cmd, check.shell, { files: files && argPaths(files, check.cwd), msgfile: opts.msgfile });
     let output = '';
     let last: ProcessResult | null = null;
     let ok = true;
@@ -102,39 +98,90 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     return { ...last!, output, durationMs, ok };
   }
 
-  async function runItem(item: PlanItem, phase: string): Promise<CheckResult> {
+  /** Null when the fix may go ahead (the rollback point is recorded), else why not. */
+  const approve = (item: PlanItem) =>
+    oneAtATime(async (): Promise<string | null> => {
+      if (opts.signal?.aborted) return 'interrupted';
+      const decision = opts.confirmFix ? await opts.confirmFix(item) : ({ apply: true } as const);
+      if (!decision.apply) return decision.reason;
+      await opts.beforeFix?.(item);
+      return null;
+    });
+
+  const flow: FlowContext = { invoke, approve, contents, asks: Boolean(opts.confirmFix) };
+
+  function toResult(item: PlanItem, phase: string, o: Outcome): CheckResult {
     const base = { id: item.id, phase, name: item.check.name, fingerprint: item.fingerprint };
-    if (opts.signal?.aborted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: 0, exitCode: null };
-    let res = await invoke(item, item.check.run, 'run');
-    let status: CheckResult['status'] = res.ok ? 'passed' : 'failed';
-    let reason = item.reason;
-    let duration = res.durationMs;
-    if (!res.ok && !res.interrupted && opts.autoFix && item.check.fix) {
-      // Asking, the rollback point and the fix itself happen one check at a time.
-      const fixRes = await fixQueue(async () => {
-        if (opts.signal?.aborted) return 'interrupted';
-        const decision = opts.confirmFix ? await opts.confirmFix(item) : ({ apply: true } as const);
-        if (!decision.apply) return decision.reason;
-        await opts.beforeFix?.(item);
-        return invoke(item, item.check.fix!, 'fix');
+    const exitCode = o.res?.exitCode ?? null;
+    return {
+      ...base,
+      status: o.status,
+      reason: o.reason,
+      durationMs: o.durationMs,
+      exitCode,
+      ...(o.status === 'failed' && o.res ? { tail: failureTail(o.res.output) } : {}),
+      ...(o.status === 'fixed' ? { fixed: true } : {}),
+    };
+  }
+
+  async function finish(item: PlanItem, phase: string, o: Outcome): Promise<void> {
+    const result = toResult(item, phase, o);
+    if (result.status !== 'not-run') await record(item, result);
+    emit(result);
+  }
+
+  /** What a check reads, and what its fix may write (null: no fix will run). */
+  function access(item: PlanItem): { reads: FileSet; writes: FileSet | null } {
+    const scoped = (cmd: string) => (item.files && cmd.includes('{files}') ? new Set(item.files) : 'all');
+    const fix = opts.autoFix ? item.check.fix : null;
+    return { reads: scoped(item.check.run), writes: fix ? scoped(fix) : null };
+  }
+
+  async function runPhase(items: PlanItem[], phase: string): Promise<void> {
+    const acc = items.map(access);
+    const fixTasks = new Map<number, Task>();
+    const fixed = new Map<number, { outcome: Outcome; changed: FileSet }>();
+    const interrupted: Outcome = { status: 'not-run', reason: 'interrupted', durationMs: 0, res: null };
+    items.forEach((item, i) => {
+      const writes = acc[i].writes;
+      if (!writes) return;
+      const mine = union(writes, acc[i].reads);
+      const deps = [...fixTasks].filter(([j]) => overlaps(acc[j].writes!, mine) || overlaps(writes, acc[j].reads)).map(([, t]) => t);
+      fixTasks.set(i, {
+        deps,
+        priority: i,
+        run: async () => {
+          fixed.set(i, opts.signal?.aborted ? { outcome: interrupted, changed: new Set() } : await fixFlow(flow, item).catch((err) => ({ outcome: crashOutcome(item, err), changed: new Set<string>() })));
+        },
       });
-      if (typeof fixRes === 'string') reason = fixRes;
-      else {
-        duration += fixRes.durationMs;
-        if (!fixRes.interrupted) {
-          res = await invoke(item, item.check.run, 'recheck');
-          duration += res.durationMs;
-          status = res.ok ? 'fixed' : 'failed';
-          reason = res.ok ? 'fix applied, recheck passed' : fixRes.ok ? 'still failing after fix' : 'fix failed';
-        } else res = fixRes;
-      }
-    }
-    if (res.interrupted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: duration, exitCode: res.exitCode };
-    if (res.timedOut) reason = `timed out after ${item.check.timeoutMs} ms`;
-    else if (res.spawnError) reason = `could not start ${res.spawnError}`;
-    const result: CheckResult = { ...base, status, reason, durationMs: duration, exitCode: res.exitCode, ...(status === 'failed' ? { tail: failureTail(res.output) } : {}), ...(status === 'fixed' ? { fixed: true } : {}) };
-    await record(item, result);
-    return result;
+    });
+    const checkTasks = items.map((item, i): Task => {
+      const { reads } = acc[i];
+      // A check waits for every fix of the files it reads; a fixer, for the later ones.
+      const writers = [...fixTasks.keys()].filter((j) => (j === i || !acc[i].writes || j > i) && overlaps(acc[j].writes!, reads));
+      const check = async (): Promise<void> => {
+        if (!acc[i].writes) return finish(item, phase, opts.signal?.aborted ? interrupted : verdict(item, await invoke(item, item.check.run, 'run')));
+        const mine = fixed.get(i)!;
+        const touching = writers.filter((j) => j > i && overlaps(fixed.get(j)!.changed, reads));
+        const changedLater = touching.reduce<FileSet>((u, j) => union(u, fixed.get(j)!.changed), new Set());
+        const o = touching.length && !opts.signal?.aborted ? await reverify(flow, item, mine.outcome, reads, changedLater, touching.map((j) => items[j].id)) : mine.outcome;
+        return finish(item, phase, o);
+      };
+      return {
+        deps: writers.map((j) => fixTasks.get(j)!),
+        // Whole-project checks (type checkers, tests) are usually the longest: first among the checks.
+        priority: (reads === 'all' ? 1 : 2) * items.length + i,
+        // Whatever goes wrong while running one check is that check's failure; the others go on.
+        run: () => check().catch((err) => emit(crashed(item, phase, err))),
+      };
+    });
+    await runTasks([...fixTasks.values(), ...checkTasks], opts.concurrency);
+  }
+
+  function crashOutcome(item: PlanItem, err: unknown): Outcome {
+    const msg = (err as Error)?.message ?? String(err);
+    opts.log.write(`[${item.id}] heph could not run it: ${msg}`);
+    return { status: 'failed', reason: `heph could not run it: ${msg.split('\n')[0]}`, durationMs: 0, res: null };
   }
 
   /** Whatever goes wrong while running one check is that check's failure; the others go on. */
@@ -194,7 +241,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       if (refresh) await opts.store.putResult(item.id, refresh).catch(() => {}); // only a shortcut for the next plan
       emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}), ...(item.source ? { source: item.source } : {}) });
     }
-    await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name).catch((err) => crashed(item, phase.name, err))));
+    await runPhase(toRun, phase.name);
     const phaseResults = results.filter((r) => r.phase === phase.name);
     if (phaseResults.some((r) => r.status === 'failed')) failedPhase = phase.name;
   }

@@ -20,7 +20,7 @@ function repoWith(checks: object[]): Repo {
   return r;
 }
 
-test('a fix whose recheck still fails is failed, with the reason; a failing fix is "fix failed"', () => {
+test('a fix whose recheck still fails is failed, with the reason and the exit status of a fix that failed', () => {
   const r = repoWith([
     { name: 'stubborn', run: 'false', fix: 'true' },
     { name: 'broken-fix', run: 'false', fix: 'false' },
@@ -29,7 +29,7 @@ test('a fix whose recheck still fails is failed, with the reason; a failing fix 
   const { code, report } = r.hephJson(['run']);
   assert.is(code, 1);
   const by = Object.fromEntries(report.checks.map((c: { name: string; reason: string }) => [c.name, c.reason]));
-  assert.equal(by, { stubborn: 'still failing after fix', 'broken-fix': 'fix failed' });
+  assert.equal(by, { stubborn: 'still failing after fix', 'broken-fix': 'still failing after fix (the fix exited 1)' });
 });
 
 /** Runs heph in a new session, without a controlling terminal (as from a GUI git client). */
