@@ -5,6 +5,7 @@ import { HephError } from '../errors.js';
 import { findRepo, hephDir, type Repo } from '../git/repo.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { discoverMembers, withMembers } from '../config/members.js';
 
 export interface Context {
   repo: Repo;
@@ -25,5 +26,8 @@ export async function loadContext(cwd = process.cwd()): Promise<Context> {
   if (!existsSync(file)) {
     throw new HephError('config', `no ${CONFIG_NAME} in ${repo.root}`, 'run `heph init` to write one for this repository');
   }
-  return { repo, dir: hephDir(repo), config: loadConfig(file) };
+  // Members are found while the root config is read.
+  const dirs = discoverMembers(repo.root);
+  const config = loadConfig(file);
+  return { repo, dir: hephDir(repo), config: withMembers(repo.root, config, await dirs) };
 }

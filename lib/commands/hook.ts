@@ -116,6 +116,7 @@ function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: Resolve
     extra: ev.extra,
     candidates: () => ev.candidates!,
     select: { phases, only: opts.only, skip: opts.skip, skipTags: [...hook.skipTags, ...(opts.skipTests ? ['test'] : [])] },
+    members: { projects: opts.projects, changed: ev.candidates, event },
   };
 }
 

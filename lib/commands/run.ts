@@ -9,6 +9,7 @@ import { takeEarlySnapshot } from '../run/early.js';
 import { openStore, preloadDriver } from '../state/store.js';
 import type { Output } from '../report/output.js';
 import { debug } from '../debug.js';
+import { startingMember } from './member-cwd.js';
 
 const mark = debug('time');
 
@@ -21,6 +22,7 @@ function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
     source: 'worktree',
     store: openStore({ dir: ctx.dir, readOnly: opts.dryRun, warn: out.warn }),
     select: { phases: opts.phases, only: opts.only, skip: opts.skip, skipTags: opts.skipTests ? ['test'] : [] },
+    members: { projects: opts.projects, changed: null, event: null },
   });
 }
 
@@ -31,6 +33,7 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
   preloadDriver();
   const opts = runOptions(flags);
   const ctx = await loadContext();
+  opts.projects ??= startingMember(ctx, opts, out);
   if (opts.dryRun) return dryRun(() => plan(ctx, opts, out), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;

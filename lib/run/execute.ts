@@ -4,7 +4,7 @@
  * each finished check's result stored as soon as it is known, so an
  * interrupted run keeps what it finished.
  */
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Plan, PlanItem } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Fingerprint } from '../state/fingerprint.js';
@@ -82,7 +82,9 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     // Loaded only when something runs: the process library is the heaviest module.
     const { checkEnv, runProcess } = await import('./process.js');
     const env = checkEnv(opts.env, opts.msgfile ? { HEPH_MSGFILE: opts.msgfile } : {});
-    const invocations = buildInvocations(cmd, check.shell, { files: item.files, msgfile: opts.msgfile });
+    // `{files}` are relative to the directory the check runs in.
+    const files = item.files && check.cwd ? item.files.map((f) => posix.relative(check.cwd, f)) : item.files;
+    const invocations = buildInvocations(cmd, check.shell, { files, msgfile: opts.msgfile });
     let output = '';
     let last: ProcessResult | null = null;
     let ok = true;

@@ -9,6 +9,7 @@ import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapsho
 import { takeEarlySnapshot } from './early.js';
 import { selectChecks, type SelectOptions } from '../plan/select.js';
 import { decide } from '../plan/decide.js';
+import { scopeMembers, type MemberOptions } from '../plan/members.js';
 import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
 import type { StateStore } from '../state/types.js';
@@ -31,6 +32,8 @@ export interface PlanRequest {
   /** Event data every check's key includes (the commit message for commit-msg). */
   extra?: string;
   now?: number;
+  /** Which members take part (repositories with nested `.heph.json` files). */
+  members?: MemberOptions;
 }
 
 export interface Prepared {
@@ -49,7 +52,8 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const platform = req.select.platform ?? process.platform;
   const [snapshot, store] = await Promise.all([req.snapshot ?? startSnapshot(req.repo, req.source), req.store]);
   const candidates = req.candidates ? req.candidates(snapshot) : snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
-  const selection = selectChecks(req.config, { ...req.select, platform, candidates });
+  let selection = selectChecks(req.config, { ...req.select, platform, candidates });
+  if (req.members) selection = scopeMembers(req.config, selection, req.members);
   const hasher = new InputHasher(snapshot);
   const fingerprints = new Map<string, Fingerprint>();
   for (const phase of selection.phases) {
