@@ -14,6 +14,7 @@ import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
 import { runRecord } from '../run/record.js';
 import type { Output } from '../report/output.js';
 import { idWidth, printPlan, printResult, printSummary } from '../report/human.js';
+import { groupedPrinter } from '../report/grouped.js';
 import { planJson, reportJson } from '../report/json.js';
 import { EXIT } from '../errors.js';
 
@@ -59,7 +60,9 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
   // While a fix question is on screen, lines of checks finishing meanwhile wait, then print.
   const held: CheckResult[] = [];
   let asking = false;
-  const show = (r: CheckResult) => (asking ? held.push(r) : printResult(out, r, width));
+  const grouped = ctx.config.members?.length && !out.json ? groupedPrinter(plan, (r) => printResult(out, r, width), (l) => out.line(l)) : null;
+  const print = (r: CheckResult) => (grouped ? grouped.add(r) : printResult(out, r, width));
+  const show = (r: CheckResult) => (asking ? held.push(r) : print(r));
   const confirm = fixPolicy(opts.interactive, out.json);
   const confirmFix: ConfirmFix | undefined =
     confirm &&
@@ -69,7 +72,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
         return await confirm(item);
       } finally {
         asking = false;
-        for (const r of held.splice(0)) printResult(out, r, width);
+        for (const r of held.splice(0)) print(r);
       }
     });
   try {
@@ -98,6 +101,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
     await prepared.store.addRun(runRecord(plan, report, { at: Date.now(), interrupted: s.signal?.aborted ? String(s.signal.reason ?? 'signal') : null, skipTests: opts.skipTests, skip: opts.skip }));
     return report;
   } finally {
+    grouped?.flush();
     log.close();
   }
 }

@@ -112,6 +112,20 @@ test('heph run from inside a member runs that member; --all the whole repository
   assert.is(all.report.checks.length, 11);
 });
 
+test('human output groups lines by member, each group under its name', () => {
+  const r = installed();
+  const res = r.heph(['run', '--concurrency', '4']);
+  assert.is(res.code, 0, res.stderr);
+  const lines = (res.stdout + res.stderr).split('\n').filter((l) => /quality\//.test(l) || /^\S+$/.test(l));
+  const heads = lines.filter((l) => !/quality\//.test(l));
+  assert.equal(heads, ['(root)', 'libs/cli', 'libs/core', 'packages/api', 'packages/web', 'utils'], lines.join('\n'));
+  let group = '';
+  for (const l of lines) {
+    if (!/quality\//.test(l)) group = l;
+    else if (group !== '(root)') assert.ok(l.includes(`${group}/quality/`), `${l} under ${group}`);
+  }
+});
+
 test('status lists member checks by member/phase/name', () => {
   const r = installed();
   r.heph(['run']);
