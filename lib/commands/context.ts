@@ -5,7 +5,8 @@ import { HephError } from '../errors.js';
 import { findRepo, hephDir, type Repo } from '../git/repo.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { discoverMembers, withMembers } from '../config/members.js';
+import { discoverMembers, memberDirs, withMembers } from '../config/members.js';
+import { peekEarlySnapshot } from '../run/early.js';
 
 export interface Context {
   repo: Repo;
@@ -26,8 +27,10 @@ export async function loadContext(cwd = process.cwd()): Promise<Context> {
   if (!existsSync(file)) {
     throw new HephError('config', `no ${CONFIG_NAME} in ${repo.root}`, 'run `heph init` to write one for this repository');
   }
-  // Members are found while the root config is read.
-  const dirs = discoverMembers(repo.root);
+  // Members are found while the root config is read, from the snapshot a run has already started when there is one.
+  const early = peekEarlySnapshot(repo.root);
+  const dirs = early ? early.then((s) => memberDirs([...s.tracked, ...s.untracked])) : discoverMembers(repo.root);
+  dirs.catch(() => {}); // a bad root config is reported first
   const config = loadConfig(file);
   return { repo, dir: hephDir(repo), config: withMembers(repo.root, config, await dirs) };
 }

@@ -19,26 +19,32 @@ import type { Member, ResolvedCheck, ResolvedConfig, ResolvedPhase } from './typ
 
 export const CONFIG_NAME = '.heph.json';
 
-/** Directories (root-relative) holding a `.heph.json` below the root, shallowest first. */
+/** Directories (root-relative) holding a `.heph.json` below the root, shallowest first, among git's paths. */
+export function memberDirs(paths: Iterable<string>): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) if (p.endsWith(`/${CONFIG_NAME}`)) dirs.add(p.slice(0, -CONFIG_NAME.length - 1));
+  return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+}
+
+/** The members of the repository: tracked, or untracked and not ignored. */
 export async function discoverMembers(root: string): Promise<string[]> {
-  const res = await git(['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', `:(glob)**/${CONFIG_NAME}`], {
+  const res = await git(['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', `:(glob)**/${CONFIG_NAME}`], {
     cwd: root,
     env: { GIT_OPTIONAL_LOCKS: '0' },
   });
-  const dirs = new Set<string>();
-  for (const p of splitZ(res.stdout)) if (p.endsWith(`/${CONFIG_NAME}`)) dirs.add(p.slice(0, -CONFIG_NAME.length - 1));
-  return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  return memberDirs(splitZ(res.stdout));
 }
 
 const bad = (msg: string, hint: string) => new HephError('config', msg, hint);
 
 /** The real path of a member's config, refused when it (or its directory, through a symlink) lies outside the repository. */
-function realInside(root: string, file: string): string {
+function realInside(root: string, file: string): string | null {
   const realRoot = realpathSync(root);
   let real: string;
   try {
     real = realpathSync(join(root, file));
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw bad(`cannot read ${file}: ${(e as Error).message}`, 'remove the file from the index or restore it');
   }
   const rel = relative(realRoot, real);
@@ -52,9 +58,11 @@ interface Loaded {
   config: ResolvedConfig;
 }
 
-function loadMember(root: string, dir: string, nested: string[]): Loaded {
+/** Null when the member's config is deleted in the working tree (the member is going away). */
+function loadMember(root: string, dir: string, nested: string[]): Loaded | null {
   const file = `${dir}/${CONFIG_NAME}`;
   const real = realInside(root, file);
+  if (real === null) return null;
   const text = readFileSync(real, 'utf8');
   const raw = parseJson(text, file) as Record<string, unknown>;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad(`${file}: expected a JSON object`, 'a member config is a .heph.json like the root one');
@@ -91,8 +99,10 @@ function loadMember(root: string, dir: string, nested: string[]): Loaded {
 
 /** Folds the members' checks into the root config; exit 2 for duplicate names or a config outside the repository. */
 export function withMembers(root: string, config: ResolvedConfig, dirs: string[]): ResolvedConfig {
+  /* eslint-disable-next-line no-param-reassign -- narrowed to the members that exist */
   if (!dirs.length) return config;
-  const loaded = dirs.map((d) => loadMember(root, d, dirs.filter((o) => o.startsWith(`${d}/`))));
+  const loaded = dirs.map((d) => loadMember(root, d, dirs.filter((o) => o.startsWith(`${d}/`)))).filter((l): l is Loaded => l !== null);
+  dirs = loaded.map((l) => l.member.dir);
   const byName = new Map<string, string>();
   for (const { member } of loaded) {
     const prev = byName.get(member.name);
