@@ -53,7 +53,11 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
       ['choose a preset: heph init --preset python, or --preset node', ...detectTools(repo.root).map((t) => `or convert ${t}'s configuration: heph init --from ${t}`)].join('; '),
     );
   }
-  const { config, parts } = starterConfig(probe, chosen);
+  const starter = starterConfig(probe, chosen);
+  const { parts } = starter;
+  // A workspace: a config per member, the root keeping what concerns the whole repository.
+  const workspace = flags.extends ? null : await (await import('./init-workspace.js')).planWorkspace(repo.root);
+  const config = workspace ? (await import('./init-workspace.js')).rootOfWorkspace(starter.config) : starter.config;
   const problems = validateConfig(config);
   if (problems.length) throw new HephError('internal', `the ${chosen.join(' + ')} preset made an invalid config:\n${formatProblems(file, problems)}`);
   writeFileSync(file, renderConfig(flags.extends ? shortConfig(config, chosen) : config));
@@ -63,6 +67,7 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   out.line(`wrote ${shown}: ${flags.extends ? `"extends": ${JSON.stringify(chosen.map((n) => `heph:${n}`))}, today ` : ''}${chosen.join(' + ')} preset${chosen.length > 1 ? 's' : ''}${presets ? '' : ' (detected)'}, ${count} checks`);
   for (const p of phases) out.line(`  ${p.name.padEnd(13)}${p.checks.map((c) => c.name).join(', ')}`);
   for (const part of parts) for (const n of part.notes) out.line(`  ${part.preset}: ${n}`);
+  if (workspace) (await import('./init-workspace.js')).writeMembers(repo.root, workspace, (l) => out.line(l));
   out.line('next: `heph install` puts the git hooks in place; `heph run --dry-run` shows what would run');
   for (const tool of detectTools(repo.root)) out.line(`found a ${tool} configuration: \`heph init --from ${tool} --force\` converts it instead`);
   return EXIT.ok;

@@ -192,4 +192,28 @@ test('bad input: two members with one name, a member config outside the reposito
   assert.match(cycle.stderr, /web\/\.heph\.json/);
 });
 
+test('heph init in an npm + uv workspace writes a root config and one per member, and says so', () => {
+  const r = track(new Repo());
+  r.write('package.json', JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }));
+  r.write('package-lock.json', '{ "lockfileVersion": 3 }\n');
+  r.write('packages/web/package.json', JSON.stringify({ name: 'web', scripts: { test: 'node --test' } }));
+  r.write('packages/ignored/package.json', '{}').write('.gitignore', 'packages/ignored/\n');
+  r.write('pyproject.toml', '[project]\nname = "root"\n\n[tool.uv.workspace]\nmembers = ["libs/*"]\n');
+  r.write('uv.lock', 'version = 1\n');
+  r.write('libs/core/pyproject.toml', '[project]\nname = "core"\n\n[tool.ruff]\n');
+  const init = r.heph(['init']);
+  assert.is(init.code, 0, init.stderr);
+  assert.match(init.stdout, /npm workspaces \+ uv workspace: a \.heph\.json per member/);
+  assert.match(init.stdout, /packages\/web\/\.heph\.json: node, test/);
+  assert.match(init.stdout, /libs\/core\/\.heph\.json: python, ruff/);
+  assert.ok(!r.exists('packages/ignored/.heph.json'), 'an ignored package is no member');
+  const root = JSON.parse(r.read('.heph.json'));
+  assert.ok(!root.phases.some((p: { name: string }) => p.name === 'quality'), 'the quality checks moved to the members');
+  const plan = r.hephJson(['run', '--dry-run']);
+  assert.is(plan.code, 0, plan.stderr);
+  const ids = plan.report.checks.map((c: { id?: string; phase: string; name: string }) => c.id ?? `${c.phase}/${c.name}`);
+  assert.ok(ids.includes('packages/web/quality/test'), ids.join(' '));
+  assert.ok(ids.includes('libs/core/quality/ruff'), ids.join(' '));
+});
+
 test.run();
