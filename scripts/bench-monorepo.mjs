@@ -3,7 +3,7 @@
 // files) against the same commit in a repository holding only that member.
 // Each round stages a one-line change to the member's file in both
 // repositories and times `heph hook run pre-commit` in each, interleaved
-// (mono, single, single, mono, ...), so machine load hits both alike. The
+// (one order, then the reverse), so machine load hits both alike. The
 // figure is the median of the per-round ratios.
 //
 //   env -u NODE_EXTRA_CA_CERTS node scripts/bench-monorepo.mjs [--rounds 15] [--members 20] [--files 50000]
@@ -72,7 +72,18 @@ function setup() {
   writeFileSync(join(single, 'package-lock.json'), '{}\n');
   git(single, 'add', '-A');
   git(single, 'commit', '-q', '-m', 'init');
+  // The same 50,000 files with no members: the member's checks in the root config (cwd and globs
+  // pointing at it). Tells what the repository's size costs apart from members.
+  const flat = join(WORK, 'flat');
+  rmSync(flat, { recursive: true, force: true });
+  git(WORK, 'clone', '-q', mono, flat);
+  git(flat, 'rm', '-q', '--', ...Array.from({ length: MEMBERS }, (_, i) => `packages/m${String(i).padStart(2, '0')}/.heph.json`));
+  const m = 'packages/m00';
+  writeFileSync(join(flat, '.heph.json'), JSON.stringify({ phases: [{ name: 'quality', checks: [{ name: 'lint', run: 'true {files}', files: [`${m}/**/*.js`], cwd: m }, { name: 'unit', run: 'true', cwd: m, inputs: [`${m}/src/**`, `${m}/package.json`, 'package-lock.json'] }] }] }));
+  git(flat, 'add', '-A');
+  git(flat, 'commit', '-q', '-m', 'flat');
   return [
+    { name: 'flat', dir: flat, file: join(flat, m, 'src', 'd1', 'f1.js'), files: Number(git(flat, 'ls-files').toString().split('\n').length - 1) },
     { name: 'monorepo', dir: mono, file: join(mono, 'packages', 'm00', 'src', 'd1', 'f1.js'), files: Number(git(mono, 'ls-files').toString().split('\n').length - 1) },
     { name: 'single member', dir: single, file: join(single, 'src', 'd1', 'f1.js'), files: Number(git(single, 'ls-files').toString().split('\n').length - 1) },
   ];
@@ -94,15 +105,18 @@ const repos = setup();
 for (const r of repos) hook(r, -1); // warm: stores the untouched members' results, fills the OS cache
 const times = new Map(repos.map((r) => [r.name, []]));
 const ratios = [];
+const flatRatios = [];
 for (let i = 0; i < ROUNDS; i++) {
-  const order = i % 2 ? [...repos].reverse() : repos;
+  const order = i % 2 ? [...repos].reverse() : repos; // mono, single, flat / flat, single, mono
   const got = {};
   for (const r of order) got[r.name] = hook(r, i).ms;
   for (const r of repos) times.get(r.name).push(got[r.name]);
   ratios.push(got.monorepo / got['single member']);
+  flatRatios.push(got.monorepo / got.flat);
 }
-const last = hook(repos[0], ROUNDS);
+const last = hook(repos[1], ROUNDS);
 console.log(`pre-commit touching one member, ${ROUNDS} interleaved rounds (median):`);
 for (const r of repos) console.log(`  ${r.name.padEnd(14)} ${String(r.files).padStart(6)} files  ${median(times.get(r.name)).toFixed(0)} ms`);
 console.log(`  ratio monorepo / single member: ${median(ratios).toFixed(2)}× (per-round ratios ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
+console.log(`  ratio monorepo / the same files without members: ${median(flatRatios).toFixed(2)}×`);
 console.log(`  checks that ran in the monorepo: ${(last.out.match(/passed/g) ?? []).length - 1}; skipped as untouched: ${(last.out.match(/nothing changed in/g) ?? []).length}`);

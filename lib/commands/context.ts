@@ -29,7 +29,7 @@ export async function loadContext(cwd = process.cwd()): Promise<Context> {
   }
   // Members are found while the root config is read, from the snapshot a run has already started when there is one.
   const early = peekEarlySnapshot(repo.root);
-  const dirs = early ? early.then((s) => memberDirs([...s.tracked, ...s.untracked])) : discoverMembers(repo.root);
+  const dirs = early ? early.then((s) => memberDirs(s.tracked, s.untracked)) : discoverMembers(repo.root);
   dirs.catch(() => {}); // a bad root config is reported first
   const config = loadConfig(file);
   return { repo, dir: hephDir(repo), config: withMembers(repo.root, config, await dirs) };

@@ -55,6 +55,9 @@ export function workspaceGlobs(root: string): { tool: string; globs: string[]; m
 
 export interface WorkspacePlan {
   tool: string;
+  /** Every member's directory. */
+  all: string[];
+  /** The members that get a config (all of them when the plan splits, none when the root keeps everything). */
   members: { dir: string; config: Raw; presets: string[] }[];
 }
 
@@ -74,7 +77,8 @@ export async function planWorkspace(root: string): Promise<WorkspacePlan | null>
     }
   }
   const members: WorkspacePlan['members'] = [];
-  for (const dir of [...dirs].sort()) {
+  const all = [...dirs].sort();
+  for (const dir of all) {
     if (existsSync(join(root, dir, '.heph.json'))) continue;
     const probe = diskProbe(join(root, dir));
     // A member's lockfile is the root's: it is detected by its manifest alone.
@@ -87,16 +91,25 @@ export async function planWorkspace(root: string): Promise<WorkspacePlan | null>
     if (!phases.length) continue;
     members.push({ dir, presets, config: { phases } as Raw });
   }
-  return members.length ? { tool: kinds.map((k) => k.tool).join(' + '), members } : null;
+  const tool = kinds.map((k) => k.tool).join(' + ');
+  if (!all.length) return null;
+  // Split only when every member has checks of its own: where lint and tests run from the root
+  // (members declaring none), a member config would take its files away from the root's checks.
+  return { tool, all, members: members.length === all.length ? members : [] };
 }
 
 /** The root config without the checks the members now hold (its quality phase goes to them). */
-export function rootOfWorkspace(config: Record<string, unknown>): Record<string, unknown> {
+export function rootOfWorkspace(config: Record<string, unknown>, plan: WorkspacePlan): Record<string, unknown> {
+  if (!plan.members.length) return config;
   const phases = (config.phases as Raw['phases']).filter((p) => p.name !== 'quality');
   return phases.length ? { ...config, phases } : config;
 }
 
 export function writeMembers(root: string, plan: WorkspacePlan, line: (s: string) => void): void {
+  if (!plan.members.length) {
+    line(`${plan.tool}: ${plan.all.length} member${plan.all.length === 1 ? '' : 's'}, not all with checks of their own (lint and tests run from the root): one root config for the whole repository (docs/monorepos.md tells how to split it)`);
+    return;
+  }
   line(`${plan.tool}: a .heph.json per member (its quality checks, run in its directory), the root one keeps the environment and dependency checks:`);
   for (const m of plan.members) {
     writeFileSync(join(root, m.dir, '.heph.json'), renderConfig(m.config));

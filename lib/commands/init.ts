@@ -57,7 +57,7 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   const { parts } = starter;
   // A workspace: a config per member, the root keeping what concerns the whole repository.
   const workspace = flags.extends ? null : await (await import('./init-workspace.js')).planWorkspace(repo.root);
-  const config = workspace ? (await import('./init-workspace.js')).rootOfWorkspace(starter.config) : starter.config;
+  const config = workspace ? (await import('./init-workspace.js')).rootOfWorkspace(starter.config, workspace) : starter.config;
   const problems = validateConfig(config);
   if (problems.length) throw new HephError('internal', `the ${chosen.join(' + ')} preset made an invalid config:\n${formatProblems(file, problems)}`);
   writeFileSync(file, renderConfig(flags.extends ? shortConfig(config, chosen) : config));
