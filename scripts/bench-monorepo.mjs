@@ -6,7 +6,7 @@
 // (one order, then the reverse), so machine load hits both alike. The
 // figure is the median of the per-round ratios.
 //
-//   env -u NODE_EXTRA_CA_CERTS node scripts/bench-monorepo.mjs [--rounds 15] [--members 20] [--files 50000]
+//   env -u NODE_EXTRA_CA_CERTS node scripts/bench-monorepo.mjs [--rounds 15] [--members 20] [--files 50000] [--cli dist/cli.cjs]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,8 @@ const arg = (name, def) => {
 const ROUNDS = arg('rounds', 15);
 const MEMBERS = arg('members', 20);
 const FILES = arg('files', 50_000);
-const CLI = resolve('dist/cli.cjs');
+const cliAt = process.argv.indexOf('--cli');
+const CLI = resolve(cliAt > 0 ? process.argv[cliAt + 1] : 'dist/cli.cjs');
 const WORK = join(tmpdir(), 'heph-bench-monorepo');
 const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b', NO_COLOR: '1' };
 for (const k of Object.keys(env)) if (k.startsWith('HEPH')) delete env[k];

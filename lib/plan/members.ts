@@ -61,7 +61,8 @@ export function scopeMembers(config: ResolvedConfig, selection: Selection, opts:
       .filter((s) => !wanted || wanted.has(s.check.member ?? ROOT_PROJECT))
       .map((s) => {
         const m = s.check.member !== undefined ? memberOf(config, s.check.member) : undefined;
-        if (!m || s.skip) return s;
+        // A member untouched by the change says so, rather than "no matching files" check by check.
+        if (!m || (s.skip && !(s.skip === 'no matching files' && opts.changed && !changedIn(m)))) return s;
         const skip = hookSkip(m, opts.event, p.name, s.check.tags) ?? (opts.changed && !changedIn(m) ? `nothing changed in ${m.name}` : undefined);
         return skip ? { check: s.check, skip, files: null } : s;
       }),

@@ -34,7 +34,7 @@ test('a commit touching one member runs only that member, in its directory, with
   assert.equal(linted(r, 'npx'), [['src/index.js']]);
   assert.equal(unitRuns(r), ['packages/web']);
   assert.equal(linted(r, 'ruff'), []);
-  assert.match(c.stderr + c.stdout, /packages\/api\/quality\/unit\s+skipped nothing changed in packages\/api/);
+  assert.match(c.stderr + c.stdout, /○ packages\/api 2 checks skipped: nothing changed in packages\/api/);
 });
 
 test('a commit touching two members (npm and uv) runs both and nothing else', () => {
@@ -214,6 +214,18 @@ test('heph init in an npm + uv workspace writes a root config and one per member
   const ids = plan.report.checks.map((c: { id?: string; phase: string; name: string }) => c.id ?? `${c.phase}/${c.name}`);
   assert.ok(ids.includes('packages/web/quality/test'), ids.join(' '));
   assert.ok(ids.includes('libs/core/quality/ruff'), ids.join(' '));
+});
+
+test('heph init in a pnpm workspace whose members declare no checks writes one root config and says why', () => {
+  const r = track(new Repo());
+  r.write('package.json', JSON.stringify({ name: 'mono', private: true, scripts: { test: 'vitest' }, devDependencies: { eslint: '^9' } }));
+  r.write('pnpm-workspace.yaml', 'packages:\n  - packages/*\n  - "site"\n\nonlyBuiltDependencies: []\n');
+  r.write('pnpm-lock.yaml', 'lockfileVersion: 9\n');
+  r.write('packages/a/package.json', '{"name":"a"}').write('packages/b/package.json', '{"name":"b"}').write('site/package.json', '{"name":"site"}');
+  const init = r.heph(['init']);
+  assert.is(init.code, 0, init.stderr);
+  assert.match(init.stdout, /pnpm workspace: 3 members, not all with checks of their own .*: one root config/);
+  assert.ok(!r.exists('packages/a/.heph.json') && !r.exists('site/.heph.json'));
 });
 
 test.run();
