@@ -45,7 +45,8 @@ export function loadLayered(raw: Raw, file: string, parse: (text: string, file: 
     for (const entry of src.raw.extends ?? []) {
       let child: Source;
       try {
-        child = resolveEntry(entry, src.file, root, parse);
+        // A built-in set looks at the files beside the config that names it (a member's own directory).
+        child = resolveEntry(entry, src.file, entry.startsWith('heph:') ? dirname(file) : root, parse);
       } catch (e) {
         throw chainError([...chain, entry], (e as Error).message.replace(/^Error: /, ''));
       }

@@ -133,6 +133,13 @@ test('status lists member checks by member/phase/name', () => {
   assert.is(st.code, 0, st.stderr);
   assert.match(st.stdout, /libs\/core\/quality\/pytest/);
   assert.match(st.stdout, /utils\/quality\/unit/);
+  const stats = r.heph(['stats', '--json']);
+  assert.is(stats.code, 0, stats.stderr);
+  assert.match(stats.stdout, /"libs\/core\/quality\/pytest"/);
+  const clear = r.heph(['cache', 'clear', 'utils/quality/unit']);
+  assert.is(clear.code, 0, clear.stderr);
+  assert.match(clear.stdout, /forgot 1 stored result\b/);
+  assert.is(r.hephJson(['run', '--fast', '--project', 'utils']).report.checks.find((c: { name: string }) => c.name === 'unit').status, 'passed');
 });
 
 test('a member with its own hooks: its checks follow them', () => {
