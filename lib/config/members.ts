@@ -100,11 +100,10 @@ function loadMember(root: string, dir: string, nested: string[]): Loaded | null 
 }
 
 /** Folds the members' checks into the root config; exit 2 for duplicate names or a config outside the repository. */
-export function withMembers(root: string, config: ResolvedConfig, dirs: string[]): ResolvedConfig {
-  /* eslint-disable-next-line no-param-reassign -- narrowed to the members that exist */
-  if (!dirs.length) return config;
-  const loaded = dirs.map((d) => loadMember(root, d, dirs.filter((o) => o.startsWith(`${d}/`)))).filter((l): l is Loaded => l !== null);
-  dirs = loaded.map((l) => l.member.dir);
+export function withMembers(root: string, config: ResolvedConfig, found: string[]): ResolvedConfig {
+  if (!found.length) return config;
+  const loaded = found.map((d) => loadMember(root, d, found.filter((o) => o.startsWith(`${d}/`)))).filter((l): l is Loaded => l !== null);
+  const dirs = loaded.map((l) => l.member.dir);
   const byName = new Map<string, string>();
   for (const { member } of loaded) {
     const prev = byName.get(member.name);

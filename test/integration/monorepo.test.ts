@@ -65,6 +65,26 @@ test('a commit touching a shared lockfile runs the members that declare it, and 
   assert.equal(unitRuns(r), ['libs/cli', 'libs/core'], 'a root-relative input ("/uv.lock") is shared too');
 });
 
+test('a push runs the members its commits touch, in full mode', () => {
+  const r = installed();
+  const bare = join(r.base, 'remote.git');
+  r.git('init', '-q', '--bare', bare);
+  r.git('remote', 'add', 'origin', bare);
+  assert.is(r.gitResult(['push', '-q', 'origin', 'main'], { env: { HEPH: '0' } }).code, 0);
+  r.write('libs/cli/src/cli/__init__.py', 'x = 9\n');
+  r.commitAll('cli');
+  unitRuns(r);
+  const push = r.gitResult(['push', '-q', 'origin', 'main']);
+  assert.is(push.code, 0, push.stderr);
+  assert.equal(unitRuns(r), ['libs/cli']);
+  assert.equal(linted(r, 'ruff'), [['src/cli/__init__.py']]);
+  r.write('packages/web/src/index.js', 'export const web = 9;\n');
+  r.commitAll('web');
+  const failing = r.gitResult(['push', '-q', 'origin', 'main'], { env: { FAKE_EXIT_unit: '1' } });
+  assert.is(failing.code !== 0, true, 'a failing member check blocks the push');
+  assert.equal(unitRuns(r), ['packages/web']);
+});
+
 test('a lint failure in one member blocks the commit and its fix is re-staged', () => {
   const r = installed();
   r.write('packages/utils/src/index.js', 'BAD\n');
