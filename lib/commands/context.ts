@@ -13,6 +13,11 @@ export interface Context {
   /** `<git common dir>/heph`, or HEPH_HOME. */
   dir: string;
   config: ResolvedConfig;
+  /**
+   * Settles once the members are folded into `config`; rejects (exit 2) on a bad member.
+   * Already settled unless loaded with `deferMembers`.
+   */
+  members: Promise<void>;
 }
 
 export const CONFIG_NAME = '.heph.json';
@@ -21,7 +26,11 @@ export function configPath(repo: Repo): string {
   return join(repo.root, CONFIG_NAME);
 }
 
-export async function loadContext(cwd = process.cwd()): Promise<Context> {
+/**
+ * @param deferMembers return before the members are found (a run's snapshot is still being read):
+ *   the caller awaits `ctx.members` before it plans, so the lock and the store open meanwhile.
+ */
+export async function loadContext(cwd = process.cwd(), { deferMembers = false } = {}): Promise<Context> {
   const repo = await findRepo(cwd);
   const file = configPath(repo);
   if (!existsSync(file)) {
@@ -32,5 +41,11 @@ export async function loadContext(cwd = process.cwd()): Promise<Context> {
   const dirs = early ? early.then((s) => memberDirs(s.tracked, s.untracked)) : discoverMembers(repo.root);
   dirs.catch(() => {}); // a bad root config is reported first
   const config = loadConfig(file);
-  return { repo, dir: hephDir(repo), config: withMembers(repo.root, config, await dirs) };
+  const ctx: Context = { repo, dir: hephDir(repo), config, members: Promise.resolve() };
+  ctx.members = dirs.then((d) => {
+    ctx.config = withMembers(repo.root, config, d);
+  });
+  if (!deferMembers) await ctx.members;
+  else ctx.members.catch(() => {}); // reported where it is awaited
+  return ctx;
 }

@@ -53,7 +53,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   mark('hook command started');
   preloadDriver();
   const opts = runOptions(flags);
-  const ctx = await loadContext();
+  const ctx = await loadContext(undefined, { deferMembers: true });
   const hook = ctx.config.hooks[event];
   if (!hook) {
     out.line(`.heph.json has no ${event} hook: nothing to run`);
@@ -67,7 +67,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     out.line(`heph ${event}: ${ev.idle}`);
     return EXIT.ok;
   }
-  const plan = (store: StateStore | Promise<StateStore>) => preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot });
+  const plan = async (store: StateStore | Promise<StateStore>) => (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot }));
   if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;
@@ -83,7 +83,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
       mark('lock held');
       const store = await openStore({ dir: ctx.dir, warn: out.warn });
       mark('store open');
-      if (ev.invalidate.length) await invalidate(ctx, store, ev.invalidate);
+      if (ev.invalidate.length) await ctx.members.then(() => invalidate(ctx, store, ev.invalidate));
       const prepared = await plan(store);
       mark('plan sealed');
       try {

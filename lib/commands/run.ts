@@ -13,7 +13,9 @@ import { startingMember } from './member-cwd.js';
 
 const mark = debug('time');
 
-function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
+async function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
+  await ctx.members;
+  opts.projects ??= startingMember(ctx, opts, out);
   return preparePlan({
     repo: ctx.repo,
     config: ctx.config,
@@ -32,8 +34,7 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
   mark('run command started');
   preloadDriver();
   const opts = runOptions(flags);
-  const ctx = await loadContext();
-  opts.projects ??= startingMember(ctx, opts, out);
+  const ctx = await loadContext(undefined, { deferMembers: true });
   if (opts.dryRun) return dryRun(() => plan(ctx, opts, out), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;
