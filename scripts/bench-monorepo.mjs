@@ -6,7 +6,7 @@
 // (one order, then the reverse), so machine load hits both alike. The
 // figure is the median of the per-round ratios.
 //
-//   env -u NODE_EXTRA_CA_CERTS node scripts/bench-monorepo.mjs [--rounds 15] [--members 20] [--files 50000] [--cli dist/cli.cjs]
+//   env -u NODE_EXTRA_CA_CERTS node scripts/bench-monorepo.mjs [--rounds 15] [--members 20] [--files 50000] [--cli .bench/dist-copy/cli.cjs]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -97,6 +97,8 @@ function hook(repo, round) {
   const r = spawnSync(process.execPath, [CLI, 'hook', 'run', 'pre-commit'], { cwd: repo.dir, env, encoding: 'utf8' });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${repo.name}: exit ${r.status}\n${r.stdout}${r.stderr}`);
+  // A bundle copied outside the project finds no SQLite driver: it would be timed without its store.
+  if (/SQLite driver could not be loaded/.test(r.stderr)) throw new Error(`${CLI} runs without its store: use a copy inside the project (.bench/)`);
   return { ms, out: r.stdout + r.stderr };
 }
 
