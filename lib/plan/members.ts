@@ -3,7 +3,8 @@
  * a member's own hooks, and, in a hook, whether anything under the member (or
  * among its inputs outside it) changed at all.
  */
-import type { HookEvent, Member, ResolvedConfig } from '../config/types.js';
+import type { HookEvent, Member, Mode, ResolvedConfig } from '../config/types.js';
+import type { Plan } from './types.js';
 import { HephError } from '../errors.js';
 import { compileGlobs } from './glob.js';
 import type { Selection } from './select.js';
@@ -68,4 +69,21 @@ export function scopeMembers(config: ResolvedConfig, selection: Selection, opts:
       }),
   }));
   return { phases: phases.filter((p) => p.checks.length > 0) };
+}
+
+/** The members whose own hook for this event runs in the other mode than the run's, if any. */
+export function memberModes(config: ResolvedConfig, event: HookEvent | null, mode: Mode): { mode: Mode; members: Set<string> } | null {
+  if (!event) return null;
+  const other: Mode = mode === 'fast' ? 'full' : 'fast';
+  const members = new Set((config.members ?? []).filter((m) => m.hooks?.[event]?.mode === other).map((m) => m.name));
+  return members.size ? { mode: other, members } : null;
+}
+
+/** The plan with the items of `members` taken from the plan decided in their mode (same selection, same order). */
+export function mixModes(plan: Plan, alt: Plan, members: Set<string>): Plan {
+  const altItems = new Map(alt.phases.flatMap((p) => p.items.map((i) => [i.id, i] as const)));
+  return {
+    ...plan,
+    phases: plan.phases.map((p) => ({ ...p, items: p.items.map((i) => (i.check.member !== undefined && members.has(i.check.member) ? altItems.get(i.id) ?? i : i)) })),
+  };
 }

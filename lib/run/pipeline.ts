@@ -9,7 +9,7 @@ import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapsho
 import { takeEarlySnapshot } from './early.js';
 import { selectChecks, type SelectOptions } from '../plan/select.js';
 import { decide } from '../plan/decide.js';
-import { scopeMembers, type MemberOptions } from '../plan/members.js';
+import { memberModes, mixModes, scopeMembers, type MemberOptions } from '../plan/members.js';
 import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
 import type { StateStore } from '../state/types.js';
@@ -70,6 +70,10 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
       if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
-  const plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now: req.now ?? Date.now() });
+  const decision = { selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now: req.now ?? Date.now() };
+  let plan = decide(decision);
+  // A member whose own hook has the other mode: its checks are decided in that mode.
+  const other = memberModes(req.config, req.event, req.mode);
+  if (other) plan = mixModes(plan, decide({ ...decision, mode: other.mode }), other.members);
   return { plan, fingerprints, store, snapshot };
 }

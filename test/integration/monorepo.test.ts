@@ -174,6 +174,23 @@ test('a member with its own hooks: its checks follow them', () => {
   assert.match(c.stderr + c.stdout, /packages\/web\/quality\/unit\s+skipped packages\/web\/\.heph\.json has no pre-commit hook/);
 });
 
+test("a member's own hook mode: full re-runs its checks whose inputs did not change, fast reuses them", () => {
+  const r = installed();
+  r.write('packages/api/.heph.json', JSON.stringify({ phases: [{ name: 'quality', checks: [{ name: 'unit', run: 'unit', inputs: ['src/**'] }] }], hooks: { 'pre-commit': { mode: 'full' } } }));
+  r.commitAll('api full');
+  assert.is(r.heph(['run']).code, 0);
+  unitRuns(r);
+  // A change under each member that is not an input of its unit check.
+  r.write('packages/api/NOTES.md', 'a\n').write('packages/web/NOTES.md', 'w\n');
+  r.git('add', '-A');
+  const c = r.hephJson(['hook', 'run', 'pre-commit']);
+  assert.is(c.code, 0, c.stderr);
+  const s = byId(c.report);
+  assert.is(s['packages/api/quality/unit'], 'passed', 'full mode in the member runs it');
+  assert.is(s['packages/web/quality/unit'], 'cached', "the root's fast mode reuses the other member's result");
+  assert.equal(unitRuns(r), ['packages/api']);
+});
+
 test('members run concurrently: two checks that each wait for the other finish', () => {
   const r = workspace(track(new Repo()));
   // Each writes its mark, then waits (bounded) for the other's: only concurrent runs both pass.
