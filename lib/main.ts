@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--preset <name>', 'python, node, or python,node for both (default: detected)')
     .option('--from <tool>', 'Convert pre-commit, lefthook, lint-staged, husky or simple-git-hooks configuration')
     .option('--extends', 'Write a file that extends the built-in set (heph:python, heph:node) instead of copying its checks')
+    .option('--missing <choice>', 'A check whose tool is not installed: keep, skip, or installed (an installed alternative, else skip); default: ask on a terminal, else skip')
     .option('--force', 'Overwrite an existing .heph.json')
     .action((flags) => {
       action = async (out) => (await import('./commands/init.js')).initCommand(flags, out);

@@ -94,6 +94,8 @@ const fmt = (r) => `${r.name.padEnd(44)} median ${r.median.toFixed(1).padStart(7
 async function main() {
   mkdirSync(WORK, { recursive: true });
   if (process.argv.includes('--hooks-only')) return runHooks();
+  if (process.argv.includes('--store')) return (await import('./bench-store.mjs')).run({ WORK, ROOT });
+  if (process.argv.includes('--scale')) return (await import('./bench-scale.mjs')).run({ WORK, ROOT, CLI, env, makeRepo, git });
   const dir = makeRepo(join(WORK, 'repo-10k'), FILES, [
     { name: 'types', run: 'true', inputs: ['**/*.ts'] },
     { name: 'lint', run: 'true', files: ['**/*.py'] },

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { option, type Builtin } from './types.js';
+import { decodeBytes, fsPath } from '../git/bytes.js';
 
 /** Files over `--max-kb` (default 500 KiB). */
 export const largeFiles: Builtin = (files, ctx) => {
@@ -12,7 +13,7 @@ export const largeFiles: Builtin = (files, ctx) => {
   const problems: string[] = [];
   for (const path of files) {
     try {
-      const st = lstatSync(join(ctx.root, path));
+      const st = lstatSync(fsPath(join(ctx.root, path)));
       if (st.isFile() && st.size > maxKb * 1024) problems.push(`${path}: ${Math.ceil(st.size / 1024)} KiB, over ${maxKb} KiB`);
     } catch {
       /* gone */
@@ -26,7 +27,7 @@ export const largeFiles: Builtin = (files, ctx) => {
  * (and each of its folders) against every tracked path.
  */
 export const caseConflict: Builtin = (files, ctx) => {
-  const tracked = execFileSync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z'], { cwd: ctx.root, maxBuffer: 1 << 30 }).toString('utf8').split('\0').filter(Boolean);
+  const tracked = decodeBytes(execFileSync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z'], { cwd: ctx.root, maxBuffer: 1 << 30 })).split('\0').filter(Boolean);
   const withDirs = (paths: string[]) => {
     const out = new Set<string>();
     for (const p of paths) for (let i = p.indexOf('/'); ; i = p.indexOf('/', i + 1)) {
@@ -55,7 +56,7 @@ export const caseConflict: Builtin = (files, ctx) => {
 export const brokenSymlinks: Builtin = (files, ctx) => {
   const problems: string[] = [];
   for (const path of files) {
-    const abs = join(ctx.root, path);
+    const abs = fsPath(join(ctx.root, path));
     try {
       if (!lstatSync(abs).isSymbolicLink()) continue;
     } catch {
@@ -75,7 +76,7 @@ export const shebang: Builtin = (files, ctx) => {
   const problems: string[] = [];
   const head = Buffer.alloc(2);
   for (const path of files) {
-    const abs = join(ctx.root, path);
+    const abs = fsPath(join(ctx.root, path));
     try {
       const st = lstatSync(abs);
       if (!st.isFile() || (st.mode & 0o111) === 0) continue;

@@ -1,6 +1,7 @@
 /** Reading the files a built-in is given: regular files only, as byte-exact strings. */
 import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsPath } from '../git/bytes.js';
 
 /**
  * Each regular file's content as a latin1 string, which maps every byte to one
@@ -10,7 +11,7 @@ import { join } from 'node:path';
  */
 export function* regularFiles(root: string, files: string[]): Generator<{ path: string; text: string; binary: boolean }> {
   for (const path of files) {
-    const abs = join(root, path);
+    const abs = fsPath(join(root, path));
     try {
       if (!lstatSync(abs).isFile()) continue;
       const buf = readFileSync(abs);
@@ -22,7 +23,7 @@ export function* regularFiles(root: string, files: string[]): Generator<{ path: 
 }
 
 export function writeLatin1(root: string, path: string, text: string): void {
-  writeFileSync(join(root, path), Buffer.from(text, 'latin1'));
+  writeFileSync(fsPath(join(root, path)), Buffer.from(text, 'latin1'));
 }
 
 /** 1-based line number of a character offset. */

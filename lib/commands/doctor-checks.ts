@@ -2,14 +2,14 @@
  * The checks behind `heph doctor`. Each returns one finding: ok or a problem,
  * with what was found and, for a problem, how to fix it. None changes anything.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { onPath } from '../paths.js';
 import { gitText } from '../git/exec.js';
 import type { Context } from './context.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { openStore } from '../state/store.js';
-import { holderState, lockPath, readLock } from '../state/lock.js';
+import { holderState, lockPath, programOf, readLock } from '../state/lock.js';
 import { diskSpace, formatBytes } from '../state/disk.js';
 import { splitWords } from '../run/words.js';
 
@@ -65,7 +65,22 @@ export async function hooks(ctx: Context): Promise<Finding> {
   return { name: 'hooks', ok: true, detail: `${events.join(', ')} installed in ${dir}` };
 }
 
+/** Why heph's folder cannot be written, or null when it can (or does not exist yet and can be made). */
+function unwritable(dir: string): string | null {
+  let at = dir;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  try {
+    if (!statSync(at).isDirectory()) return `${at} is not a folder`;
+    accessSync(at, constants.W_OK);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 export async function store(ctx: Context): Promise<Finding> {
+  const denied = unwritable(ctx.dir);
+  if (denied) return { name: 'state', ok: false, detail: `heph's folder ${ctx.dir} cannot be written (${denied}): runs and commits go on without stored results, the run lock or logs`, fix: 'make it writable, or point HEPH_HOME at a folder that is' };
   const problems: string[] = [];
   const s = await openStore({ dir: ctx.dir, readOnly: true, warn: (m) => problems.push(m) });
   const n = problems.length ? 0 : (await s.ids()).length;
@@ -82,6 +97,10 @@ export function lock(dir: string): Finding {
   const state = holderState(info);
   const who = `pid ${info.pid}${info.command ? ` (heph ${info.command})` : ''} on ${info.host}, since ${new Date(info.started).toISOString()}`;
   if (state === 'dead') return { name: 'lock', ok: true, detail: `left by ${who}, which is gone; the next run takes it over` };
+  if (state === 'reused') {
+    const program = programOf(info.pid);
+    return { name: 'lock', ok: false, detail: `left by ${who}; that pid is now ${program ? `\`${program}\`, ` : ''}a process started after the lock was taken: not heph`, fix: `the next run takes it over; or delete ${path}` };
+  }
   return { name: 'lock', ok: true, detail: `held by ${who}${state === 'unknown' ? ' (another host: cannot tell if it still runs)' : ''}` };
 }
 

@@ -8,6 +8,7 @@ import { colors } from '../report/colors.js';
 import { EXIT, HephError } from '../errors.js';
 import { findRepo, hephDir } from '../git/repo.js';
 import { loadContext, type Context } from './context.js';
+import { remoteFinding } from './doctor-remote.js';
 import { disk, gitVersion, hooks, lock, stashes, store, tools, type Finding } from './doctor-checks.js';
 import { webhooks } from './doctor-webhooks.js';
 
@@ -40,6 +41,8 @@ export async function doctorCommand(out: Output): Promise<number> {
     findings.push(await safely('disk', () => disk(c)));
     findings.push(await safely('tools', () => tools(c.config, c.repo.root)));
     findings.push(await safely('webhooks', () => webhooks(c)));
+    const remote = await remoteFinding(c).catch((err: Error): Finding => ({ name: 'remote', ok: false, detail: err.message }));
+    if (remote) findings.push(remote);
   } else {
     findings.push(await safely('lock', () => lock(hephDir(repo))));
   }

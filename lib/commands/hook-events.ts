@@ -8,6 +8,7 @@ import { changedBetween, gitPath, hasHead, isZero, pushedFiles, revExists, stage
 import { gitText } from '../git/exec.js';
 import type { HookEvent } from '../config/types.js';
 import type { Snapshot, SnapshotSource } from '../git/snapshot.js';
+import { fsPath } from '../git/bytes.js';
 
 export interface EventPlan {
   source: SnapshotSource;
@@ -37,7 +38,7 @@ export async function readStdinLines(): Promise<string[] | null> {
     .filter(Boolean);
 }
 
-const present = (root: string, files: string[]) => files.filter((f) => existsSync(join(root, f)));
+const present = (root: string, files: string[]) => files.filter((f) => existsSync(fsPath(join(root, f))));
 
 async function prePush(root: string, args: string[], stdin: string[] | null): Promise<EventPlan> {
   const remote = args[0] || 'origin';

@@ -53,6 +53,9 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   mark('hook command started');
   preloadDriver();
   const opts = runOptions(flags);
+  // Only a commit's fixes become part of what git records: in a push or a checkout a fix would turn a
+  // check green on a working tree that is not what is pushed, and must not change tracked files.
+  if (event !== 'pre-commit' && event !== 'commit-msg') opts.autoFix = false;
   const ctx = await loadContext(undefined, { deferMembers: true });
   const hook = ctx.config.hooks[event];
   if (!hook) {
@@ -67,7 +70,8 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     out.line(`heph ${event}: ${ev.idle}`);
     return EXIT.ok;
   }
-  const plan = async (store: StateStore | Promise<StateStore>) => (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot }));
+  const remote = { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir };
+  const plan = async (store: StateStore | Promise<StateStore>) => (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot, remote }));
   if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;
@@ -148,7 +152,7 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
       const inputs = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id) && i.check.inputs);
       fixed = await restage(ctx, staged, inputs.map((i) => compileGlobs(i.check.inputs!)));
     }
-    if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes`);
+    if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes: ${fixed.join(', ')}`);
     return report;
   } finally {
     forget();

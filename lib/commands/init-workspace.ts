@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, splitZ } from '../git/exec.js';
 import { compileGlobs } from '../plan/glob.js';
-import { detectPresets, diskProbe, renderConfig, starterConfig } from '../config/presets/index.js';
+import { detectPresets, diskProbe, renderConfig, starterConfig, type StarterOptions } from '../config/presets/index.js';
 
 type Raw = Record<string, unknown> & { phases: { name: string; checks: unknown[] }[] };
 
@@ -62,7 +62,7 @@ export interface WorkspacePlan {
 }
 
 /** Member directories: those git lists a manifest in, matching the workspace's globs (never the disk). */
-export async function planWorkspace(root: string): Promise<WorkspacePlan | null> {
+export async function planWorkspace(root: string, choose?: StarterOptions['choose']): Promise<WorkspacePlan | null> {
   const kinds = workspaceGlobs(root);
   if (!kinds.length) return null;
   const res = await git(['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root });
@@ -86,7 +86,7 @@ export async function planWorkspace(root: string): Promise<WorkspacePlan | null>
       probe.has(n === 'python' ? 'pyproject.toml' : 'package.json'),
     );
     if (!presets.length) continue;
-    const { config } = starterConfig(probe, presets);
+    const { config } = starterConfig(probe, presets, { choose });
     const phases = (config.phases as Raw['phases']).filter((p) => p.name === 'quality');
     if (!phases.length) continue;
     members.push({ dir, presets, config: { phases } as Raw });

@@ -45,6 +45,7 @@ export async function withRunLock<T>(ctx: Context, out: Output, fn: (scope: RunL
       onTakeover: (h) =>
         out.warn(h ? `took over the run lock of heph pid ${h.pid}, which is no longer running` : `took over an unreadable run lock (${ctx.dir}/run.lock)`),
     });
+    if (lock.unusable) out.warn(`heph's folder ${ctx.dir} cannot be written (${lock.unusable}); running without the run lock`);
     const forget = addCleanup(() => lock.release());
     try {
       recover(ctx, out);

@@ -24,6 +24,7 @@ async function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepar
     source: 'worktree',
     store: openStore({ dir: ctx.dir, readOnly: opts.dryRun, warn: out.warn }),
     select: { phases: opts.phases, only: opts.only, skip: opts.skip, skipTags: opts.skipTests ? ['test'] : [] },
+    remote: { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir },
     members: { projects: opts.projects, changed: null, event: null },
   });
 }

@@ -17,6 +17,7 @@ import { idWidth, printPlan, printResult, printSummary } from '../report/human.j
 import { groupedPrinter } from '../report/grouped.js';
 import { planJson, reportJson } from '../report/json.js';
 import { EXIT } from '../errors.js';
+import { publishPasses } from './remote-publish.js';
 
 export interface SessionOptions {
   ctx: Context;
@@ -48,11 +49,21 @@ export async function dryRun(prepare: () => Promise<Prepared>, out: Output, star
   }
 }
 
+/** The run log is a record, not a requirement: a folder that cannot be written runs without one. */
+function tryOpenRunLog(dir: string, keep: number, out: Output): RunLog {
+  try {
+    return openRunLog(dir, keep);
+  } catch (err) {
+    out.warn(`could not write a run log in ${dir} (${(err as Error).message}); running without one`);
+    return nullLog;
+  }
+}
+
 export async function runSession(s: SessionOptions): Promise<RunReport> {
   const { ctx, opts, out, prepared } = s;
   const plan = prepared.plan;
   const needsLog = plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
-  const log: RunLog = needsLog ? openRunLog(ctx.dir, ctx.config.settings.logs.keep) : nullLog;
+  const log: RunLog = needsLog ? tryOpenRunLog(ctx.dir, ctx.config.settings.logs.keep, out) : nullLog;
   log.write(`heph run started ${new Date().toISOString()} pid ${process.pid}`);
   log.write(`mode ${plan.mode}${plan.event ? `, event ${plan.event}` : ''}${s.logHeader ? `\n${s.logHeader}` : ''}`);
   const width = idWidth(plan);
@@ -95,6 +106,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       },
     });
     if (!s.rollback) await rollback.save();
+    if (!s.signal?.aborted) await publishPasses(ctx, out, prepared, report);
     report.durationMs = Math.round(performance.now() - s.started);
     const outcome = s.signal?.aborted ? `interrupted (${String(s.signal.reason ?? 'signal')})` : report.ok ? 'ok' : 'failed';
     log.write(`heph run ended ${new Date().toISOString()}: ${outcome} in ${report.durationMs} ms`);

@@ -13,6 +13,7 @@ import { HephError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { builtinSet, BUILTIN_SETS } from './sets.js';
 import type { ConfigProblem } from './types.js';
+import { readRegularFile } from './read.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated by the caller */
 type Raw = any;
@@ -63,14 +64,15 @@ export function readSetFile(file: string, parse: (text: string, file: string) =>
   if (/\.json$/i.test(file)) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readRegularFile(file); // never a device, a FIFO or a huge file
     } catch (e) {
-      throw new Error((e as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file` : (e as Error).message);
+      throw new Error(/ENOENT/.test((e as Error).message) ? `no such file` : (e as Error).message);
     }
     return parse(text, file);
   }
   let mod: Raw;
   try {
+    readRegularFile(file); // a device or FIFO behind a symlink would stall `require`
     mod = createRequire(file)(file);
   } catch (e) {
     throw new Error(`loading it failed: ${(e as Error).message.split('\n')[0]}`);

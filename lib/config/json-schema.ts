@@ -3,7 +3,7 @@ import { configSchema, DURATION, type Node } from './schema.js';
 
 type Json = Record<string, unknown>;
 
-const durationPattern = (forever: boolean) => `^(${DURATION.source.slice(1, -1)}${forever ? '|forever' : ''})$`;
+const durationPattern = (forever: boolean, positive = false) => `^${positive ? '(?!0+(\\.0+)?(ms|s|m|h|d)$)' : ''}(${DURATION.source.slice(1, -1)}${forever ? '|forever' : ''})$`;
 
 function toSchema(node: Node): Json {
   switch (node.kind) {
@@ -15,7 +15,7 @@ function toSchema(node: Node): Json {
         ...(node.pattern && node.pattern.source !== '.' ? { pattern: node.pattern.source } : {}),
       };
     case 'duration':
-      return { type: 'string', description: node.desc, pattern: durationPattern(node.forever), examples: ['30s', '10m', '1h', '7d', ...(node.forever ? ['forever'] : [])] };
+      return { type: 'string', description: node.desc, pattern: durationPattern(node.forever, node.positive), examples: ['30s', '10m', '1h', '7d', ...(node.forever ? ['forever'] : [])] };
     case 'boolean':
       return { type: 'boolean', description: node.desc };
     case 'number':

@@ -1,6 +1,6 @@
 /** Reads `.heph.json`: parse errors with line and column, every validation problem at once. */
-import { readFileSync } from 'node:fs';
 import { HephError } from '../errors.js';
+import { cwdProblems, readConfigFile } from './read.js';
 import { resolveConfig } from './resolve.js';
 import { loadLayered } from './layered.js';
 import type { ConfigProblem, ResolvedConfig } from './types.js';
@@ -50,12 +50,8 @@ export function parseConfigText(text: string, file: string, withSources = false)
 }
 
 export function loadConfig(file: string, withSources = false): ResolvedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new HephError('config', code === 'ENOENT' ? `no config file at ${file}` : `cannot read ${file}: ${(e as Error).message}`, 'run `heph init` to write one');
-  }
-  return parseConfigText(text, file, withSources);
+  const config = parseConfigText(readConfigFile(file), file, withSources);
+  const problems = cwdProblems(config);
+  if (problems.length) throw new HephError('config', formatProblems(file, problems), 'a check runs inside the repository');
+  return config;
 }

@@ -1,7 +1,7 @@
 /** Applies the documented defaults to a validated config. */
 import { parseDuration } from './duration.js';
 import { builtinOf } from '../builtins/names.js';
-import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook, type ResolvedWebhook } from './types.js';
+import { HOOK_EVENTS, type HookEvent, type ResolvedCheck, type ResolvedConfig, type ResolvedHook, type ResolvedWebhook, type RemoteConfig } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated input */
 type Raw = any;
@@ -37,6 +37,8 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
     shell: c.shell ?? false,
     fix: withFiles(c.fix),
     files,
+    // Built-ins look at links themselves (broken-symlinks needs them); a tool given one reads its target.
+    symlinks: c.symlinks ?? builtinOf(c.run) !== null,
     inputs: c.inputs ?? files,
     env: c.env ?? [],
     ttl,
@@ -46,7 +48,13 @@ function resolveCheck(phase: string, c: Raw): ResolvedCheck {
     timeoutMs: c.timeout ? parseDuration(c.timeout) : null,
     cwd: normaliseCwd(c.cwd),
     source: null,
+
+    incremental: c.incremental ?? true,
   };
+}
+
+function resolveRemote(r: Raw): RemoteConfig {
+  return { url: r.url ?? null, mode: r.mode ?? 'read', namespace: r.namespace, publicKey: r.publicKey, timeoutMs: parseDuration(r.timeout ?? '500ms')! };
 }
 
 export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
@@ -74,6 +82,7 @@ export function resolveConfig(raw: Raw, file: string): ResolvedConfig {
           timeoutMs: parseDuration(w.timeout ?? '4s')!,
         }),
       ),
+      ...(s.remote ? { remote: resolveRemote(s.remote) } : {}),
     },
     phases: raw.phases.map((p: Raw) => ({ name: p.name, checks: p.checks.filter((c: Raw) => c.enabled !== false).map((c: Raw) => resolveCheck(p.name, c)) })),
     hooks,

@@ -7,7 +7,7 @@ import { HOOK_EVENTS } from './types.js';
 
 export type Node =
   | { kind: 'string'; desc: string; pattern?: RegExp; expected?: string; enum?: readonly string[] }
-  | { kind: 'duration'; desc: string; forever: boolean }
+  | { kind: 'duration'; desc: string; forever: boolean; /** Zero is refused ("0s" would mean no limit at all). */ positive?: boolean }
   | { kind: 'boolean'; desc: string }
   | { kind: 'number'; desc: string; integer?: boolean; min: number }
   | { kind: 'array'; desc: string; items: Node; nonEmpty?: boolean }
@@ -37,13 +37,28 @@ export const checkSchema: Node = {
     shell: { node: { kind: 'boolean', desc: 'Run `run`/`fix` through `sh -c`; files still go as positional arguments ("$@").' } },
     fix: { node: str('Remediation: run when `run` fails, then `run` is checked again.', { pattern: /\S/, expected: 'a non-empty command' }) },
     files: { node: globs('Globs of the files this check is about. In a hook, the changed files that match; in `heph run`, every tracked file that matches. No match: the check is skipped.') },
-    inputs: { node: globs('Globs whose content forms the fingerprint. Default: `files` if set, else every tracked file.') },
+    symlinks: { node: { kind: 'boolean', desc: 'Give symbolic links in `{files}` too. Default false: a formatter or linter given a link by name reads (or rewrites) its target, or refuses it.' } },
+    inputs: { node: globs('Globs whose content forms the fingerprint; a path given literally is hashed even when git ignores it. Default: `files` if set, else every tracked and untracked, non-ignored file.') },
     env: { node: { kind: 'array', desc: 'Environment variables whose values are part of the fingerprint.', items: str('a variable name', { pattern: ENV_NAME, expected: 'an environment variable name' }) } },
     ttl: { node: { kind: 'duration', forever: true, desc: 'How long a passing result may be reused in fast mode: "30s", "10m", "1h", "7d" or "forever" (default).' } },
     tags: { node: { kind: 'array', desc: 'Free labels; `test` is skipped by --skip-tests.', items: str('a tag', { pattern: /\S/, expected: 'a non-empty tag' }) } },
     platform: { node: { kind: 'array', desc: 'Run only on these process.platform values.', nonEmpty: true, items: str('a platform', { enum: PLATFORMS }) } },
-    timeout: { node: { kind: 'duration', forever: false, desc: 'Kill the check and its children after this long; counts as a failure.' } },
+    timeout: { node: { kind: 'duration', forever: false, positive: true, desc: 'Kill the check and its children after this long; counts as a failure. Must be more than zero.' } },
     cwd: { node: str('Directory to run in, relative to the repository root.', { pattern: /^(?!\/)(?![A-Za-z]:)/, expected: 'a path relative to the repository root' }) },
+    incremental: { node: { kind: 'boolean', desc: 'For a check whose `run` uses `{files}`: cache each file separately (default true), so a later run gives it only files not yet certified. Set false when a file\'s result depends on other files (a type checker over the project).' } },
+  },
+};
+
+/** The shared result cache (docs/remote-cache.md). The signing key is never here: only in HEPH_REMOTE_SIGNING_KEY. */
+const remoteSchema: Node = {
+  kind: 'object',
+  desc: 'A result cache shared by a team on Redis or PostgreSQL: signed pass results, verified with `publicKey`.',
+  props: {
+    url: { node: str('redis://… or postgres://… (HEPH_REMOTE_URL overrides it). Prefer the environment when it holds a password.', { pattern: /^(redis|rediss|postgres|postgresql):\/\/\S+$/, expected: 'a redis://, rediss://, postgres:// or postgresql:// URL' }) },
+    mode: { node: str('"read" (default), "write" or "read-write"; HEPH_REMOTE_MODE overrides it.', { enum: ['read', 'write', 'read-write'] }) },
+    namespace: { node: name('Separates repositories (or teams) sharing one server; part of every key and of every signed entry.'), required: true },
+    publicKey: { node: str('The Ed25519 public key (SPKI PEM, as `openssl pkey -pubout` writes it) entries must be signed with.', { pattern: /^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, expected: 'a PEM public key (-----BEGIN PUBLIC KEY----- …)' }), required: true },
+    timeout: { node: { kind: 'duration', forever: false, desc: 'How long a run waits for the remote before going on with local results only (default "500ms").' } },
   },
 };
 
@@ -96,6 +111,7 @@ export const configSchema: Node = {
           minFreeDiskMB: { node: { kind: 'number', min: 0, desc: 'Below this free space (MB) heph runs nothing and exits 4 (default 1024).' } },
           lockTimeout: { node: { kind: 'duration', forever: false, desc: 'How long to wait for another run to finish (default "30s").' } },
           webhooks: { node: { kind: 'array', desc: 'Where to post the outcome of runs, after the result is final; never delays or fails a commit.', items: webhookSchema } },
+          remote: { node: remoteSchema },
         },
       },
     },

@@ -18,6 +18,8 @@ export interface ResolvedCheck {
   fix: string | null;
   /** Globs of files the check is about; null = not file-scoped. */
   files: string[] | null;
+  /** Whether `{files}` includes symbolic links. @default false */
+  symlinks: boolean;
   /** Globs forming the fingerprint; null = every tracked file. @default files */
   inputs: string[] | null;
   /** @default [] */
@@ -40,6 +42,8 @@ export interface ResolvedCheck {
    * @default null (the repository's own file alone defines it)
    */
   source?: string | null;
+  /** Per-file certification for a check whose `run` uses `{files}`. @default true */
+  incremental: boolean;
   /**
    * The member (a directory with its own `.heph.json`) the check belongs to;
    * its id is then `member/phase/name`. @default undefined (the root config's check)
@@ -69,6 +73,8 @@ export interface Settings {
   minFreeDiskMB: number;
   /** @default 30000 ("30s") */
   lockTimeoutMs: number;
+  /** The shared result cache, as written in the file (environment overrides apply later). Absent: none. */
+  remote?: RemoteConfig;
   /** @default [] */
   webhooks?: ResolvedWebhook[];
 }
@@ -89,6 +95,20 @@ export interface ResolvedWebhook {
   /** Total delivery budget, retry included. @default 4000 ("4s") */
   timeoutMs: number;
 }
+
+/** `settings.remote` (docs/remote-cache.md). */
+export interface RemoteConfig {
+  url: string | null;
+  /** @default "read" */
+  mode: RemoteMode;
+  namespace: string;
+  /** Ed25519 public key, SPKI PEM. */
+  publicKey: string;
+  /** @default 500 ("500ms") */
+  timeoutMs: number;
+}
+
+export type RemoteMode = 'read' | 'write' | 'read-write';
 
 export interface ResolvedConfig {
   /** Absolute path of the .heph.json that was loaded. */

@@ -5,6 +5,7 @@
  */
 import { parseDuration } from './duration.js';
 import { configSchema, type Node } from './schema.js';
+import { splitWords } from '../run/words.js';
 import type { ConfigProblem } from './types.js';
 import { BUILTINS, builtinOf } from '../builtins/names.js';
 
@@ -49,7 +50,7 @@ function expectedOf(node: Node): string {
     case 'string':
       return node.enum ? `one of ${node.enum.map((e) => JSON.stringify(e)).join(', ')}` : node.expected ?? 'a string';
     case 'duration':
-      return `a duration like "30s", "10m", "1h", "7d"${node.forever ? ' or "forever"' : ''}`;
+      return `a${node.positive ? ' non-zero' : ''} duration like "30s", "10m", "1h", "7d"${node.forever ? ' or "forever"' : ''}`;
     case 'boolean':
       return 'true or false';
     case 'number':
@@ -72,7 +73,7 @@ function walk(node: Node, v: unknown, path: string, out: ConfigProblem[], partia
       if (node.pattern && !node.pattern.test(v)) return bad();
       return;
     case 'duration':
-      if (typeof v !== 'string' || parseDuration(v) === null || (!node.forever && v === 'forever')) return bad();
+      if (typeof v !== 'string' || parseDuration(v) === null || (!node.forever && v === 'forever') || (node.positive && parseDuration(v) === 0)) return bad();
       return;
     case 'boolean':
       if (typeof v !== 'boolean') bad();
@@ -105,7 +106,22 @@ function walk(node: Node, v: unknown, path: string, out: ConfigProblem[], partia
   }
 }
 
-type Raw = { extends?: unknown; settings?: { webhooks?: unknown }; phases?: { name?: unknown; checks?: { name?: unknown; cwd?: unknown; run?: unknown; fix?: unknown }[] }[]; hooks?: Record<string, { phases?: unknown }> };
+type RawCheck = { name?: unknown; cwd?: unknown; run?: unknown; fix?: unknown; shell?: unknown };
+type Raw = { extends?: unknown; settings?: { webhooks?: unknown }; phases?: { name?: unknown; checks?: RawCheck[] }[]; hooks?: Record<string, { phases?: unknown }> };
+
+/** A command that runs without a shell is split into words now, so a stray quote fails the load, not the run. */
+function commandProblems(c: RawCheck, path: string, out: ConfigProblem[]): void {
+  if (c.shell === true) return;
+  for (const key of ['run', 'fix'] as const) {
+    const cmd = c[key];
+    if (typeof cmd !== 'string' || !/\S/.test(cmd)) continue;
+    try {
+      splitWords(cmd);
+    } catch (e) {
+      out.push({ path: `${path}.${key}`, expected: 'a command whose quotes are closed', found: JSON.stringify(cmd), hint: (e as Error).message.replace(/ in command: [^]*$/, '') });
+    }
+  }
+}
 
 function semantic(raw: Raw, out: ConfigProblem[], partial: boolean): void {
   if (raw.phases === undefined && raw.extends === undefined && !partial) out.push({ path: 'phases', expected: 'a non-empty array', found: 'nothing' });
@@ -132,6 +148,7 @@ function semantic(raw: Raw, out: ConfigProblem[], partial: boolean): void {
       if (typeof c.cwd === 'string' && c.cwd.split(/[\\/]/).includes('..')) {
         out.push({ path: `${path}.cwd`, expected: 'a path inside the repository', found: JSON.stringify(c.cwd) });
       }
+      commandProblems(c, path, out);
     });
   });
   const webhooks = raw.settings && typeof raw.settings === 'object' && Array.isArray(raw.settings.webhooks) ? raw.settings.webhooks : [];

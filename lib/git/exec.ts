@@ -3,9 +3,10 @@
  * git runs several times on every hook, and a process library would cost more
  * to load than the calls themselves.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { HephError } from '../errors.js';
 import { debug } from '../debug.js';
+import { decodeBytes, encodeBytes } from './bytes.js';
 
 const log = debug('git');
 
@@ -66,7 +67,7 @@ export function git(args: string[], opts: GitOptions): Promise<GitResult> {
       else reject(new HephError('git', `git ${args.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`));
     });
     child.stdin.on('error', () => {}); // git may exit before reading all input
-    child.stdin.end(opts.input ?? '');
+    child.stdin.end(typeof opts.input === 'string' ? encodeBytes(opts.input) : opts.input ?? '');
   });
 }
 
@@ -88,7 +89,8 @@ export async function gitParallel(commands: string[][], opts: GitOptions): Promi
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const stdio = ['ignore', 'ignore', 'pipe', ...commands.map(() => 'pipe' as const)] as ('ignore' | 'pipe')[];
-    const child = spawn('sh', ['-c', script], { cwd: opts.cwd, env: childEnv(opts.env), stdio });
+    // By absolute path: a bare `sh` makes the kernel try every PATH entry before it (a failed exec each).
+    const child = spawn('/bin/sh', ['-c', script], { cwd: opts.cwd, env: childEnv(opts.env), stdio });
     const outs = commands.map(() => [] as Buffer[]);
     commands.forEach((_, i) => (child.stdio[i + 3] as NodeJS.ReadableStream).on('data', (b: Buffer) => outs[i].push(b)));
     child.on('error', () => resolve(Promise.all(commands.map((args) => git(args, opts)))));
@@ -102,6 +104,17 @@ export async function gitParallel(commands: string[][], opts: GitOptions): Promi
   });
 }
 
+/**
+ * Runs git synchronously, for the rare reads that sit inside synchronous code
+ * (a dirty submodule's state while hashing); null when git fails.
+ */
+export function gitSync(args: string[], opts: Pick<GitOptions, 'cwd' | 'env'>): Buffer | null {
+  const started = performance.now();
+  const r = spawnSync('git', args, { cwd: opts.cwd, env: childEnv(opts.env), maxBuffer: 1 << 30 });
+  log(`${args.join(' ')} → ${r.status} (${(performance.now() - started).toFixed(1)}ms, sync)`);
+  return r.status === 0 ? r.stdout : null;
+}
+
 /** Runs git and returns trimmed stdout text. */
 export async function gitText(args: string[], opts: GitOptions): Promise<string> {
   return (await git(args, opts)).stdout.toString('utf8').trim();
@@ -109,7 +122,7 @@ export async function gitText(args: string[], opts: GitOptions): Promise<string>
 
 /** Splits NUL-separated git output (`-z`) into its fields, dropping the empty tail. */
 export function splitZ(buf: Buffer | string): string[] {
-  const s = typeof buf === 'string' ? buf : buf.toString('utf8');
+  const s = typeof buf === 'string' ? buf : decodeBytes(buf);
   if (!s) return [];
   const parts = s.split('\0');
   if (parts[parts.length - 1] === '') parts.pop();

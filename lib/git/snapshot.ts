@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
+import { decodeBytes, fsPath } from './bytes.js';
+import { submoduleIdentity } from './submodule.js';
 
 /** Content identity of one path: git file mode and blob id (or a marker). */
 export interface Identity {
@@ -20,6 +22,8 @@ export type SnapshotSource = 'worktree' | 'index';
 export interface Snapshot {
   source: SnapshotSource;
   root: string;
+  /** The repository's object format, for hashing files as git would. */
+  algo: 'sha1' | 'sha256';
   /** Tracked paths (sorted, as git lists them). */
   tracked: string[];
   /** Untracked, non-ignored paths. */
@@ -71,15 +75,15 @@ export function blobId(content: Buffer, algo: 'sha1' | 'sha256'): string {
 
 /** Hashes a file on disk as git would store it; a missing file is `deleted`. */
 export function hashWorktreeFile(root: string, path: string, algo: 'sha1' | 'sha256'): Identity {
-  const abs = join(root, path);
+  const abs = fsPath(join(root, path));
   let st;
   try {
     st = lstatSync(abs);
   } catch {
     return DELETED;
   }
-  if (st.isSymbolicLink()) return { mode: '120000', oid: blobId(Buffer.from(readlinkSync(abs)), algo) };
-  if (st.isDirectory()) return { mode: '160000', oid: `dir:${st.mtimeMs}:${st.ctimeMs}` };
+  if (st.isSymbolicLink()) return { mode: '120000', oid: blobId(readlinkSync(abs, { encoding: 'buffer' }), algo) };
+  if (st.isDirectory()) return submoduleIdentity(typeof abs === 'string' ? abs : join(root, path), algo) ?? { mode: '040000', oid: `dir:${st.mtimeMs}:${st.ctimeMs}` };
   const mode = st.mode & 0o111 ? '100755' : '100644';
   return { mode, oid: blobId(readFileSync(abs), algo) };
 }
@@ -103,7 +107,8 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const env = { GIT_OPTIONAL_LOCKS: '0' };
   const commands = [
     ['ls-files', '-s', '-z'],
-    ...(source === 'worktree' ? [['diff-files', '--name-only', '-z']] : []),
+    // --ignore-submodules=none: a user's diff.ignoreSubmodules must not hide a dirty submodule.
+    ...(source === 'worktree' ? [['diff-files', '--name-only', '-z', '--ignore-submodules=none']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
     ...(opts.staged ? [STAGED_ARGS] : []),
   ];
@@ -112,7 +117,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const staged = results[0];
   const dirty = source === 'worktree' ? results[1] : null;
   const untracked = opts.untracked === false ? null : results[results.length - 1];
-  const { entries, order, conflicted } = parseStage(staged.stdout.toString('utf8'));
+  const { entries, order, conflicted } = parseStage(decodeBytes(staged.stdout));
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
   const untrackedList = untracked ? splitZ(untracked.stdout) : [];
   const first = entries.values().next().value as Identity | undefined;
@@ -132,6 +137,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   return {
     source,
     root,
+    algo,
     tracked: order,
     untracked: untrackedList,
     conflicted,

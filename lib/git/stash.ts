@@ -17,6 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
 
 const STATE_FILES = ['MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE', 'MERGE_AUTOSTASH', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'SQUASH_MSG'];
 
@@ -25,11 +26,11 @@ const BASE = ['-c', 'submodule.recurse=false', '-c', 'core.autocrlf=false', '-c'
 
 function gitSync(cwd: string, args: string[], input?: Buffer | string): { code: number; stdout: Buffer; stderr: string } {
   // HEPH=0: our own checkout must not start heph's post-checkout hook.
-  const r = spawnSync('git', [...BASE, ...args], { cwd, input, env: { ...process.env, HEPH: '0', LC_ALL: 'C' }, maxBuffer: 1 << 30 });
+  const r = spawnSync('git', [...BASE, ...args], { cwd, input: typeof input === 'string' ? encodeBytes(input) : input, env: { ...process.env, HEPH: '0', LC_ALL: 'C' }, maxBuffer: 1 << 30 });
   return { code: r.status ?? 1, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? '') };
 }
 
-const split0 = (b: Buffer) => b.toString('utf8').split('\0').filter(Boolean);
+const split0 = (b: Buffer) => decodeBytes(b).split('\0').filter(Boolean);
 
 export interface RestoreOutcome {
   /** Files whose fixer edits were dropped from the working tree to bring back the user's changes. */
@@ -66,7 +67,7 @@ export class UnstagedStash {
       blobs.set(rec.slice(tab + 1), rec.split(' ')[1]);
     }
     for (const f of this.files) {
-      const abs = join(this.root, f);
+      const abs = fsPath(join(this.root, f));
       let content: Buffer | null = null;
       let mode: number | null = null;
       try {
@@ -134,7 +135,8 @@ export class UnstagedStash {
   /** Puts the user's version of one file back, merged with a fix when both can stand; false if the fix was dropped. */
   private mergeBack(f: string, wasFixed: boolean): boolean {
     const k = this.kept.get(f)!;
-    const abs = join(this.root, f);
+    const path = join(this.root, f);
+    const abs = fsPath(path);
     if (!k.content) {
       rmSync(abs, { force: true });
       return !wasFixed;
@@ -145,7 +147,7 @@ export class UnstagedStash {
       const merged = mergeThreeWay(this.root, dirname(this.patchFile), readFileSync(abs), gitSync(this.root, ['cat-file', 'blob', k.stagedBlob]).stdout, k.content);
       if (merged) [content, clean] = [merged, true];
     }
-    mkdirSync(dirname(abs), { recursive: true });
+    mkdirSync(fsPath(dirname(path)), { recursive: true });
     writeFileSync(abs, content);
     if (k.mode !== null) chmodSync(abs, k.mode);
     return clean;

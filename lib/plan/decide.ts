@@ -6,7 +6,7 @@ import type { Mode, HookEvent } from '../config/types.js';
 import { formatDuration } from '../config/duration.js';
 import type { Components, StoredResult } from '../state/types.js';
 import type { Plan, PlanItem } from './types.js';
-import type { Selection } from './select.js';
+import type { Selected, Selection } from './select.js';
 
 export interface FingerprintInfo {
   digest: string;
@@ -23,6 +23,11 @@ export interface DecideInput {
   stored: Map<string, StoredResult>;
   /** For checks whose inputs changed: which paths, when known. */
   changedInputs?: Map<string, string[]>;
+  /**
+   * Per-file checks: for each of the selected files (same order), when its
+   * certification was recorded, or null when it has none.
+   */
+  certs?: Map<string, (number | null)[]>;
   now: number;
 }
 
@@ -46,9 +51,23 @@ export function missReason(id: string, fp: FingerprintInfo, prev: StoredResult, 
   return 'fingerprint changed';
 }
 
-function decideOne(id: string, input: DecideInput): Pick<PlanItem, 'action' | 'reason' | 'savedMs' | 'changed'> {
+type Decision = Pick<PlanItem, 'action' | 'reason' | 'savedMs' | 'perFile' | 'changed'> & { files?: string[] };
+
+/** A result stamped in the future (the clock went back) counts as expired, like one past its ttl. */
+export function isFresh(at: number, now: number, ttlMs: number): boolean {
+  const age = now - at;
+  return age >= 0 && age < ttlMs;
+}
+
+/** 2,000: toLocaleString would load ICU's data, ~10 ms, on a hot path. */
+const count = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+function decideOne(s: Selected, input: DecideInput): Decision {
+  const id = s.check.id;
   const fp = input.fingerprints.get(id)!;
   const prev = input.stored.get(id);
+  const certs = input.certs?.get(id);
+  if (certs && s.files) return decidePerFile(s, s.files, certs, fp, prev, input);
   if (!fp.cacheable) return { action: 'run', reason: 'unmerged inputs; results are not reused' };
   if (input.mode === 'full') return { action: 'run', reason: 'full mode' };
   if (!prev) return { action: 'run', reason: 'no previous result' };
@@ -58,10 +77,31 @@ function decideOne(id: string, input: DecideInput): Pick<PlanItem, 'action' | 'r
   }
   if (prev.status !== 'passed') return { action: 'run', reason: `${prev.status} last time` };
   const age = input.now - prev.at;
-  const ttl = input.selection.phases.flatMap((p) => p.checks).find((s) => s.check.id === id)!.check;
-  const ttlNote = ttl.ttlMs === Infinity ? '' : ` (ttl ${ttl.ttl})`;
-  if (age >= ttl.ttlMs) return { action: 'run', reason: `expired: ran ${formatDuration(age)} ago${ttlNote}` };
-  return { action: 'cached', reason: `cached ${formatDuration(Math.max(age, 0))} ago${ttlNote}`, savedMs: prev.durationMs };
+  const ttlNote = s.check.ttlMs === Infinity ? '' : ` (ttl ${s.check.ttl})`;
+  if (age < 0) return { action: 'run', reason: `expired: recorded in the future (${formatDuration(-age)} ahead; the clock went back)` };
+  if (!isFresh(prev.at, input.now, s.check.ttlMs)) return { action: 'run', reason: `expired: ran ${formatDuration(age)} ago${ttlNote}` };
+  return { action: 'cached', reason: `cached ${formatDuration(age)} ago${ttlNote}`, savedMs: prev.durationMs };
+}
+
+/** A per-file check is given only the files without a fresh certification. */
+function decidePerFile(s: Selected, files: string[], certs: (number | null)[], fp: FingerprintInfo, prev: StoredResult | undefined, input: DecideInput): Decision {
+  const total = files.length;
+  const all = (reason: string): Decision => ({ action: 'run', reason, files, perFile: { total, uncertified: total } });
+  if (!fp.cacheable) return all('unmerged inputs; results are not reused');
+  if (input.mode === 'full') return all('full mode');
+  const todo = files.filter((_, i) => certs[i] === null || !isFresh(certs[i]!, input.now, s.check.ttlMs));
+  const perFile = { total, uncertified: todo.length };
+  if (!todo.length) {
+    const newest = Math.max(...(certs as number[]));
+    const ttlNote = s.check.ttlMs === Infinity ? '' : `, ttl ${s.check.ttl}`;
+    return { action: 'cached', reason: `cached ${formatDuration(Math.max(0, input.now - newest))} ago (all ${count(total)} files${ttlNote})`, savedMs: prev?.durationMs, files: [], perFile };
+  }
+  if (todo.length === total) {
+    // Nothing certified: say why in whole-check terms when a previous result tells.
+    const why = !prev ? 'no previous result' : prev.fingerprint !== fp.digest ? missReason(s.check.id, fp, prev, input.changedInputs?.get(s.check.id)) : null;
+    if (why) return all(why);
+  }
+  return { action: 'run', reason: `${count(todo.length)} of ${count(total)} files changed: ${listPaths(todo)}`, files: todo, perFile };
 }
 
 export function decide(input: DecideInput): Plan {
@@ -75,7 +115,7 @@ export function decide(input: DecideInput): Plan {
         const base = { id, check: s.check, files: s.files };
         if (s.skip) return { ...base, action: 'skipped', reason: s.skip, fingerprint: null, cacheable: false };
         const fp = input.fingerprints.get(id)!;
-        return { ...base, ...decideOne(id, input), fingerprint: fp.digest, cacheable: fp.cacheable };
+        return { ...base, ...decideOne(s, input), fingerprint: fp.digest, cacheable: fp.cacheable };
       }),
     })),
   };

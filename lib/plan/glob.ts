@@ -4,10 +4,14 @@
  * crosses directories; `*` and `?` stay inside one; `[abc]`, `[!a-z]` and
  * `{a,b}` work as in a shell; `!pattern` excludes. Dotfiles match.
  *
- * Each list compiles to one regular expression per polarity. The compiler is
+ * Each list compiles to one regular expression per polarity; the few patterns
+ * a regular expression could backtrack on for long are matched in linear time
+ * by glob-linear.ts instead. The compiler is
  * small and ours because this runs on every hook: a general glob library cost
  * more to load than all the matching it did.
  */
+
+import { linearMatcher } from './glob-linear.js';
 
 export type Matcher = (path: string) => boolean;
 
@@ -59,10 +63,30 @@ export function globSource(glob: string): string {
   return out + ')'.repeat(braces);
 }
 
-function toRegex(patterns: string[]): RegExp | null {
+/** `a/**\/**\/b` means `a/**\/b`: repeated `**` segments collapse into one. */
+export function collapseGlobstars(glob: string): string {
+  return glob.replace(/(^|\/)\*\*(?:\/\*\*)+(?=\/|$)/g, '$1**');
+}
+
+/**
+ * Whether a regular expression could backtrack for long on this glob: two
+ * `**` that are not at the end (each tries every split of the path), or three
+ * `*` in one name. Those are matched by the linear matcher instead; common
+ * patterns keep the faster regular expression.
+ */
+export function backtracks(glob: string): boolean {
+  const inner = glob.replace(/\/\*\*$/, '').match(/\*\*/g)?.length ?? 0;
+  return inner > 1 || glob.split('/').some((seg) => (seg.match(/\*/g)?.length ?? 0) >= 3);
+}
+
+function toMatcher(patterns: string[]): Matcher | null {
   if (!patterns.length) return null;
-  const sources = patterns.map((p) => globSource(p.includes('/') ? p : `**/${p}`));
-  return new RegExp(`^(?:${sources.join('|')})$`, 's');
+  const full = patterns.map((p) => collapseGlobstars(p.includes('/') ? p : `**/${p}`));
+  const slow = full.filter(backtracks).map(linearMatcher);
+  const fast = full.filter((p) => !backtracks(p));
+  const re = fast.length ? new RegExp(`^(?:${fast.map(globSource).join('|')})$`, 's') : null;
+  if (!slow.length) return (path) => re!.test(path);
+  return (path) => !!re?.test(path) || slow.some((m) => m(path));
 }
 
 export function compileGlobs(patterns: readonly string[]): Matcher {
@@ -70,9 +94,9 @@ export function compileGlobs(patterns: readonly string[]): Matcher {
   const hit = cache.get(key);
   if (hit) return hit;
   const clean = (p: string) => p.replace(/^\.\//, '');
-  const pos = toRegex(patterns.filter((p) => !p.startsWith('!')).map(clean));
-  const neg = toRegex(patterns.filter((p) => p.startsWith('!')).map((p) => clean(p.slice(1))));
-  const matcher: Matcher = !pos ? () => false : neg ? (path) => pos.test(path) && !neg.test(path) : (path) => pos.test(path);
+  const pos = toMatcher(patterns.filter((p) => !p.startsWith('!')).map(clean));
+  const neg = toMatcher(patterns.filter((p) => p.startsWith('!')).map((p) => clean(p.slice(1))));
+  const matcher: Matcher = !pos ? () => false : neg ? (path) => pos(path) && !neg(path) : pos;
   cache.set(key, matcher);
   return matcher;
 }

@@ -20,6 +20,8 @@ export interface SelectOptions {
   platform: string;
   /** Files a file-scoped check may be given (tracked files for a run, staged files for pre-commit...). */
   candidates: readonly string[];
+  /** Whether a candidate is a symbolic link (left out of `{files}` unless the check sets `symlinks`). */
+  isSymlink?: (path: string) => boolean;
 }
 
 export interface Selected {
@@ -69,7 +71,8 @@ export function selectChecks(config: ResolvedConfig, opts: SelectOptions): Selec
           const skip = skipReason(check, opts);
           if (skip) return { check, skip, files: null };
           if (!check.files) return { check, files: null };
-          const files = filterGlobs(opts.candidates, check.files);
+          let files = filterGlobs(opts.candidates, check.files);
+          if (!check.symlinks && opts.isSymlink) files = files.filter((f) => !opts.isSymlink!(f));
           return files.length ? { check, files } : { check, skip: 'no matching files', files: null };
         }),
       }))

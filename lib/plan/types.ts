@@ -18,6 +18,11 @@ export interface PlanItem {
   fingerprint: string | null;
   /** False when the result must not be stored for reuse (unmerged inputs). */
   cacheable: boolean;
+  /**
+   * Per-file checks: how many files were selected and how many lack a fresh
+   * certification (`files` then holds only those).
+   */
+  perFile?: { total: number; uncertified: number };
   /** For a reused result: how long the check took when it ran (the time this reuse saves). */
   savedMs?: number;
   /** For a check that runs because its inputs changed: which paths, when known. */

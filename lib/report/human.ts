@@ -58,7 +58,9 @@ export function printPlan(out: Output, plan: Plan): void {
   for (const phase of plan.phases) {
     for (const item of phase.items) {
       const verb = item.action === 'run' ? colors.yellow('would run') : item.action === 'cached' ? colors.cyan('cached   ') : colors.dim('skipped  ');
-      const files = item.files && item.action === 'run' ? colors.dim(` [${item.files.length} file${item.files.length === 1 ? '' : 's'}]`) : '';
+      const given = item.files && item.action === 'run' ? `${item.files.length} file${item.files.length === 1 ? '' : 's'}` : '';
+      const of = item.perFile && item.perFile.uncertified < item.perFile.total ? ` of ${item.perFile.total}` : '';
+      const files = given ? colors.dim(` [${given}${of}]`) : '';
       out.line(`  ${pad(item.id, width)} ${verb} ${item.reason}${files}`);
     }
   }

@@ -24,6 +24,7 @@ export function reportJson(report: RunReport) {
       durationMs: Math.round(c.durationMs),
       exitCode: c.exitCode,
       fingerprint: c.fingerprint,
+      ...(c.source ? { source: c.source } : {}),
     })),
     ...(report.interrupted ? { interrupted: report.interrupted } : {}),
     ...(report.log ? { log: report.log } : {}),
@@ -51,6 +52,9 @@ export function planJson(plan: Plan, durationMs: number) {
         exitCode: null,
         fingerprint: i.fingerprint,
         files: i.files,
+        ...(i.source ? { source: i.source } : {}),
+
+        ...(i.perFile ? { perFile: i.perFile } : {}),
       })),
     ),
   };

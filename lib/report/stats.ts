@@ -23,6 +23,8 @@ export interface CheckStats {
   spentMs: number;
   /** For each reuse, what the reused result had cost when it ran. */
   savedMs: number;
+  /** Of `savedMs`, saved by shared-cache hits. */
+  remoteSavedMs: number;
   avgMs: number;
   maxMs: number;
   /** Not in the current configuration (its history is kept, it no longer runs). */
@@ -44,6 +46,9 @@ export interface Stats extends Insights {
   localHits: number;
   remoteHits: number;
   hitRate: number;
+  /** Hits and time saved by the local store and by the shared cache. */
+  local: { hits: number; savedMs: number };
+  remote: { hits: number; savedMs: number };
   /** Most time spent first. */
   checks: CheckStats[];
   /** Per git event (`run` for `heph run`). */
@@ -62,7 +67,7 @@ const rate = (hits: number, runs: number) => (hits + runs ? hits / (hits + runs)
 
 function perCheck(runs: readonly RunRecord[], live: Set<string> | null, flaky: Set<string>): CheckStats[] {
   const by = new Map<string, CheckStats>();
-  const blank = (id: string): CheckStats => ({ id, runs: 0, hits: 0, localHits: 0, remoteHits: 0, hitRate: 0, failures: 0, fixes: 0, skips: 0, spentMs: 0, savedMs: 0, avgMs: 0, maxMs: 0, removed: false, flaky: false });
+  const blank = (id: string): CheckStats => ({ id, runs: 0, hits: 0, localHits: 0, remoteHits: 0, hitRate: 0, failures: 0, fixes: 0, skips: 0, spentMs: 0, savedMs: 0, remoteSavedMs: 0, avgMs: 0, maxMs: 0, removed: false, flaky: false });
   for (const run of runs) {
     for (const c of run.checks) {
       const s = by.get(c.id) ?? blank(c.id);
@@ -72,6 +77,7 @@ function perCheck(runs: readonly RunRecord[], live: Set<string> | null, flaky: S
         if (c.source === 'remote') s.remoteHits++;
         else s.localHits++;
         s.savedMs += c.savedMs ?? 0;
+        if (c.source === 'remote') s.remoteSavedMs += c.savedMs ?? 0;
       } else if (c.status === 'skipped') s.skips++;
       else if (c.status === 'passed' || c.status === 'failed' || c.status === 'fixed') {
         s.runs++;
@@ -91,7 +97,7 @@ export function summarize(all: readonly RunRecord[], opts: SummarizeOptions = {}
   const runs = all.filter((r) => (r.kind ?? 'run') === 'run');
   const found = insights(all);
   const checks = perCheck(runs, opts.live ? new Set(opts.live) : null, new Set(found.flaky.map((f) => f.id)));
-  const sum = (k: 'spentMs' | 'savedMs' | 'runs' | 'hits' | 'localHits' | 'remoteHits') => checks.reduce((n, c) => n + c[k], 0);
+  const sum = (k: 'spentMs' | 'savedMs' | 'remoteSavedMs' | 'runs' | 'hits' | 'localHits' | 'remoteHits') => checks.reduce((n, c) => n + c[k], 0);
   const executions = sum('runs');
   const hits = sum('hits');
   return {
@@ -106,6 +112,8 @@ export function summarize(all: readonly RunRecord[], opts: SummarizeOptions = {}
     localHits: sum('localHits'),
     remoteHits: sum('remoteHits'),
     hitRate: rate(hits, executions),
+    local: { hits: sum('localHits'), savedMs: sum('savedMs') - sum('remoteSavedMs') },
+    remote: { hits: sum('remoteHits'), savedMs: sum('remoteSavedMs') },
     checks,
     ...trends(runs),
     ...found,

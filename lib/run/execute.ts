@@ -4,15 +4,17 @@
  * each finished check's result stored as soon as it is known, so an
  * interrupted run keeps what it finished.
  */
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import type { Plan, PlanItem } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Fingerprint } from '../state/fingerprint.js';
-import type { RunLog } from '../state/logs.js';
+import { cappedOutput, type RunLog } from '../state/logs.js';
 import type { CheckResult, RunReport } from './types.js';
-import { buildInvocations } from './words.js';
+import { argPaths, buildInvocations } from './words.js';
 import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
+import { now as clock } from '../clock.js';
+import { failureTail } from '../report/tail.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -37,13 +39,6 @@ export interface ExecuteOptions {
   now?: () => number;
 }
 
-const TAIL_LINES = 15;
-
-function tail(output: string): string {
-  const lines = output.replace(/\s+$/, '').split('\n');
-  return lines.slice(-TAIL_LINES).join('\n');
-}
-
 /** A one-slot queue: fixes run one after another. */
 function serial() {
   let last: Promise<unknown> = Promise.resolve();
@@ -64,7 +59,7 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 
 export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunReport> {
   const started = performance.now();
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? clock;
   const results: CheckResult[] = [];
   const fixQueue = serial();
   let failedPhase: string | null = null;
@@ -82,22 +77,21 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     // Loaded only when something runs: the process library is the heaviest module.
     const { checkEnv, runProcess } = await import('./process.js');
     const env = checkEnv(opts.env, opts.msgfile ? { HEPH_MSGFILE: opts.msgfile } : {});
-    // `{files}` are relative to the directory the check runs in.
-    const files = item.files && check.cwd ? item.files.map((f) => posix.relative(check.cwd, f)) : item.files;
-    const invocations = buildInvocations(cmd, check.shell, { files, msgfile: opts.msgfile });
+    const invocations = buildInvocations(cmd, check.shell, { files: item.files && argPaths(item.files, check.cwd), msgfile: opts.msgfile });
     let output = '';
     let last: ProcessResult | null = null;
     let ok = true;
     let durationMs = 0;
     for (const argv of invocations) {
       opts.log.write(`[${item.id}] ${label}: ${JSON.stringify(argv.length > 12 ? [...argv.slice(0, 12), `…(${argv.length - 12} more)`] : argv)}`);
+      const sink = cappedOutput(opts.log, `[${item.id}] `);
       const res = await runProcess(argv, {
         cwd,
         env,
         timeoutMs: check.timeoutMs,
         signal: opts.signal,
-        onOutput: (s) => opts.log.write(s.replace(/\n$/, '').replace(/^/gm, `[${item.id}] `)),
-      });
+        onOutput: sink.write,
+      }).finally(sink.end);
       output += res.output;
       durationMs += res.durationMs;
       last = res;
@@ -138,9 +132,16 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     if (res.interrupted) return { ...base, status: 'not-run', reason: 'interrupted', durationMs: duration, exitCode: res.exitCode };
     if (res.timedOut) reason = `timed out after ${item.check.timeoutMs} ms`;
     else if (res.spawnError) reason = `could not start ${res.spawnError}`;
-    const result: CheckResult = { ...base, status, reason, durationMs: duration, exitCode: res.exitCode, ...(status === 'failed' ? { tail: tail(res.output) } : {}), ...(status === 'fixed' ? { fixed: true } : {}) };
+    const result: CheckResult = { ...base, status, reason, durationMs: duration, exitCode: res.exitCode, ...(status === 'failed' ? { tail: failureTail(res.output) } : {}), ...(status === 'fixed' ? { fixed: true } : {}) };
     await record(item, result);
     return result;
+  }
+
+  /** Whatever goes wrong while running one check is that check's failure; the others go on. */
+  function crashed(item: PlanItem, phase: string, err: unknown): CheckResult {
+    const msg = (err as Error)?.message ?? String(err);
+    opts.log.write(`[${item.id}] heph could not run it: ${msg}`);
+    return { id: item.id, phase, name: item.check.name, fingerprint: item.fingerprint, status: 'failed', reason: `heph could not run it: ${msg.split('\n')[0]}`, durationMs: 0, exitCode: null, tail: msg };
   }
 
   /** Stores a result for reuse; state is a cache, so a failed write warns and the run goes on. */
@@ -155,15 +156,23 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
   async function store(item: PlanItem, r: CheckResult): Promise<void> {
     const fp = opts.fingerprints.get(item.id);
     if (!fp || !item.cacheable || r.status === 'not-run') return;
+    const at = now();
+    if (fp.certKeys && item.files && (r.status === 'passed' || r.status === 'fixed')) {
+      // Certify each file given, under the content it passed on: after a fix, what the fix wrote.
+      const keys = fp.certKeys(item.files, r.status === 'fixed').filter((k): k is string => k !== null);
+      if (keys.length) await opts.store.putCerts(item.id, keys, at);
+    }
     await opts.store.putResult(item.id, {
       fingerprint: fp.digest,
       components: fp.components,
       status: r.status as 'passed' | 'failed' | 'fixed',
       exitCode: r.exitCode,
       durationMs: Math.round(r.durationMs),
-      at: now(),
+      at,
       ...(r.tail ? { tail: r.tail } : {}),
       ...(opts.log.path ? { log: opts.log.path } : {}),
+      // Every selected file is now certified (the rest were at planning): the next plan can tell at once.
+      ...(r.status === 'passed' && fp.selection ? { files: fp.selection } : {}),
     });
     await opts.store.putManifest(item.id, fp.manifest());
   }
@@ -181,9 +190,11 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     for (const item of phase.items) {
       if (item.action === 'run') continue;
       opts.log.write(`[${item.id}] ${item.action}: ${item.reason}`);
-      emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}) });
+      const refresh = item.action === 'cached' ? opts.fingerprints.get(item.id)?.refresh : undefined;
+      if (refresh) await opts.store.putResult(item.id, refresh).catch(() => {}); // only a shortcut for the next plan
+      emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}), ...(item.source ? { source: item.source } : {}) });
     }
-    await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name)));
+    await pool(toRun, opts.concurrency, async (item) => emit(await runItem(item, phase.name).catch((err) => crashed(item, phase.name, err))));
     const phaseResults = results.filter((r) => r.phase === phase.name);
     if (phaseResults.some((r) => r.status === 'failed')) failedPhase = phase.name;
   }

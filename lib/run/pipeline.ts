@@ -1,18 +1,22 @@
 /**
  * From a request to a sealed plan: read the snapshot and the stored results
- * (in parallel), select, fingerprint and decide. The planner itself is pure
- * (plan/); this module gathers its inputs from git, the store and the clock.
+ * (in parallel), select, fingerprint and decide; then, for the checks that
+ * would run, ask the shared result cache if one is configured (run/remote-step.ts).
+ * The planner itself is pure (plan/); this module gathers its inputs from git,
+ * the store and the clock.
  */
 import type { HookEvent, Mode, ResolvedConfig } from '../config/types.js';
 import type { Repo } from '../git/repo.js';
 import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
 import { takeEarlySnapshot } from './early.js';
-import { selectChecks, type SelectOptions } from '../plan/select.js';
-import { decide } from '../plan/decide.js';
+import { selectChecks, type Selection, type SelectOptions } from '../plan/select.js';
+import { decide, isFresh } from '../plan/decide.js';
 import { memberModes, mixModes, scopeMembers, type MemberOptions } from '../plan/members.js';
 import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
-import type { StateStore } from '../state/types.js';
+import type { StateStore, StoredResult } from '../state/types.js';
+import { now as clock } from '../clock.js';
+import { remoteStep, type RemoteStepOptions } from './remote-step.js';
 
 export interface PlanRequest {
   repo: Repo;
@@ -32,6 +36,8 @@ export interface PlanRequest {
   /** Event data every check's key includes (the commit message for commit-msg). */
   extra?: string;
   now?: number;
+  /** How the shared result cache (if configured) warns and where it keeps its last error. */
+  remote?: RemoteStepOptions;
   /** Which members take part (repositories with nested `.heph.json` files). */
   members?: MemberOptions;
 }
@@ -50,16 +56,19 @@ export function startSnapshot(repo: Repo, source: SnapshotSource): Promise<Snaps
 export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const env = req.env ?? process.env;
   const platform = req.select.platform ?? process.platform;
+  const remote = remoteStep(req.config, env, req.mode, req.remote ?? {});
   const [snapshot, store] = await Promise.all([req.snapshot ?? startSnapshot(req.repo, req.source), req.store]);
   const candidates = req.candidates ? req.candidates(snapshot) : snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
-  let selection = selectChecks(req.config, { ...req.select, platform, candidates });
+  let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000' });
   if (req.members) selection = scopeMembers(req.config, selection, req.members);
   const hasher = new InputHasher(snapshot);
   const fingerprints = new Map<string, Fingerprint>();
   for (const phase of selection.phases) {
     for (const s of phase.checks) if (!s.skip) fingerprints.set(s.check.id, fingerprint(s.check, hasher, env, `${platform}/${process.arch}`, s.files, req.extra));
   }
+  const now = req.now ?? clock();
   const stored = await store.getResults([...fingerprints.keys()]);
+  const certs = await certifications(selection, fingerprints, stored, store, req.mode, now);
   // Name the changed inputs of the checks that will miss on them (never on the all-cached path).
   const changedInputs = new Map<string, string[]>();
   await Promise.all(
@@ -70,10 +79,63 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
       if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
-  const decision = { selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, now: req.now ?? Date.now() };
+  const decision = { selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, certs, now };
   let plan = decide(decision);
   // A member whose own hook has the other mode: its checks are decided in that mode.
   const other = memberModes(req.config, req.event, req.mode);
   if (other) plan = mixModes(plan, decide({ ...decision, mode: other.mode }), other.members);
+  if (remote) plan = await remote.apply(plan, stored, now);
   return { plan, fingerprints, store, snapshot };
+}
+
+/** How many fully certified selections a per-file check remembers (a pre-commit's, a run's...). */
+const KEEP_SELECTIONS = 4;
+
+const ttlForever = (selection: Selection, id: string) =>
+  selection.phases.some((p) => p.checks.some((s) => s.check.id === id && s.check.ttlMs === Infinity));
+
+/**
+ * For each per-file check, when each of its selected files was certified
+ * (null: never). A check whose last pass covered exactly these files with
+ * exactly this content needs no key per file (the common, nothing-changed
+ * case); the others are looked up in one store read.
+ */
+async function certifications(
+  selection: Selection,
+  fingerprints: Map<string, Fingerprint>,
+  stored: Map<string, StoredResult>,
+  store: StateStore,
+  mode: Mode,
+  now: number,
+): Promise<Map<string, (number | null)[]>> {
+  const out = new Map<string, (number | null)[]>();
+  const keys = new Map<string, (string | null)[]>();
+  for (const phase of selection.phases) {
+    for (const s of phase.checks) {
+      const fp = fingerprints.get(s.check.id);
+      if (!fp?.certKeys || !fp.filesDigest || !s.files) continue;
+      const whole = fp.filesDigest(s.files);
+      const prev = stored.get(s.check.id);
+      const known = prev?.fingerprint === fp.digest && Array.isArray(prev.files) ? prev.files : [];
+      if (whole.cacheable) fp.selection = [whole.digest, ...known.filter((d) => d !== whole.digest)].slice(0, KEEP_SELECTIONS);
+      if (mode === 'fast' && s.check.ttlMs === Infinity && prev?.status === 'passed' && known.includes(whole.digest) && isFresh(prev.at, now, s.check.ttlMs)) {
+        out.set(s.check.id, s.files.map(() => prev.at));
+        continue;
+      }
+      keys.set(s.check.id, fp.certKeys(s.files));
+    }
+  }
+  if (!keys.size) return out;
+  const all = [...keys.values()].flat().filter((k): k is string => k !== null);
+  const found = all.length ? await store.getCerts(all) : new Map<string, number>();
+  for (const [id, list] of keys) {
+    const times = list.map((k) => (k === null ? null : (found.get(k) ?? null)));
+    out.set(id, times);
+    const fp = fingerprints.get(id)!;
+    const prev = stored.get(id);
+    if (mode === 'fast' && fp.selection && prev && prev.status === 'passed' && ttlForever(selection, id) && times.every((t) => t !== null && isFresh(t, now, Infinity))) {
+      fp.refresh = { ...prev, fingerprint: fp.digest, components: fp.components, files: fp.selection };
+    }
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { trackChild } from './signals.js';
+import { byteLauncher, hasRawBytes } from './launcher.js';
 
 export interface ProcessOptions {
   cwd: string;
@@ -56,6 +57,11 @@ export function checkEnv(base: NodeJS.ProcessEnv, extra: Record<string, string> 
 
 const MAX_KEPT = 1024 * 1024;
 
+/** After the command exits, how long its pipes may stay quiet but open before heph stops reading them. */
+const PIPE_DRAIN_MS = 200;
+/** ...and how long heph reads at most after the exit, however much still arrives. */
+const PIPE_DRAIN_MAX_MS = 5000;
+
 interface Started {
   pid: number | undefined;
   stdout: NodeJS.ReadableStream | null;
@@ -71,6 +77,8 @@ interface Started {
  */
 async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
   if (process.platform === 'win32') return (await import('./spawn-win.js')).startWindows(argv, opts.cwd, opts.env);
+  // Node passes argv as UTF-8: a name that is not UTF-8 goes through a launcher that rebuilds its bytes.
+  if (argv.some(hasRawBytes)) argv = byteLauncher(argv);
   let child;
   try {
     child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -81,8 +89,32 @@ async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
   }
   const done = new Promise<{ exitCode: number | null; signal: string | null; spawnError: string | null }>((resolve) => {
     let spawnError: string | null = null;
+    let drain: NodeJS.Timeout | undefined;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(drain);
+      resolve({ exitCode: spawnError ? null : code, signal: signal ?? null, spawnError });
+    };
     child.on('error', (e) => (spawnError = e.message));
-    child.on('close', (code, signal) => resolve({ exitCode: spawnError ? null : code, signal: signal ?? null, spawnError }));
+    child.on('close', finish);
+    // 'close' waits for the pipes, which a grandchild that left the process group (setsid) may
+    // hold open for ever. Once the command itself has exited, read what is already in the pipes,
+    // then stop listening: the check's outcome is its command's.
+    child.on('exit', (code, signal) => {
+      const exited = performance.now();
+      const stopReading = () => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish(code, signal);
+      };
+      const idle = () => {
+        clearTimeout(drain);
+        drain = performance.now() - exited > PIPE_DRAIN_MAX_MS ? setTimeout(stopReading, 0) : setTimeout(stopReading, PIPE_DRAIN_MS);
+      };
+      idle();
+      // Output still arriving is read, up to a bound: a stray writer cannot hold heph for ever.
+      child.stdout?.on('data', idle);
+      child.stderr?.on('data', idle);
+    });
   });
   return { pid: child.pid, stdout: child.stdout, stderr: child.stderr, done };
 }

@@ -27,7 +27,7 @@ export function runRecord(plan: Plan, report: RunReport, facts: RunFacts): RunRe
     if (c.fingerprint) row.fingerprint = c.fingerprint;
     if (item && item.action !== 'cached') row.reason = item.reason;
     if (item?.changed?.length && item.reason.startsWith('inputs changed')) row.changed = item.changed.slice(0, MAX_CHANGED);
-    if (c.status === 'cached') row.source = item?.source ?? 'local';
+    if (c.status === 'cached') row.source = c.source ?? item?.source ?? 'local';
     return row;
   });
   return {

@@ -15,6 +15,8 @@ export interface CheckResult {
   tail?: string;
   /** For a reused result: the time the reuse saved. */
   savedMs?: number;
+  /** A reused result from the shared cache (absent: the local store). */
+  source?: 'local' | 'remote';
   /** Set when a fix ran and changed something (pre-commit re-stages these). */
   fixed?: boolean;
   /** When its outcome became known, in ms since the run started (for summaries). */

@@ -5,7 +5,20 @@
  * Placeholders (`{files}`, `{msgfile}`) stand as whole words and expand to
  * argv elements, so a file name never passes through a shell.
  */
+import { posix } from 'node:path';
 import { HephError } from '../errors.js';
+
+/**
+ * How `{files}` names each file: relative to the check's `cwd` (repository
+ * paths are relative to the root), and never starting with `-`, so no tool
+ * reads a file name as an option.
+ */
+export function argPaths(files: readonly string[], cwd: string): string[] {
+  return files.map((f) => {
+    const rel = cwd ? posix.relative(cwd, f) : f;
+    return rel.startsWith('-') ? `./${rel}` : rel;
+  });
+}
 
 export function splitWords(cmd: string): string[] {
   const words: string[] = [];

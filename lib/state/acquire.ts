@@ -25,6 +25,8 @@ export interface AcquireOptions {
 export interface HeldLock {
   path: string;
   info: LockInfo;
+  /** Set when heph's folder cannot be written: the run goes on without a lock (state must never stop a commit). */
+  unusable?: string;
   /** True if another run held the lock first: anything read before may be stale. */
   waited: boolean;
   release(): void;
@@ -32,6 +34,11 @@ export interface HeldLock {
 
 /** A lock file that cannot be parsed is only judged stale once it is this old (a fallback O_EXCL create may be mid-write). */
 const UNREADABLE_GRACE_MS = 2000;
+
+/** A folder that cannot be written at all (read-only, no permission, not a directory, full). */
+export function folderUnusable(e: unknown): boolean {
+  return ['EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'ENOSPC', 'EDQUOT'].includes(String((e as NodeJS.ErrnoException)?.code));
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,9 +60,11 @@ export async function acquireLock(opts: AcquireOptions): Promise<HeldLock> {
   const info = newLockInfo(opts.command);
   const deadline = Date.now() + opts.timeoutMs;
   let waited = false;
+  const without = (e: unknown): HeldLock => ({ path, info, waited, unusable: (e as Error).message, release: () => {} });
   try {
     mkdirSync(opts.dir, { recursive: true });
   } catch (e) {
+    if (folderUnusable(e)) return without(e);
     throw new HephError('lock', `cannot create heph's folder ${opts.dir}: ${(e as Error).message}`, 'check its permissions, or set HEPH_HOME');
   }
   for (;;) {
@@ -64,6 +73,7 @@ export async function acquireLock(opts: AcquireOptions): Promise<HeldLock> {
     try {
       created = tryCreate(path, info);
     } catch (e) {
+      if (folderUnusable(e)) return without(e);
       throw new HephError('lock', `cannot create the run lock ${path}: ${(e as Error).message}`, 'check the permissions of that folder, or set HEPH_HOME');
     }
     if (created) return { path, info, waited, release: () => releaseLock(path, info.token) };
@@ -71,7 +81,7 @@ export async function acquireLock(opts: AcquireOptions): Promise<HeldLock> {
     if (holder === null) continue; // released between our attempt and the read
     if (holder === 'unreadable') {
       if (ageMs(path) > UNREADABLE_GRACE_MS && breakStale(path, 'unreadable')) opts.onTakeover?.(null);
-    } else if (holderState(holder) === 'dead') {
+    } else if (['dead', 'reused'].includes(holderState(holder))) {
       if (breakStale(path, holder.token)) opts.onTakeover?.(holder);
       continue;
     } else {

@@ -1,18 +1,24 @@
 /**
- * Check fingerprints. A fingerprint is a SHA-256 over the check's resolved
- * command settings, the sorted (path, mode, blob id) list of its inputs as the
- * check will see them, the declared env values, the platform and the cache
- * format version. Paths are part of the digest, so renames and swapped contents
- * change it; blob ids come from git's index (see git/snapshot.ts).
+ * Check fingerprints. A fingerprint is a SHA-256 over every setting that can
+ * change a check's outcome, the sorted (path, mode, blob id) list of its inputs
+ * as the check will see them, the declared env values, the platform and the
+ * cache format version. Paths are part of the digest, so renames and swapped
+ * contents change it; blob ids come from git's index (see git/snapshot.ts).
+ *
+ * A file-scoped check (its `run` uses `{files}`) is fingerprinted without its
+ * files: its digest covers only the shared part (settings, inputs other than
+ * its `files`, env, platform), and each file is certified separately under
+ * `certKey(digest, path, content)` (see docs/caching.md).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { ResolvedCheck } from '../config/types.js';
-import type { Snapshot } from '../git/snapshot.js';
-import { filterGlobs } from '../plan/glob.js';
+import { hashWorktreeFile, type Identity, type Snapshot } from '../git/snapshot.js';
+import { compileGlobs, filterGlobs } from '../plan/glob.js';
 import type { Components } from './types.js';
+import { encodeBytes, hasRawBytes } from '../git/bytes.js';
 
 /** Bump when the meaning of a fingerprint changes, so old results are never reused. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export interface Fingerprint {
   digest: string;
@@ -21,38 +27,137 @@ export interface Fingerprint {
   cacheable: boolean;
   /** `path\0oid\n` lines of the inputs, for explaining a later miss. */
   manifest(): string;
+  /**
+   * Per-file checks only: the certification key of each file that can be
+   * certified (null for one that cannot: unmerged, missing). `fresh` re-reads
+   * the files from the working tree (content a fix wrote) instead of using the
+   * identity planned.
+   */
+  certKeys?(files: readonly string[], fresh?: boolean): (string | null)[];
+  /**
+   * Per-file checks: one digest of the shared part and every file's path and
+   * content, so a run whose files were all certified last time is recognised
+   * without a key per file.
+   */
+  filesDigest?(files: readonly string[]): { digest: string; cacheable: boolean };
+  /**
+   * Set while planning a per-file check: the files digest of its selection,
+   * then those of earlier fully certified selections (a pre-commit's and a
+   * run's alternate), stored with a pass.
+   */
+  selection?: string[];
+  /**
+   * Set while planning a per-file check found every file certified one by
+   * one: its last result with this selection's digest, for the executor to
+   * store so the next identical run is recognised at once.
+   */
+  refresh?: import('./types.js').StoredResult;
 }
 
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+// crypto.hash (Node 20.12+) is a one-shot digest, ~2× faster than createHash for
+// the short strings hashed once per file of a per-file check.
+const oneShot = (crypto as { hash?: (algo: string, data: string, enc: 'hex') => string }).hash;
+const sha = oneShot ? (s: string) => oneShot('sha256', s, 'hex') : (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+const GLOB_CHARS = /[*?[\]{}!\\]/;
+
+/**
+ * A path as hashed. Hashing a string encodes it as UTF-8, which turns every
+ * byte a name carries that is not UTF-8 (git/bytes.ts) into the same U+FFFD:
+ * two such names would share a key. Those names (and, to stay one-to-one, any
+ * starting with \x01) are hashed as \x01 and their bytes in hex.
+ */
+export const keyPath = (p: string): string => (hasRawBytes(p) || p.startsWith('\x01') ? `\x01${encodeBytes(p).toString('hex')}` : p);
+
+/** True when a check is cached file by file: its `run` takes `{files}` and it did not opt out. */
+export function isIncremental(check: ResolvedCheck): boolean {
+  return check.incremental !== false && check.files !== null && check.run.includes('{files}');
+}
+
+/** The key under which one file's pass is recorded: shared digest, path and content. */
+export function certKey(shared: string, path: string, id: Identity): string | null {
+  if (id.mode === 'conflict' || id.oid === 'deleted') return null;
+  return sha(`${shared}\0${keyPath(path)}\0${id.mode} ${id.oid}`).slice(0, 40);
+}
+
+interface Digest {
+  digest: string;
+  paths: string[];
+  cacheable: boolean;
+}
 
 /** Digests of the input lists, shared by checks with the same input globs within one run. */
 export class InputHasher {
-  private memo = new Map<string, { digest: string; paths: string[]; cacheable: boolean }>();
+  private memo = new Map<string, Digest>();
+  private everything: string[] | undefined;
   constructor(private snap: Snapshot) {}
 
-  /** The inputs of a glob list (null = every tracked file). */
-  paths(globs: readonly string[] | null): string[] {
-    if (!globs) return this.snap.tracked;
-    const tracked = filterGlobs(this.snap.tracked, globs);
-    const untracked = filterGlobs(this.snap.untracked, globs);
-    return untracked.length ? [...tracked, ...untracked].sort() : tracked;
+  /**
+   * The inputs of a glob list: tracked and untracked (not ignored) files that
+   * match, plus every path named literally (no glob characters) even when git
+   * ignores it (`.env`). null = every tracked and untracked file.
+   */
+  paths(globs: readonly string[] | null, exclude?: readonly string[] | null): string[] {
+    // A per-file check's inputs default to its files: nothing is left to share.
+    if (globs && exclude && globs.length === exclude.length && globs.every((g, i) => g === exclude[i])) return [];
+    let out: string[];
+    if (!globs) out = this.all();
+    else {
+      const tracked = filterGlobs(this.snap.tracked, globs);
+      const untracked = filterGlobs(this.snap.untracked, globs);
+      const literal = this.literals(globs, tracked, untracked);
+      out = untracked.length || literal.length ? [...tracked, ...untracked, ...literal].sort() : tracked;
+    }
+    if (exclude) {
+      const m = compileGlobs(exclude);
+      out = out.filter((p) => !m(p));
+    }
+    return out;
   }
 
-  digest(globs: readonly string[] | null): { digest: string; paths: string[]; cacheable: boolean } {
-    const key = globs ? globs.join('\0') : '\0all';
+  private all(): string[] {
+    this.everything ??= this.snap.untracked.length ? [...this.snap.tracked, ...this.snap.untracked].sort() : this.snap.tracked;
+    return this.everything;
+  }
+
+  private literals(globs: readonly string[], tracked: string[], untracked: string[]): string[] {
+    const out: string[] = [];
+    const negative = globs.filter((g) => g.startsWith('!'));
+    const excluded = negative.length ? compileGlobs(negative.map((g) => g.slice(1))) : () => false;
+    for (const g of globs) {
+      if (g.startsWith('!') || GLOB_CHARS.test(g)) continue;
+      const p = g.replace(/^\.\//, '');
+      if (!p || excluded(p) || tracked.includes(p) || untracked.includes(p) || out.includes(p)) continue;
+      out.push(p);
+    }
+    return out;
+  }
+
+  digest(globs: readonly string[] | null, exclude?: readonly string[] | null): Digest {
+    const key = `${globs ? globs.join('\0') : '\0all'}\u0001${exclude ? exclude.join('\0') : ''}`;
     const hit = this.memo.get(key);
     if (hit) return hit;
-    const paths = this.paths(globs);
+    const paths = this.paths(globs, exclude);
+    const { digest, cacheable } = this.listDigest(paths, '');
+    const res = { digest, paths, cacheable };
+    this.memo.set(key, res);
+    return res;
+  }
+
+  /** A digest of (path, mode, blob id) of each path, hashed in chunks rather than one call per path. */
+  listDigest(paths: readonly string[], seed: string): { digest: string; cacheable: boolean } {
     let cacheable = true;
-    let text = '';
+    const h = crypto.createHash('sha256').update(seed);
+    let chunk = '';
     for (const p of paths) {
       const id = this.snap.identity(p);
       if (id.mode === 'conflict') cacheable = false;
-      text += `${p}\0${id.mode} ${id.oid}\n`;
+      chunk += `${keyPath(p)}\0${id.mode} ${id.oid}\n`;
+      if (chunk.length > 65536) {
+        h.update(chunk);
+        chunk = '';
+      }
     }
-    const res = { digest: sha(text), paths, cacheable };
-    this.memo.set(key, res);
-    return res;
+    return { digest: h.update(chunk).digest('hex'), cacheable };
   }
 
   manifest(paths: readonly string[]): string {
@@ -60,21 +165,44 @@ export class InputHasher {
     for (const p of paths) out += `${p}\0${this.snap.identity(p).oid}\n`;
     return out;
   }
+
+  identity(path: string, fresh = false): Identity {
+    return fresh ? hashWorktreeFile(this.snap.root, path, this.snap.algo) : this.snap.identity(path);
+  }
 }
 
+/** Every setting that can change a check's outcome (not `ttl`, `tags`, `description`). */
 export function commandDigest(check: ResolvedCheck): string {
-  return sha(JSON.stringify([check.run, check.fix, check.shell, check.cwd, check.files, ...(check.source ? [check.source] : [])]));
+  return sha(
+    JSON.stringify([check.run, check.fix, check.shell, check.cwd, check.files, check.inputs, check.timeoutMs, [...check.env].sort(), isIncremental(check), check.symlinks, check.source ?? null]),
+  );
+}
+
+/**
+ * Inside a git hook, git puts its own exec directory in front of PATH; the same
+ * PATH without it is what a manual run sees, so both share results.
+ */
+export function normaliseEnvValue(name: string, value: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (name !== 'PATH' || value === undefined) return value;
+  const exec = env.GIT_EXEC_PATH;
+  if (!exec) return value;
+  const parts = value.split(':');
+  while (parts.length > 1 && (parts[0] === exec || parts[0] === `${exec}/`)) parts.shift();
+  return parts.join(':');
 }
 
 export function envDigests(names: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const n of names) out[n] = sha(env[n] === undefined ? `${n}\0<unset>` : `${n}=${env[n]}`).slice(0, 16);
+  for (const n of names) {
+    const v = normaliseEnvValue(n, env[n], env);
+    out[n] = sha(v === undefined ? `${n}\0<unset>` : `${n}=${v}`).slice(0, 16);
+  }
   return out;
 }
 
 /**
- * @param files the files the check will be given; a pass over some files
- *   certifies only those, so they are part of the key.
+ * @param files the files the check will be given; a pass of a whole-check
+ *   cached check over some files certifies only those, so they are part of its key.
  */
 export function fingerprint(
   check: ResolvedCheck,
@@ -85,22 +213,31 @@ export function fingerprint(
   /** Event data the check reads besides files (the commit message), part of the key. */
   extra?: string,
 ): Fingerprint {
-  const inputs = hasher.digest(check.inputs);
+  const perFile = isIncremental(check);
+  // A per-file check's own files are certified one by one; the rest of its inputs are shared.
+  const inputs = hasher.digest(check.inputs, perFile ? check.files : null);
   const components: Components = {
     command: commandDigest(check),
     inputs: inputs.digest,
     inputCount: inputs.paths.length,
-    scope: files ? sha(files.join('\0')) : 'all',
+    scope: perFile ? 'per-file' : files ? sha(files.map(keyPath).join('\0')) : 'all',
     env: envDigests(check.env, env),
     platform,
     version: FORMAT_VERSION,
     ...(extra !== undefined ? { extra: sha(extra) } : {}),
   };
+  const digest = sha(JSON.stringify(components));
   return {
-    digest: sha(JSON.stringify(components)),
+    digest,
     components,
     cacheable: inputs.cacheable,
     manifest: () => hasher.manifest(inputs.paths),
+    ...(perFile
+      ? {
+          certKeys: (paths: readonly string[], fresh?: boolean) => paths.map((p) => certKey(digest, p, hasher.identity(p, fresh))),
+          filesDigest: (paths: readonly string[]) => hasher.listDigest(paths, `${digest}\n`),
+        }
+      : {}),
   };
 }
 

@@ -34,7 +34,8 @@ export interface LockInfo {
   command?: string;
 }
 
-export type HolderState = 'alive' | 'dead' | 'unknown';
+/** `reused`: the pid runs, but a process started after the lock was taken: not its holder. */
+export type HolderState = 'alive' | 'dead' | 'reused' | 'unknown';
 
 export const lockPath = (dir: string): string => join(dir, 'run.lock');
 
@@ -63,9 +64,47 @@ export function holderState(info: LockInfo, host = hostname()): HolderState {
   if (info.pid === process.pid) return 'alive';
   try {
     process.kill(info.pid, 0);
-    return 'alive';
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? 'alive' : 'dead';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return 'dead';
+  }
+  // The pid was handed to another process after the holder died (a reboot-free pid wrap, a container).
+  const began = processStart(info.pid);
+  return began !== null && began > info.started + START_SLACK_MS ? 'reused' : 'alive';
+}
+
+/** Clock ticks and btime are coarse: a process is only judged younger than its lock by more than this. */
+const START_SLACK_MS = 3000;
+
+let ticksChecked: boolean | undefined;
+
+function startFromProc(pid: number | 'self'): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses); starttime is field 22.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return Number.isFinite(ticks) && btime ? btime * 1000 + ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * When a process started (epoch ms), read from /proc on Linux; null where that
+ * cannot be known. The tick rate is assumed to be 100 Hz (Linux's USER_HZ) and
+ * checked once against this process's own start.
+ */
+export function processStart(pid: number): number | null {
+  ticksChecked ??= Math.abs((startFromProc('self') ?? -Infinity) - performance.timeOrigin) < START_SLACK_MS;
+  return ticksChecked ? startFromProc(pid) : null;
+}
+
+/** The program a pid runs now (for messages), where the system says. */
+export function programOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() || null;
+  } catch {
+    return null;
   }
 }
 

@@ -9,7 +9,7 @@
  * reported once, the run goes on without the store, and the file is moved
  * aside when the store closes.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Keyv from 'keyv';
 import type KeyvSqliteType from '@keyv/sqlite';
@@ -29,6 +29,16 @@ const RESULT = 'result:';
 const MANIFEST = 'manifest:';
 const RUN = 'run:';
 const KEEP_RUNS = 500;
+/**
+ * Per-file certifications live in their own table, not in keyv: there can be
+ * millions, each a 40-hex key and a time; lookups and inserts go through
+ * json_each so a batch of any size is one statement (one transaction).
+ */
+const CERT = 'heph_cert';
+const CERT_TABLE = `CREATE TABLE IF NOT EXISTS ${CERT} (key TEXT PRIMARY KEY, check_id TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID`;
+/** Certifications older than this are pruned now and then: at worst a file is checked again. */
+const CERT_MAX_AGE_MS = 90 * 24 * 3600_000;
+const BATCH = 50_000;
 
 type Sqlite = InstanceType<typeof KeyvSqliteType>;
 let driver: typeof KeyvSqliteType | undefined;
@@ -73,6 +83,11 @@ async function connect(file: string, readOnly: boolean): Promise<{ keyv: Keyv; s
       await sqlite.query('PRAGMA synchronous=NORMAL');
     }
     await sqlite.query('SELECT key FROM keyv LIMIT 1');
+    if (!readOnly) await sqlite.query(CERT_TABLE);
+    await sqlite.query(`SELECT key FROM ${CERT} LIMIT 1`).catch((err: Error) => {
+      // A read-only open of a store written before certifications existed.
+      if (!(readOnly && /no such table/.test(err.message))) throw err;
+    });
   } catch (err) {
     await safeClose(sqlite);
     throw err;
@@ -91,19 +106,28 @@ async function safeClose(sqlite: Sqlite | undefined): Promise<void> {
   }
 }
 
-/** An empty store for read-only commands in a repository heph has not run in yet. */
+const fallbacks = new WeakSet<StateStore>();
+
+/** Whether `store` is the empty stand-in used when the real one could not be opened. */
+export const isFallback = (store: StateStore): boolean => fallbacks.has(store);
+
+/** An empty store for read-only commands in a repository heph has not run in yet, or when the real one cannot be used. */
 function emptyStore(): StateStore {
-  return {
+  const store: StateStore = {
     getResults: async () => new Map(),
     putResult: async () => {},
     getManifest: async () => null,
     putManifest: async () => {},
+    getCerts: async () => new Map(),
+    putCerts: async () => {},
     clear: async () => 0,
     ids: async () => [],
     addRun: async () => {},
     runs: async () => [],
     close: async () => {},
   };
+  fallbacks.add(store);
+  return store;
 }
 
 function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
@@ -128,6 +152,25 @@ function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
       const { deflateRawSync } = await import('node:zlib');
       await keyv.set(MANIFEST + id, deflateRawSync(manifest).toString('base64'));
     },
+    async getCerts(keys) {
+      const out = new Map<string, number>();
+      for (let i = 0; i < keys.length; i += BATCH) {
+        const rows = (await sqlite
+          .query(`SELECT key, at FROM ${CERT} WHERE key IN (SELECT value FROM json_each(?))`, JSON.stringify(keys.slice(i, i + BATCH)))
+          .catch((err: Error) => {
+            if (/no such table/.test(err.message)) return [];
+            throw err;
+          })) as { key: string; at: number }[];
+        for (const r of rows) out.set(r.key, r.at);
+      }
+      return out;
+    },
+    async putCerts(check, keys, at) {
+      for (let i = 0; i < keys.length; i += BATCH) {
+        await sqlite.query(`INSERT OR REPLACE INTO ${CERT} (key, check_id, at) SELECT value, ?, ? FROM json_each(?)`, check, at, JSON.stringify(keys.slice(i, i + BATCH)));
+      }
+      if (Math.random() < 0.02) await sqlite.query(`DELETE FROM ${CERT} WHERE at < ?`, at - CERT_MAX_AGE_MS);
+    },
     async ids() {
       const rows = (await sqlite.query(`SELECT key FROM keyv WHERE key LIKE 'heph:${RESULT}%'`)) as { key: string }[];
       return rows.map((r) => r.key.slice(`heph:${RESULT}`.length)).sort();
@@ -136,6 +179,8 @@ function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
       const all = await this.ids();
       const gone = ids ? all.filter((id) => ids.includes(id)) : all;
       if (gone.length) await keyv.deleteMany(gone.flatMap((id) => [RESULT + id, MANIFEST + id]));
+      if (ids) await sqlite.query(`DELETE FROM ${CERT} WHERE check_id IN (SELECT value FROM json_each(?))`, JSON.stringify(ids));
+      else await sqlite.query(`DELETE FROM ${CERT}`);
       return gone.length;
     },
     async addRun(run) {
@@ -164,7 +209,16 @@ export async function openStore(opts: OpenOptions): Promise<StateStore> {
   const file = join(opts.dir, 'state.sqlite');
   if (opts.readOnly && !existsSync(file)) return emptyStore();
   if (!(await loadDriver(opts.warn))) return emptyStore();
-  if (!opts.readOnly) mkdirSync(opts.dir, { recursive: true });
+  if (!opts.readOnly) {
+    try {
+      mkdirSync(opts.dir, { recursive: true });
+      accessSync(opts.dir, constants.W_OK);
+    } catch (err) {
+      // A folder heph cannot write (read-only mount, permissions): never move the file, never stop.
+      opts.warn?.(`heph's folder ${opts.dir} cannot be written (${why(err)}); running without stored results`);
+      return emptyStore();
+    }
+  }
   try {
     const { keyv, sqlite } = await connect(file, !!opts.readOnly);
     return guarded(wrap(keyv, sqlite), file, opts.warn);

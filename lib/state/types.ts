@@ -2,11 +2,11 @@
 export interface Components {
   /** Digest of the resolved command settings (run, fix, shell, cwd, files). */
   command: string;
-  /** Digest of the inputs' (path, mode, blob id) list. */
+  /** Digest of the inputs' (path, mode, blob id) list; for a per-file check, of its inputs other than its files. */
   inputs: string;
   /** Number of input files. */
   inputCount: number;
-  /** Digest of the files the check was given (`{files}`), or `all` when not file-scoped. */
+  /** Digest of the files the check was given (`{files}`), `all` when not file-scoped, `per-file` when certified file by file. */
   scope: string;
   /** Per variable: a digest of `name=value` (or of `<unset>`). Values are never stored. */
   env: Record<string, string>;
@@ -27,6 +27,11 @@ export interface StoredResult {
   durationMs: number;
   /** Epoch ms when the result was recorded. */
   at: number;
+  /**
+   * Per-file checks: the files digests (state/fingerprint.ts) of the last few
+   * selections this check left wholly certified, newest first.
+   */
+  files?: string[];
   /** The last few lines of output (failures only). */
   tail?: string;
   /** Path of the run log that holds the full output. */
@@ -76,7 +81,11 @@ export interface StateStore {
   /** The `path\0oid` list of the inputs behind the last stored result, if kept. */
   getManifest(id: string): Promise<string | null>;
   putManifest(id: string, manifest: string): Promise<void>;
-  /** Forgets the given checks' results, or every result; returns how many were removed. */
+  /** When each of these file certifications was recorded (absent: not certified). */
+  getCerts(keys: string[]): Promise<Map<string, number>>;
+  /** Records that a check passed on files (their certification keys, see state/fingerprint.ts). */
+  putCerts(check: string, keys: string[], at: number): Promise<void>;
+  /** Forgets the given checks' results and certifications, or all; returns how many checks were removed. */
   clear(ids?: string[]): Promise<number>;
   /** All stored check ids. */
   ids(): Promise<string[]>;

@@ -51,6 +51,17 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** Whether a process has ended: gone, or a zombie waiting for a parent that may never reap it (pid 1 in a container). */
+export function exited(pid: number): boolean {
+  if (!alive(pid)) return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /** A pid that belonged to a process which has exited. */
 export async function deadPid(): Promise<number> {
   const c = spawn('true');

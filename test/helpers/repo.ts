@@ -16,11 +16,14 @@ export interface Result {
   stderr: string;
 }
 
-/** A clean environment for child processes: no inherited heph or git hook variables. */
+/**
+ * A clean environment for child processes: no inherited heph or git hook
+ * variables, and no CI flag (tools and scripts behave differently under CI).
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('HEPH') || k.startsWith('GIT_') || k === 'NODE_EXTRA_CA_CERTS') continue;
+    if (k.startsWith('HEPH') || k.startsWith('GIT_') || k === 'NODE_EXTRA_CA_CERTS' || k === 'CI') continue;
     env[k] = v;
   }
   Object.assign(env, {

@@ -4,9 +4,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI, Repo, repoPool, sh, statuses } from '../helpers/repo.js';
 import { commit, hookedRepo, rejects, show } from '../helpers/hooks.js';
+import { waitFor } from '../helpers/proc.js';
 
 const track = repoPool(test);
 
@@ -47,23 +48,43 @@ test('--interactive without a terminal asks nothing, applies no fix and says so'
   assert.equal([json.status, json.reason], ['failed', 'fix not applied: --interactive needs a terminal to ask']);
 });
 
-/** Runs heph in a pseudo-terminal (util-linux `script`), typing `keys` once the prompt is up. */
-function inTerminal(r: Repo, args: string[], keys: string[]): { code: number; out: string } {
-  const cmd = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
-  const typing = keys.map((k) => `sleep 1.5; printf '${k}'`).join('; ');
+/**
+ * Runs a shell command in a pseudo-terminal (util-linux `script`). Each answer
+ * is typed once its question is on the screen: the test waits on the output,
+ * not on the clock.
+ */
+async function inTerminal(r: Repo, cmd: string, answers: [RegExp, string][]): Promise<{ code: number; out: string }> {
   // A terminal of 120 columns: without a size the prompt wraps at every character.
-  const res = spawnSync('sh', ['-c', `{ ${typing}; sleep 2; } | script -qec "stty cols 120 rows 40; ${cmd}" /dev/null`], { cwd: r.dir, env: { ...r.env, TERM: 'xterm' }, encoding: 'utf8', timeout: 30_000 });
-  return { code: res.status ?? 1, out: res.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') };
+  const child = spawn('script', ['-qec', `stty cols 120 rows 40; ${cmd}`, '/dev/null'], { cwd: r.dir, env: { ...r.env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const clean = () => out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
+  const closed = new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)));
+  let ended = false;
+  void closed.then(() => (ended = true));
+  const limit = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  let from = 0;
+  for (const [question, keys] of answers) {
+    await waitFor(() => question.test(clean().slice(from)) || ended, `the question ${question}`);
+    from = clean().length;
+    child.stdin!.write(keys);
+  }
+  const code = await closed;
+  clearTimeout(limit);
+  child.stdin!.destroy();
+  return { code, out: clean() };
 }
 
+const heph = (args: string[]) => [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
 const hasScript = spawnSync('script', ['--version']).status === 0;
-const DOWN = '\\033[B';
+const DOWN = '\x1b[B';
+const asks = (id: string) => new RegExp(`${id.replace('/', '\\/')} failed\\. Apply its fix`);
 
-test('--interactive in a terminal: "no" declines one fix, "all" applies it and every later one without asking', () => {
+test('--interactive in a terminal: "no" declines one fix, "all" applies it and every later one without asking', async () => {
   if (!hasScript) throw new Error('this test needs util-linux `script` for a pseudo-terminal');
   const r = repoWith([upper('one', ['one.txt']), upper('two', ['two.txt']), upper('three', ['three.txt'])]);
   r.write('one.txt', 'lower\n').write('two.txt', 'lower\n').write('three.txt', 'lower\n').commitAll();
-  const res = inTerminal(r, ['run', '--interactive', '--concurrency', '1'], [`${DOWN}\\r`, `${DOWN}${DOWN}\\r`]);
+  const res = await inTerminal(r, heph(['run', '--interactive', '--concurrency', '1']), [[asks('q/one'), `${DOWN}\r`], [asks('q/two'), `${DOWN}${DOWN}\r`]]);
   assert.is(res.code, 1, res.out);
   assert.match(res.out, /q\/one\s+failed.*fix declined/);
   assert.match(res.out, /q\/two\s+fixed/);
@@ -71,22 +92,24 @@ test('--interactive in a terminal: "no" declines one fix, "all" applies it and e
   assert.equal([r.read('one.txt'), r.read('two.txt'), r.read('three.txt')], ['lower\n', 'UPPER\n', 'UPPER\n']);
 });
 
-test('--interactive in a terminal: "quit" applies no more fixes in the run', () => {
+test('--interactive in a terminal: "quit" applies no more fixes in the run', async () => {
   if (!hasScript) throw new Error('this test needs util-linux `script` for a pseudo-terminal');
   const r = repoWith([upper('one', ['one.txt']), upper('two', ['two.txt'])]);
   r.write('one.txt', 'lower\n').write('two.txt', 'lower\n').commitAll();
-  const res = inTerminal(r, ['run', '--interactive', '--concurrency', '1'], [`${DOWN}${DOWN}${DOWN}\\r`]);
+  const res = await inTerminal(r, heph(['run', '--interactive', '--concurrency', '1']), [[asks('q/one'), `${DOWN}${DOWN}${DOWN}\r`]]);
   assert.is(res.code, 1, res.out);
   assert.match(res.out, /q\/one\s+failed.*fix not applied \(quit\)/);
   assert.match(res.out, /q\/two\s+failed.*fix not applied \(quit\)/);
   assert.equal([r.read('one.txt'), r.read('two.txt')], ['lower\n', 'lower\n']);
 });
 
-test('--interactive in a terminal: a check finishing while the question is open prints after the answer', () => {
+test('--interactive in a terminal: a check finishing while the question is open prints after the answer', async () => {
   if (!hasScript) throw new Error('this test needs util-linux `script` for a pseudo-terminal');
-  const r = repoWith([upper('one', ['one.txt']), { name: 'slow', run: 'sleep 0.5' }]);
+  const marker = 'slow-finished';
+  const r = repoWith([upper('one', ['one.txt']), { name: 'slow', shell: true, run: `sleep 0.5; touch ${marker}` }]);
   r.write('one.txt', 'lower\n').commitAll();
-  const res = inTerminal(r, ['run', '--interactive', '--concurrency', '2'], ['\\r']);
+  // Answer only once the slow check has finished, so its line is held while the question is open.
+  const res = await inTerminal(r, heph(['run', '--interactive', '--concurrency', '2']), [[{ test: (s: string) => asks('q/one').test(s) && r.exists(marker) } as RegExp, '\r']]);
   assert.is(res.code, 0, res.out);
   const asked = res.out.lastIndexOf('Apply its fix');
   const slow = res.out.search(/q\/slow\s+passed/);
@@ -94,14 +117,13 @@ test('--interactive in a terminal: a check finishing while the question is open 
   assert.match(res.out, /q\/one\s+fixed/);
 });
 
-test('HEPH_INTERACTIVE=1 git commit asks on the terminal from inside the hook', () => {
+test('HEPH_INTERACTIVE=1 git commit asks on the terminal from inside the hook', async () => {
   if (!hasScript) throw new Error('this test needs util-linux `script` for a pseudo-terminal');
   const r = track(hookedRepo([upper()]));
   r.write('a.txt', 'lower\n').git('add', 'a.txt');
-  const cmd = `HEPH_INTERACTIVE=1 git commit -q -m a`;
-  const res = spawnSync('sh', ['-c', `{ sleep 1.5; printf 'y\\r'; sleep 2; } | script -qec "stty cols 120 rows 40; ${cmd}" /dev/null`], { cwd: r.dir, env: { ...r.env, TERM: 'xterm' }, encoding: 'utf8', timeout: 30_000 });
-  assert.match(res.stdout, /heph: quality\/up failed\. Apply its fix \(sed -i s\/lower\/UPPER\/ \{files\}\)\? \[Y\]es, \[n\]o, \[a\]ll, \[q\]uit: y/, JSON.stringify(res.stdout + res.stderr));
-  assert.match(res.stdout, /quality\/up\s+fixed/);
+  const res = await inTerminal(r, 'HEPH_INTERACTIVE=1 git commit -q -m a', [[asks('quality/up'), 'y\r']]);
+  assert.match(res.out, /heph: quality\/up failed\. Apply its fix \(sed -i s\/lower\/UPPER\/ \{files\}\)\? \[Y\]es, \[n\]o, \[a\]ll, \[q\]uit: y/, JSON.stringify(res.out));
+  assert.match(res.out, /quality\/up\s+fixed/);
   assert.is(show(r, 'HEAD:a.txt'), 'UPPER\n');
 });
 

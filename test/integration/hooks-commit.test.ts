@@ -144,9 +144,7 @@ test('Ctrl-C during a slow check stops it and restores unstaged work', async () 
   r.write('a.txt', 'staged\nunstaged\n');
   const mark = join(r.base, 'started');
   const child = spawn('git', ['commit', '-q', '-m', 'x'], { cwd: r.dir, env: { ...r.env, HEPH_MARK: mark }, stdio: 'ignore', detached: true });
-  const end = Date.now() + 20_000;
-  while (!existsSync(mark) && Date.now() < end) await new Promise((res) => setTimeout(res, 50));
-  assert.ok(existsSync(mark), 'the check started');
+  await waitFor(() => existsSync(mark), 'the check to start');
   assert.is(r.read('a.txt'), 'staged\n', 'unstaged work is put aside while the check runs');
   process.kill(-child.pid!, 'SIGINT'); // the terminal sends Ctrl-C to the whole foreground group
   const code = await new Promise<number | null>((res) => child.on('close', res));

@@ -182,7 +182,7 @@ test('heph init offers the conversion when it finds another tool', () => {
   r.write('pyproject.toml', '[project]\nname = "x"\n');
   const res = r.heph(['init']);
   assert.is(res.code, 0, res.stderr);
-  assert.match(res.stdout, 'found a lefthook configuration: `heph init --from lefthook --force` converts it instead');
+  assert.match(res.stdout, /lefthook \(lefthook\.yml\): .*heph init --from lefthook --force/);
 });
 
 test.run();

@@ -88,17 +88,23 @@ test('environment: a Python older than requires-python blocks the commit and say
   assert.match(res.stderr + res.stdout, /dependencies\/uv-lock\s+not run/, 'a failing phase stops the run');
 });
 
-test('quality: a type error blocks the commit (mypy has no fix); a format problem is fixed', () => {
+test('quality: a type error waits for the push (mypy is tagged slow) and blocks it; a format problem is fixed in the commit', () => {
   const r = pythonProject();
-  r.write('src/app/typed.py', 'x: int = "TYPE_ERROR"\n').git('add', '-A');
+  const remote = track(new Repo({ bare: true }));
+  r.git('remote', 'add', 'origin', remote.dir);
+  r.write('src/app/typed.py', 'x: int = "TYPE_ERROR"   \n').git('add', '-A');
   const res = commit(r, ['-m', 'typed']);
-  assert.is.not(res.code, 0);
-  assert.match(res.stderr + res.stdout, /quality\/mypy\s+failed/);
-  r.write('src/app/typed.py', 'x: int = 1   \n').git('add', '-A');
-  const ok = commit(r, ['-m', 'typed']);
-  assert.is(ok.code, 0, ok.stdout + ok.stderr);
-  assert.match(ok.stderr + ok.stdout, /quality\/ruff-format\s+fixed/);
-  assert.is(show(r, 'HEAD:src/app/typed.py'), 'x: int = 1\n');
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stderr + res.stdout, /quality\/ruff-format\s+fixed/);
+  assert.is(show(r, 'HEAD:src/app/typed.py'), 'x: int = "TYPE_ERROR"\n');
+  assert.not.match(res.stderr + res.stdout, /quality\/mypy\s+(passed|failed)/, 'the whole-project type check is not in pre-commit');
+  const blocked = r.gitResult(['push', '-q', 'origin', 'main']);
+  assert.is.not(blocked.code, 0);
+  assert.match(blocked.stderr + blocked.stdout, /quality\/mypy\s+failed/);
+  r.write('src/app/typed.py', 'x: int = 1\n').git('add', '-A');
+  assert.is(commit(r, ['-m', 'typed']).code, 0);
+  const pushed = r.gitResult(['push', '-q', 'origin', 'main']);
+  assert.is(pushed.code, 0, pushed.stdout + pushed.stderr);
 });
 
 test('pre-push runs the tests; a failing test blocks the push', () => {

@@ -9,16 +9,19 @@ test('summarize counts runs, hits, failures, time spent and saved (pure)', () =>
   const s = summarize([
     { at: 1, mode: 'full', event: null, ok: false, durationMs: 30, checks: [{ id: 'p/a', status: 'passed', durationMs: 10 }, { id: 'p/b', status: 'failed', durationMs: 20 }] },
     { at: 2, mode: 'fast', event: 'pre-commit', ok: true, durationMs: 5, checks: [{ id: 'p/a', status: 'cached', durationMs: 0, savedMs: 10 }, { id: 'p/b', status: 'fixed', durationMs: 40 }] },
+    { at: 2, mode: 'fast', event: 'pre-commit', ok: true, durationMs: 5, checks: [{ id: 'p/a', status: 'cached', durationMs: 0, savedMs: 12, source: 'remote' }] },
     { at: 3, mode: 'fast', event: null, ok: true, durationMs: 1, checks: [{ id: 'p/a', status: 'skipped', durationMs: 0 }, { id: 'p/b', status: 'not-run', durationMs: 0 }] },
   ]);
-  assert.is(s.runs, 3);
+  assert.is(s.runs, 4);
   assert.is(s.since, 1);
   assert.equal(s.checks.map((c) => c.id), ['p/b', 'p/a'], 'most time spent first');
-  const base = { localHits: 0, remoteHits: 0, removed: false, flaky: false };
+  const base = { localHits: 0, remoteHits: 0, remoteSavedMs: 0, removed: false, flaky: false };
   assert.equal(s.checks[0], { ...base, id: 'p/b', runs: 2, hits: 0, hitRate: 0, failures: 1, fixes: 1, skips: 0, spentMs: 60, savedMs: 0, avgMs: 30, maxMs: 40 });
-  assert.equal(s.checks[1], { ...base, id: 'p/a', runs: 1, hits: 1, localHits: 1, hitRate: 0.5, failures: 0, fixes: 0, skips: 1, spentMs: 10, savedMs: 10, avgMs: 10, maxMs: 10 });
+  assert.equal(s.checks[1], { ...base, id: 'p/a', runs: 1, hits: 2, localHits: 1, remoteHits: 1, hitRate: 2 / 3, failures: 0, fixes: 0, skips: 1, spentMs: 10, savedMs: 22, remoteSavedMs: 12, avgMs: 10, maxMs: 10 });
   assert.is(s.spentMs, 70);
-  assert.is(s.savedMs, 10);
+  assert.is(s.savedMs, 22);
+  assert.equal(s.local, { hits: 1, savedMs: 10 });
+  assert.equal(s.remote, { hits: 1, savedMs: 12 });
 });
 
 test('heph stats reports each check from the recorded runs, as text, JSON and HTML', () => {

@@ -21,11 +21,11 @@ const bad: [string, unknown, string[]][] = [
   ['missing run', one([{ name: 'a' }]), ['phases[0].checks[0].run: expected a non-empty command, found nothing']],
   ['ttl as a number', one([{ name: 'a', run: 'x', ttl: 5 }]), ['phases[0].checks[0].ttl: expected a duration like "30s", "10m", "1h", "7d" or "forever", found 5']],
   ['ttl "soon"', one([{ name: 'a', run: 'x', ttl: 'soon' }]), ['phases[0].checks[0].ttl: expected a duration like "30s", "10m", "1h", "7d" or "forever", found "soon"']],
-  ['timeout may not be forever', one([{ name: 'a', run: 'x', timeout: 'forever' }]), ['phases[0].checks[0].timeout: expected a duration like "30s", "10m", "1h", "7d", found "forever"']],
+  ['timeout may not be forever', one([{ name: 'a', run: 'x', timeout: 'forever' }]), ['phases[0].checks[0].timeout: expected a non-zero duration like "30s", "10m", "1h", "7d", found "forever"']],
   [
     'unknown key with a suggestion',
     one([{ name: 'a', run: 'x', imputs: ['a'] }]),
-    ['phases[0].checks[0].imputs: expected one of the keys name, description, enabled, run, shell, fix, files, inputs, env, ttl, tags, platform, timeout, cwd, found an unknown key (did you mean "inputs"?)'],
+    ['phases[0].checks[0].imputs: expected one of the keys name, description, enabled, run, shell, fix, files, symlinks, inputs, env, ttl, tags, platform, timeout, cwd, incremental, found an unknown key (did you mean "inputs"?)'],
   ],
   ['unknown key without a suggestion', { phases: [{ name: 'p', checks: [] }], zzzzzz: 1 }, ['zzzzzz: expected one of the keys $schema, extends, name, settings, phases, hooks, found an unknown key']],
   ['duplicate check name', one([{ name: 'a', run: 'x' }, { name: 'a', run: 'y' }]), ['phases[0].checks[1].name: expected a check name unique in its phase, found "a", also checks[0]']],
@@ -151,7 +151,7 @@ test('the JSON Schema agrees with the validator on keys, enums and required fiel
   assert.equal(s.then.properties.phases.items.properties.checks.items.required, ['run']);
   assert.equal(s.if, { not: { required: ['extends'] } });
   assert.equal(s.anyOf, [{ required: ['phases'] }, { required: ['extends'] }]);
-  assert.equal(Object.keys(check.properties), ['name', 'description', 'enabled', 'run', 'shell', 'fix', 'files', 'inputs', 'env', 'ttl', 'tags', 'platform', 'timeout', 'cwd']);
+  assert.equal(Object.keys(check.properties), ['name', 'description', 'enabled', 'run', 'shell', 'fix', 'files', 'symlinks', 'inputs', 'env', 'ttl', 'tags', 'platform', 'timeout', 'cwd', 'incremental']);
   assert.is(check.additionalProperties, false);
   assert.equal(s.properties.hooks.properties['pre-push'].properties.mode.enum, ['fast', 'full']);
   const ttl = new RegExp(check.properties.ttl.pattern);

@@ -1,6 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileGlobs } from '../../lib/plan/glob.js';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { collapseGlobstars, compileGlobs, globSource } from '../../lib/plan/glob.js';
+import { linearMatcher } from '../../lib/plan/glob-linear.js';
+import { random } from '../helpers/proc.js';
 
 const cases: [string[], string, boolean][] = [
   [['*.py'], 'a.py', true],
@@ -47,5 +52,49 @@ for (const [globs, path, want] of cases) {
     assert.is(compileGlobs(globs)(path), want);
   });
 }
+
+// Patterns a backtracking regular expression takes minutes on. Each is matched in a child
+// process with a bound far above what a linear matcher needs, so a regression fails
+// instead of hanging the suite.
+const deep = 'a/'.repeat(80) + 'b';
+const hostile: [string, string, boolean][] = [
+  ['**/**/**/**/**/**/**/**/*.x', deep, false],
+  ['**/**/**/**/**/**/**/**/*.x', deep + '.x', true],
+  ['**/a/**/a/**/a/**/a/**/c', deep, false],
+  ['*a*a*a*a*a*a*a*c', 'a'.repeat(200), false],
+  ['**/*a*a*a*a*a*a*a*b', 'a'.repeat(200) + 'b', true],
+];
+for (const [glob, path, want] of hostile) {
+  test(`linear time: ${glob} on a ${path.length}-character path`, () => {
+    const code = `import('${join(dirname(fileURLToPath(import.meta.url)), '../../lib/plan/glob.js')}').then((g) => process.stdout.write(String(g.compileGlobs([${JSON.stringify(glob)}])(${JSON.stringify(path)}))))`;
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+    assert.is(r.signal, null, 'matching did not finish');
+    assert.is(r.stdout, String(want), r.stderr);
+  });
+}
+
+test('repeated **/ collapse', () => {
+  assert.is(collapseGlobstars('**/**/**/*.x'), '**/*.x');
+  assert.is(collapseGlobstars('a/**/**/b/**/**'), 'a/**/b/**');
+  assert.is(collapseGlobstars('a**/**b'), 'a**/**b');
+});
+
+// The linear matcher means exactly what the regular expression means: compared on random
+// patterns and paths (seeded, so a failure can be replayed).
+test('the linear matcher agrees with the regular expression', () => {
+  const rand = random(7);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  const parts = ['a', 'b', '.', '/', '*', '**', '**/', '/**', '?', '[ab]', '[!a]', '{a,b}', '{a/,}', '\\*'];
+  const chars = ['a', 'b', '/', '.', '*'];
+  for (let n = 0; n < 3000; n++) {
+    const glob = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => pick(parts)).join('');
+    const re = new RegExp(`^(?:${globSource(glob)})$`, 's');
+    const lin = linearMatcher(glob);
+    for (let k = 0; k < 8; k++) {
+      const path = Array.from({ length: Math.floor(rand() * 8) }, () => pick(chars)).join('');
+      assert.is(lin(path), re.test(path), `${glob} on ${JSON.stringify(path)}`);
+    }
+  }
+});
 
 test.run();

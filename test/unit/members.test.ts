@@ -45,7 +45,7 @@ test('member directories from git paths, shallowest first; the deepest member ho
 function check(member: string | undefined, name: string, extra: Partial<ResolvedCheck> = {}): ResolvedCheck {
   return {
     id: member ? `${member}/quality/${name}` : `quality/${name}`, phase: 'quality', name, run: name, shell: false, fix: null, files: null, inputs: null, env: [],
-    ttlMs: Infinity, ttl: 'forever', tags: [], platform: null, timeoutMs: null, cwd: member ?? '', member, ...extra,
+    ttlMs: Infinity, ttl: 'forever', tags: [], platform: null, timeoutMs: null, cwd: member ?? '', member, symlinks: false, incremental: true, ...extra,
   };
 }
 

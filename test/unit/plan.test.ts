@@ -8,8 +8,8 @@ import { HephError } from '../../lib/errors.js';
 
 function check(phase: string, name: string, extra: Partial<ResolvedCheck> = {}): ResolvedCheck {
   return {
-    id: `${phase}/${name}`, phase, name, run: name, shell: false, fix: null, files: null, inputs: null, env: [],
-    ttlMs: Infinity, ttl: 'forever', tags: [], platform: null, timeoutMs: null, cwd: '', ...extra,
+    id: `${phase}/${name}`, phase, name, run: name, shell: false, fix: null, files: null, symlinks: false, inputs: null, env: [],
+    ttlMs: Infinity, ttl: 'forever', tags: [], platform: null, timeoutMs: null, cwd: '', incremental: true, ...extra,
   };
 }
 

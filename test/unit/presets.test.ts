@@ -48,12 +48,12 @@ const uvProject = {
   'tests/test_app.py': '',
 };
 
-test('detection: pyproject/uv.lock/requirements → python; package.json + lockfile → node; both', () => {
+test('detection: pyproject/uv.lock/requirements → python; package.json → node; both', () => {
   assert.equal(detectPresets(probe({ 'pyproject.toml': '' })), ['python']);
   assert.equal(detectPresets(probe({ 'uv.lock': '' })), ['python']);
   assert.equal(detectPresets(probe({ 'requirements-dev.txt': '' })), ['python']);
   assert.equal(detectPresets(probe({ 'package.json': '{}', 'pnpm-lock.yaml': '' })), ['node']);
-  assert.equal(detectPresets(probe({ 'package.json': '{}' })), [], 'package.json without a lockfile is not enough');
+  assert.equal(detectPresets(probe({ 'package.json': '{}' })), ['node'], 'a library without a committed lockfile is still a Node project');
   assert.equal(detectPresets(probe({ 'package.json': '{}', 'yarn.lock': '', 'pyproject.toml': '' })), ['python', 'node']);
   assert.equal(detectPresets(probe({ 'README.md': '' })), []);
 });
@@ -100,13 +100,22 @@ test('node preset with npm: engines, lockfile check with an install fix, eslint,
   assert.is(c['dependencies/npm-lock'].run, 'npm ci --dry-run --ignore-scripts --no-audit --no-fund');
   assert.is(c['dependencies/npm-lock'].fix, 'npm install --no-audit --no-fund');
   assert.equal(c['dependencies/npm-install'].tags, ['install']);
-  assert.is(c['quality/eslint'].run, 'npx --no-install eslint {files}');
-  assert.is(c['quality/prettier'].fix, 'npx --no-install prettier --write --ignore-unknown {files}');
-  assert.is(c['quality/tsc'].run, 'npx --no-install tsc --noEmit -p tsconfig.json');
+  assert.is(c['dependencies/npm-install'].run, 'npm ci --no-audit --no-fund', 'a frozen install: never edits the lockfile');
+  assert.is(c['dependencies/npm-install'].fix, undefined);
+  assert.is(c['quality/eslint'].run, 'node_modules/.bin/eslint --cache --cache-location "$(git rev-parse --git-path heph/cache/eslintcache)" {files}');
+  assert.is(c['quality/prettier'].fix, 'node_modules/.bin/prettier --write --ignore-unknown --cache --cache-location "$(git rev-parse --git-path heph/cache/prettiercache)" {files}');
+  assert.is(c['quality/tsc'].run, 'node_modules/.bin/tsc --noEmit --incremental --tsBuildInfoFile "$(git rev-parse --git-path heph/cache/tsconfig.tsbuildinfo)" -p tsconfig.json');
+  assert.equal(c['quality/tsc'].tags, ['slow']);
+  const scoped = checks(probe({ 'package.json': JSON.stringify({ ...pkg, scripts: { lint: 'eslint --max-warnings 0 src/ ./bin.js && tsc', format: 'prettier --write .' } }), 'package-lock.json': '{}' }), ['node']);
+  assert.equal(scoped['quality/eslint'].files, ['src/**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}', 'bin.js'], 'the lint script\'s paths');
+  assert.equal(scoped['quality/prettier'].files, ['*'], 'prettier . is the whole repository');
+  const typed = checks(probe({ 'package.json': JSON.stringify(pkg), 'package-lock.json': '{}', 'eslint.config.js': 'export default [...tseslint.configs.recommendedTypeChecked]' }), ['node']);
+  assert.equal(typed['quality/eslint'].tags, ['slow'], 'type-aware eslint waits for the push');
+  assert.is(typed['quality/eslint'].run, 'node_modules/.bin/eslint {files}', "no eslint cache: it keys results by the file's own content");
   assert.is(c['quality/test'].run, 'npm test');
-  const hooks = starterConfig(probe({ 'package.json': JSON.stringify(pkg), 'package-lock.json': '{}' }), ['node']).config.hooks;
+  const hooks = starterConfig(probe({ 'package.json': JSON.stringify(pkg), 'package-lock.json': '{}', 'tsconfig.json': '{}' }), ['node']).config.hooks;
   assert.equal(hooks, {
-    'pre-commit': { mode: 'fast', skipTags: ['test', 'install'] },
+    'pre-commit': { mode: 'fast', skipTags: ['test', 'slow', 'install'] },
     'pre-push': { mode: 'full', skipTags: ['install'] },
     'post-checkout': { phases: ['dependencies'] },
     'post-merge': { phases: ['dependencies'] },
@@ -120,9 +129,16 @@ test('node preset: the package manager decides the commands; npm\'s placeholder 
   assert.is(pnpm['dependencies/pnpm-lock'].run, 'pnpm install --frozen-lockfile --lockfile-only --ignore-scripts');
   const berry = checks(probe({ ...none, 'yarn.lock': '', '.yarnrc.yml': '', '.prettierrc': '{}' }), ['node']);
   assert.is(berry['dependencies/yarn-lock'].run, 'yarn install --immutable --mode=update-lockfile');
-  assert.is(berry['quality/prettier'].run, 'yarn run prettier --check --ignore-unknown {files}');
+  assert.is(berry['quality/prettier'].run, 'yarn run prettier --check --ignore-unknown --cache --cache-location "$(git rev-parse --git-path heph/cache/prettiercache)" {files}');
   const classic = checks(probe({ ...none, 'yarn.lock': '' }), ['node']);
   assert.equal(Object.keys(classic), ['dependencies/yarn-lock', 'platform/macos-cruft'], 'yarn 1 checks and installs in one');
+});
+
+test('python preset on black and flake8 (declared, no ruff): they are the linter and formatter', () => {
+  const c = checks(probe({ 'requirements.txt': 'black==26.5.1\nflake8==7.3.0\n', '.flake8': '[flake8]\n' }), ['python']);
+  assert.equal(Object.keys(c), ['quality/flake8', 'quality/black', 'platform/macos-cruft']);
+  assert.is(c['quality/flake8'].run, 'flake8 {files}');
+  assert.is(c['quality/black'].fix, 'black --quiet {files}');
 });
 
 test('both presets: one config, each phase holding both, the shared platform check once', () => {

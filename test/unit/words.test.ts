@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildInvocations, chunk, splitWords } from '../../lib/run/words.js';
+import { argPaths, buildInvocations, chunk, splitWords } from '../../lib/run/words.js';
 
 const splits: [string, string[]][] = [
   ['ruff check .', ['ruff', 'check', '.']],
@@ -42,6 +42,12 @@ test('long lists are split below the byte budget and keep their order', () => {
   assert.equal(inv.flatMap((a) => a.slice(1)), files);
   assert.equal(chunk([], 10), [[]]);
   assert.equal(chunk(['a-very-long-name'], 1), [['a-very-long-name']], 'a single name over budget still runs');
+});
+
+test('argPaths: relative to the cwd, a leading dash made harmless', () => {
+  assert.equal(argPaths(['a.txt', '-x.txt', 'd/-y'], ''), ['a.txt', './-x.txt', 'd/-y']);
+  assert.equal(argPaths(['pkg/a.txt', 'pkg/sub/b.txt', 'docs/c.md', 'pkg/-n'], 'pkg'), ['a.txt', 'sub/b.txt', '../docs/c.md', './-n']);
+  assert.equal(argPaths(['a/b/c'], 'a/b'), ['c']);
 });
 
 test.run();

@@ -24,6 +24,19 @@ export interface PresetCheck {
   ttl?: string;
   tags?: string[];
   platform?: string[];
+  /**
+   * Not written to `.heph.json`. The executables the check needs (`init`
+   * says when one is missing), and how each comes: with the package manager's
+   * install (a dependency), or from the system (PATH).
+   */
+  tools?: Tool[];
+  /** Not written: a check doing the same job with tools that are installed, offered when one of `tools` is missing. */
+  alternative?: PresetCheck;
+}
+
+export interface Tool {
+  name: string;
+  from: 'install' | 'system';
 }
 
 export type PhaseName = 'environment' | 'dependencies' | 'quality' | 'platform';
