@@ -15,7 +15,9 @@ function runFlags(cmd: ReturnType<ReturnType<typeof cac>['command']>) {
     .option('--no-fix', 'Never run fix commands (HEPH_AUTO_FIX=0)')
     .option('--json', 'Print the machine-readable report on stdout')
     .option('--phase <name>', 'Only this phase (repeatable)')
-    .option('--only <check>', 'Only this check, `name` or `phase/name` (repeatable)')
+    .option('--only <check>', 'Only this check, `name`, `phase/name` or `member/phase/name` (repeatable)')
+    .option('--project <name>', 'Only the checks of this member (a directory with its own .heph.json; "." = the root config), repeatable')
+    .option('--all', 'From inside a member: run the whole repository, not just that member')
     .option('--concurrency <n>', 'Checks run at once inside a phase (HEPH_CONCURRENCY; default: CPU count)')
     .option('--summary <file>', 'Write the run summary (JSON) to FILE, or into FILE/ when it is a folder (HEPH_SUMMARY)');
 }

@@ -5,12 +5,19 @@ import { HephError } from '../errors.js';
 import { findRepo, hephDir, type Repo } from '../git/repo.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { discoverMembers, memberDirs, withMembers } from '../config/members.js';
+import { peekEarlySnapshot } from '../run/early.js';
 
 export interface Context {
   repo: Repo;
   /** `<git common dir>/heph`, or HEPH_HOME. */
   dir: string;
   config: ResolvedConfig;
+  /**
+   * Settles once the members are folded into `config`; rejects (exit 2) on a bad member.
+   * Already settled unless loaded with `deferMembers`.
+   */
+  members: Promise<void>;
 }
 
 export const CONFIG_NAME = '.heph.json';
@@ -19,11 +26,26 @@ export function configPath(repo: Repo): string {
   return join(repo.root, CONFIG_NAME);
 }
 
-export async function loadContext(cwd = process.cwd()): Promise<Context> {
+/**
+ * @param deferMembers return before the members are found (a run's snapshot is still being read):
+ *   the caller awaits `ctx.members` before it plans, so the lock and the store open meanwhile.
+ */
+export async function loadContext(cwd = process.cwd(), { deferMembers = false } = {}): Promise<Context> {
   const repo = await findRepo(cwd);
   const file = configPath(repo);
   if (!existsSync(file)) {
     throw new HephError('config', `no ${CONFIG_NAME} in ${repo.root}`, 'run `heph init` to write one for this repository');
   }
-  return { repo, dir: hephDir(repo), config: loadConfig(file) };
+  // Members are found while the root config is read, from the snapshot a run has already started when there is one.
+  const early = peekEarlySnapshot(repo.root);
+  const dirs = early ? early.then((s) => memberDirs(s.tracked, s.untracked)) : discoverMembers(repo.root);
+  dirs.catch(() => {}); // a bad root config is reported first
+  const config = loadConfig(file);
+  const ctx: Context = { repo, dir: hephDir(repo), config, members: Promise.resolve() };
+  ctx.members = dirs.then((d) => {
+    ctx.config = withMembers(repo.root, config, d);
+  });
+  if (!deferMembers) await ctx.members;
+  else ctx.members.catch(() => {}); // reported where it is awaited
+  return ctx;
 }

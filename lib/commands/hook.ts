@@ -56,7 +56,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   // Only a commit's fixes become part of what git records: in a push or a checkout a fix would turn a
   // check green on a working tree that is not what is pushed, and must not change tracked files.
   if (event !== 'pre-commit' && event !== 'commit-msg') opts.autoFix = false;
-  const ctx = await loadContext();
+  const ctx = await loadContext(undefined, { deferMembers: true });
   const hook = ctx.config.hooks[event];
   if (!hook) {
     out.line(`.heph.json has no ${event} hook: nothing to run`);
@@ -71,7 +71,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     return EXIT.ok;
   }
   const remote = { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir };
-  const plan = (store: StateStore | Promise<StateStore>) => preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot, remote });
+  const plan = async (store: StateStore | Promise<StateStore>) => (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot, remote }));
   if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;
@@ -87,7 +87,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
       mark('lock held');
       const store = await openStore({ dir: ctx.dir, warn: out.warn });
       mark('store open');
-      if (ev.invalidate.length) await invalidate(ctx, store, ev.invalidate);
+      if (ev.invalidate.length) await ctx.members.then(() => invalidate(ctx, store, ev.invalidate));
       const prepared = await plan(store);
       mark('plan sealed');
       try {
@@ -120,6 +120,7 @@ function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: Resolve
     extra: ev.extra,
     candidates: () => ev.candidates!,
     select: { phases, only: opts.only, skip: opts.skip, skipTags: [...hook.skipTags, ...(opts.skipTests ? ['test'] : [])] },
+    members: { projects: opts.projects, changed: ev.candidates, event },
   };
 }
 

@@ -110,7 +110,10 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   const interactive = !flagChoice && missing.length > 0 && process.stdin.isTTY === true && process.stdout.isTTY === true;
   const answers = interactive ? await askEach(missing) : new Map<string, MissingChoice>();
   const choose = (m: Missing) => answers.get(m.id) ?? flagChoice ?? DEFAULT_MISSING;
-  const { config, decisions, pending } = starterConfig(probe, parts, { choose, schema: schemaRef(repo.root) });
+  const { config: starter, decisions, pending } = starterConfig(probe, parts, { choose, schema: schemaRef(repo.root) });
+  // A workspace: a config per member, the root keeping what concerns the whole repository.
+  const workspace = flags.extends ? null : await (await import('./init-workspace.js')).planWorkspace(repo.root, choose);
+  const config = workspace ? (await import('./init-workspace.js')).rootOfWorkspace(starter, workspace) : starter;
   const problems = validateConfig(config);
   if (problems.length) throw new HephError('internal', `the ${chosen.join(' + ')} preset made an invalid config:\n${formatProblems(file, problems)}`);
   writeFileSync(file, renderConfig(flags.extends ? shortConfig(config, chosen) : config));
@@ -120,6 +123,7 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   out.line(`wrote ${shown}: ${flags.extends ? `"extends": ${JSON.stringify(chosen.map((n) => `heph:${n}`))}, today ` : ''}${chosen.join(' + ')} preset${chosen.length > 1 ? 's' : ''}${presets ? '' : ' (detected)'}, ${count} checks`);
   for (const p of phases) out.line(`  ${p.name.padEnd(13)}${p.checks.map((c) => c.name).join(', ')}`);
   for (const part of parts) for (const n of part.notes) out.line(`  ${part.preset}: ${n}`);
+  if (workspace) (await import('./init-workspace.js')).writeMembers(repo.root, workspace, (l) => out.line(l));
   if (!config.$schema) out.line(`  $schema: not written, heph is not installed in this repository (npm install --save-dev heph gives editors ./node_modules/heph/schema.json)`);
   if (decisions.length) out.line('missing tools:');
   for (const d of decisions) out.line(`  ${describeChoice(d.missing, d.choice)}`);

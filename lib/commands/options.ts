@@ -14,6 +14,8 @@ export interface RunFlags {
   only?: string | string[];
   concurrency?: string | number;
   summary?: string;
+  project?: string | string[];
+  all?: boolean;
 }
 
 export interface RunOptions {
@@ -26,6 +28,10 @@ export interface RunOptions {
   json: boolean;
   phases: string[] | null;
   only: string[] | null;
+  /** Members by name or directory (--project); null = every member, or the one `heph run` starts in. */
+  projects: string[] | null;
+  /** --all: the whole repository even from inside a member. */
+  all: boolean;
   skip: string[];
   concurrency: number;
   /** Where to write the run summary (a file, or a folder to add one file per run to); null = none. */
@@ -66,6 +72,8 @@ export function runOptions(flags: RunFlags, env: NodeJS.ProcessEnv = process.env
     json: !!flags.json,
     phases: list(flags.phase),
     only: list(flags.only),
+    projects: list(flags.project),
+    all: !!flags.all,
     skip: list(env.HEPH_SKIP) ?? [],
     concurrency: concurrency(flags.concurrency, env),
     summary: (typeof flags.summary === 'string' && flags.summary) || env.HEPH_SUMMARY || null,

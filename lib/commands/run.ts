@@ -9,10 +9,13 @@ import { takeEarlySnapshot } from '../run/early.js';
 import { openStore, preloadDriver } from '../state/store.js';
 import type { Output } from '../report/output.js';
 import { debug } from '../debug.js';
+import { startingMember } from './member-cwd.js';
 
 const mark = debug('time');
 
-function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
+async function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
+  await ctx.members;
+  opts.projects ??= startingMember(ctx, opts, out);
   return preparePlan({
     repo: ctx.repo,
     config: ctx.config,
@@ -22,6 +25,7 @@ function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepared> {
     store: openStore({ dir: ctx.dir, readOnly: opts.dryRun, warn: out.warn }),
     select: { phases: opts.phases, only: opts.only, skip: opts.skip, skipTags: opts.skipTests ? ['test'] : [] },
     remote: { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir },
+    members: { projects: opts.projects, changed: null, event: null },
   });
 }
 
@@ -31,7 +35,7 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
   mark('run command started');
   preloadDriver();
   const opts = runOptions(flags);
-  const ctx = await loadContext();
+  const ctx = await loadContext(undefined, { deferMembers: true });
   if (opts.dryRun) return dryRun(() => plan(ctx, opts, out), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;

@@ -14,6 +14,7 @@ import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
 import { runRecord } from '../run/record.js';
 import type { Output } from '../report/output.js';
 import { idWidth, printPlan, printResult, printSummary } from '../report/human.js';
+import { groupedPrinter } from '../report/grouped.js';
 import { planJson, reportJson } from '../report/json.js';
 import { EXIT } from '../errors.js';
 import { publishPasses } from './remote-publish.js';
@@ -70,7 +71,9 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
   // While a fix question is on screen, lines of checks finishing meanwhile wait, then print.
   const held: CheckResult[] = [];
   let asking = false;
-  const show = (r: CheckResult) => (asking ? held.push(r) : printResult(out, r, width));
+  const grouped = ctx.config.members?.length && !out.json ? groupedPrinter(plan, (r) => printResult(out, r, width), (l) => out.line(l)) : null;
+  const print = (r: CheckResult) => (grouped ? grouped.add(r) : printResult(out, r, width));
+  const show = (r: CheckResult) => (asking ? held.push(r) : print(r));
   const confirm = fixPolicy(opts.interactive, out.json);
   const confirmFix: ConfirmFix | undefined =
     confirm &&
@@ -80,7 +83,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
         return await confirm(item);
       } finally {
         asking = false;
-        for (const r of held.splice(0)) printResult(out, r, width);
+        for (const r of held.splice(0)) print(r);
       }
     });
   try {
@@ -110,6 +113,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
     await prepared.store.addRun(runRecord(plan, report, { at: Date.now(), interrupted: s.signal?.aborted ? String(s.signal.reason ?? 'signal') : null, skipTests: opts.skipTests, skip: opts.skip }));
     return report;
   } finally {
+    grouped?.flush();
     log.close();
   }
 }

@@ -32,8 +32,8 @@ export interface ConfigSources {
   merged: Raw;
 }
 
-export function loadLayered(raw: Raw, file: string, parse: (text: string, file: string) => Raw): ResolvedConfig {
-  const root = dirname(file);
+/** @param root where paths are shown from (a member's file is named from the repository root). @default the file's directory */
+export function loadLayered(raw: Raw, file: string, parse: (text: string, file: string) => Raw, root = dirname(file)): ResolvedConfig {
   const own = shownPath(root, file);
   const layers: Source[] = [];
   /** Sets already merged: one reached twice (a diamond) is merged once, where it first appears. */
@@ -45,7 +45,8 @@ export function loadLayered(raw: Raw, file: string, parse: (text: string, file: 
     for (const entry of src.raw.extends ?? []) {
       let child: Source;
       try {
-        child = resolveEntry(entry, src.file, root, parse);
+        // A built-in set looks at the files beside the config that names it (a member's own directory).
+        child = resolveEntry(entry, src.file, entry.startsWith('heph:') ? dirname(file) : root, parse);
       } catch (e) {
         throw chainError([...chain, entry], (e as Error).message.replace(/^Error: /, ''));
       }

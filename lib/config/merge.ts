@@ -48,7 +48,7 @@ function mergeObjects(a: Raw, b: Raw): Raw {
 const USUAL = ['environment', 'dependencies', 'quality', 'platform'];
 
 /** Where a phase new to the merged list goes (see the rules above). */
-function placeOf(name: string, layer: string[], order: string[]): number {
+export function placeOf(name: string, layer: string[], order: string[]): number {
   const i = layer.indexOf(name);
   for (let j = i - 1; j >= 0; j--) if (order.includes(layer[j])) return order.indexOf(layer[j]) + 1;
   for (let j = i + 1; j < layer.length; j++) if (order.includes(layer[j])) return order.indexOf(layer[j]);

@@ -100,6 +100,7 @@ export const configSchema: Node = {
         items: str('a package, a path starting with ./ or ../, or heph:<set>', { pattern: /\S/, expected: 'a non-empty package name or path' }),
       },
     },
+    name: { node: str('In a member (a .heph.json below the repository root): the name its checks are addressed by (`name/phase/check`, --project). Default: its directory.', { pattern: /^[A-Za-z0-9@][A-Za-z0-9._@/-]*$/, expected: 'a member name: letters, digits, . _ - @ and /' }) },
     settings: {
       node: {
         kind: 'object',

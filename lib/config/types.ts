@@ -44,6 +44,11 @@ export interface ResolvedCheck {
   source?: string | null;
   /** Per-file certification for a check whose `run` uses `{files}`. @default true */
   incremental: boolean;
+  /**
+   * The member (a directory with its own `.heph.json`) the check belongs to;
+   * its id is then `member/phase/name`. @default undefined (the root config's check)
+   */
+  member?: string;
 }
 
 export interface ResolvedPhase {
@@ -114,6 +119,22 @@ export interface ResolvedConfig {
   hooks: Partial<Record<HookEvent, ResolvedHook>>;
   /** Set when the file uses `extends`: the layers and where each check came from. */
   sources?: import('./layered.js').ConfigSources;
+  /** The members found below the root (nested `.heph.json` files). @default [] */
+  members?: Member[];
+}
+
+/** A directory of the repository with its own `.heph.json`. */
+export interface Member {
+  /** The `name` key of its config, or its directory. */
+  name: string;
+  /** Relative to the repository root, posix separators. */
+  dir: string;
+  /** The config file, relative to the repository root. */
+  file: string;
+  /** Globs (root-relative) whose change concerns the member: its directory and its inputs outside it. */
+  scope: string[];
+  /** Its own `hooks`, replacing the root's for its checks; null = the root's apply. */
+  hooks: Partial<Record<HookEvent, ResolvedHook>> | null;
 }
 
 /** One problem found while validating `.heph.json`. */

@@ -2,6 +2,12 @@
 import type { Plan } from '../plan/types.js';
 import type { RunReport } from '../run/types.js';
 
+/** A member check (`member/phase/name`) carries its member and full id; a root check's JSON is as before. */
+function memberKeys(id: string, phase: string, name: string) {
+  const own = `${phase}/${name}`;
+  return id !== own && id.endsWith(`/${own}`) ? { member: id.slice(0, -own.length - 1), id } : {};
+}
+
 export function reportJson(report: RunReport) {
   return {
     version: 1,
@@ -10,6 +16,7 @@ export function reportJson(report: RunReport) {
     event: report.event,
     durationMs: report.durationMs,
     checks: report.checks.map((c) => ({
+      ...memberKeys(c.id, c.phase, c.name),
       phase: c.phase,
       name: c.name,
       status: c.status,
@@ -35,6 +42,7 @@ export function planJson(plan: Plan, durationMs: number) {
     durationMs: Math.round(durationMs),
     checks: plan.phases.flatMap((p) =>
       p.items.map((i) => ({
+        ...memberKeys(i.id, p.name, i.check.name),
         phase: p.name,
         name: i.check.name,
         status: i.action === 'run' ? 'not-run' : i.action,

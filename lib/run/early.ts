@@ -28,3 +28,8 @@ export function takeEarlySnapshot(root: string, source: SnapshotSource): Promise
   started.delete(key);
   return p;
 }
+
+/** An early snapshot for this root (either source), left in place for its taker; undefined if none. */
+export function peekEarlySnapshot(root: string): Promise<Snapshot> | undefined {
+  return started.get(`${root}\0index`) ?? started.get(`${root}\0worktree`);
+}

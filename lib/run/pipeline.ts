@@ -11,6 +11,7 @@ import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapsho
 import { takeEarlySnapshot } from './early.js';
 import { selectChecks, type Selection, type SelectOptions } from '../plan/select.js';
 import { decide, isFresh } from '../plan/decide.js';
+import { memberModes, mixModes, scopeMembers, type MemberOptions } from '../plan/members.js';
 import type { Plan } from '../plan/types.js';
 import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
 import type { StateStore, StoredResult } from '../state/types.js';
@@ -37,6 +38,8 @@ export interface PlanRequest {
   now?: number;
   /** How the shared result cache (if configured) warns and where it keeps its last error. */
   remote?: RemoteStepOptions;
+  /** Which members take part (repositories with nested `.heph.json` files). */
+  members?: MemberOptions;
 }
 
 export interface Prepared {
@@ -56,7 +59,8 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const remote = remoteStep(req.config, env, req.mode, req.remote ?? {});
   const [snapshot, store] = await Promise.all([req.snapshot ?? startSnapshot(req.repo, req.source), req.store]);
   const candidates = req.candidates ? req.candidates(snapshot) : snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
-  const selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000' });
+  let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000' });
+  if (req.members) selection = scopeMembers(req.config, selection, req.members);
   const hasher = new InputHasher(snapshot);
   const fingerprints = new Map<string, Fingerprint>();
   for (const phase of selection.phases) {
@@ -75,7 +79,11 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
       if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
-  let plan = decide({ selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, certs, now });
+  const decision = { selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, certs, now };
+  let plan = decide(decision);
+  // A member whose own hook has the other mode: its checks are decided in that mode.
+  const other = memberModes(req.config, req.event, req.mode);
+  if (other) plan = mixModes(plan, decide({ ...decision, mode: other.mode }), other.members);
   if (remote) plan = await remote.apply(plan, stored, now);
   return { plan, fingerprints, store, snapshot };
 }

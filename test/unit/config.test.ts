@@ -27,7 +27,7 @@ const bad: [string, unknown, string[]][] = [
     one([{ name: 'a', run: 'x', imputs: ['a'] }]),
     ['phases[0].checks[0].imputs: expected one of the keys name, description, enabled, run, shell, fix, files, symlinks, inputs, env, ttl, tags, platform, timeout, cwd, incremental, found an unknown key (did you mean "inputs"?)'],
   ],
-  ['unknown key without a suggestion', { phases: [{ name: 'p', checks: [] }], zzzzzz: 1 }, ['zzzzzz: expected one of the keys $schema, extends, settings, phases, hooks, found an unknown key']],
+  ['unknown key without a suggestion', { phases: [{ name: 'p', checks: [] }], zzzzzz: 1 }, ['zzzzzz: expected one of the keys $schema, extends, name, settings, phases, hooks, found an unknown key']],
   ['duplicate check name', one([{ name: 'a', run: 'x' }, { name: 'a', run: 'y' }]), ['phases[0].checks[1].name: expected a check name unique in its phase, found "a", also checks[0]']],
   ['duplicate phase name', { phases: [{ name: 'p', checks: [] }, { name: 'p', checks: [] }] }, ['phases[1].name: expected a phase name not used before, found "p", also phases[0]']],
   ['bad check name', one([{ name: 'Bad Name', run: 'x' }]), ['phases[0].checks[0].name: expected a name matching [a-z0-9][a-z0-9._-]*, found "Bad Name"']],

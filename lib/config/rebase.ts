@@ -1,0 +1,36 @@
+/**
+ * A member's globs and directories are written relative to the member; the
+ * rest of heph works with paths relative to the repository root. These pure
+ * helpers move them over.
+ */
+import { posix } from 'node:path';
+
+/** A directory name as a glob that matches only itself (its metacharacters escaped). */
+export const literalGlob = (dir: string) => dir.replace(/[\\*?[\]{}!]/g, (c) => '\\' + c);
+
+/**
+ * One member glob as a root glob: `*.ts` (any depth) → `dir/**\/*.ts`,
+ * `src/**` → `dir/src/**`, `../package-lock.json` → `package-lock.json`,
+ * `/tsconfig.base.json` (leading slash: from the repository root) as is.
+ * Null when it leaves the repository.
+ */
+export function rebaseGlob(dir: string, glob: string): string | null {
+  const negated = glob.startsWith('!');
+  let g = (negated ? glob.slice(1) : glob).replace(/^\.\//, '');
+  if (g.startsWith('/')) g = g.replace(/^\/+/, '');
+  else if (g.startsWith('../')) {
+    g = posix.normalize(posix.join(dir, g));
+    if (g === '..' || g.startsWith('../')) return null;
+  } else g = `${literalGlob(dir)}/${g.includes('/') ? g : `**/${g}`}`;
+  return (negated ? '!' : '') + g;
+}
+
+/** Whether a rebased glob points inside the member (then the member's directory already covers it). */
+export const insideMember = (dir: string, rebased: string) => rebased.replace(/^!/, '').startsWith(`${literalGlob(dir)}/`);
+
+/** A check's `cwd` inside a member, relative to the root; null when it leaves the member's repository. */
+export function rebaseCwd(dir: string, cwd: string): string | null {
+  const joined = posix.normalize(posix.join(dir, cwd || '.'));
+  if (joined === '..' || joined.startsWith('../')) return null;
+  return joined === '.' ? '' : joined;
+}
