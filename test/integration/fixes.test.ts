@@ -106,8 +106,9 @@ test('--interactive in a terminal: "quit" applies no more fixes in the run', asy
 test('--interactive in a terminal: a check finishing while the question is open prints after the answer', async () => {
   if (!hasScript) throw new Error('this test needs util-linux `script` for a pseudo-terminal');
   const marker = 'slow-finished';
-  const r = repoWith([upper('one', ['one.txt']), { name: 'slow', shell: true, run: `sleep 0.5; touch ${marker}` }]);
-  r.write('one.txt', 'lower\n').commitAll();
+  // The slow check reads only two.txt: it does not wait for one.txt's fix, so it can finish while the question is open.
+  const r = repoWith([upper('one', ['one.txt']), { name: 'slow', shell: true, run: `sleep 0.5; touch ${marker}; cat {files} >/dev/null`, files: ['two.txt'] }]);
+  r.write('one.txt', 'lower\n').write('two.txt', 'other\n').commitAll();
   // Answer only once the slow check has finished, so its line is held while the question is open.
   const res = await inTerminal(r, heph(['run', '--interactive', '--concurrency', '2']), [[{ test: (s: string) => asks('q/one').test(s) && r.exists(marker) } as RegExp, '\r']]);
   assert.is(res.code, 0, res.out);

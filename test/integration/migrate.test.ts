@@ -86,7 +86,8 @@ test('pre-commit: pre-commit-hooks become built-ins, known repositories the tool
   assert.is(show(r, 'HEAD:src/m.py'), 'x = 1\n', 'trailing whitespace fixed and re-staged');
   assert.is(show(r, 'HEAD:vendor/v.txt'), 'keep   \n', 'the global exclude is kept');
   assert.match(ran(r), /^no-todo src\/m\.py$/m);
-  assert.match(ran(r), /^ruff check --force-exclude src\/m\.py$/m);
+  // ruff's fix is its check in write mode: with fixes on, it runs once, as the fix (docs/fixes.md).
+  assert.match(ran(r), /^ruff check --fix --force-exclude src\/m\.py$/m);
   r.write('bad.yaml', 'a: [1,\n').git('add', 'bad.yaml');
   res = commit(r, ['-m', 'bad yaml']);
   assert.is.not(res.code, 0);
