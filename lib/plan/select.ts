@@ -22,6 +22,8 @@ export interface SelectOptions {
   candidates: readonly string[];
   /** Whether a candidate is a symbolic link (left out of `{files}` unless the check sets `symlinks`). */
   isSymlink?: (path: string) => boolean;
+  /** Whether a candidate is no file at all (a submodule, a directory): never in `{files}`. */
+  isNotFile?: (path: string) => boolean;
 }
 
 export interface Selected {
@@ -73,6 +75,7 @@ export function selectChecks(config: ResolvedConfig, opts: SelectOptions): Selec
           if (!check.files) return { check, files: null };
           let files = filterGlobs(opts.candidates, check.files);
           if (!check.symlinks && opts.isSymlink) files = files.filter((f) => !opts.isSymlink!(f));
+          if (opts.isNotFile) files = files.filter((f) => !opts.isNotFile!(f));
           return files.length ? { check, files } : { check, skip: 'no matching files', files: null };
         }),
       }))

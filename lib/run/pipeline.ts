@@ -53,13 +53,17 @@ export function startSnapshot(repo: Repo, source: SnapshotSource): Promise<Snaps
   return takeEarlySnapshot(repo.root, source) ?? readSnapshot({ root: repo.root, source });
 }
 
+/** A submodule (gitlink) or a directory is no file a tool can be given by name. */
+const NOT_FILES = new Set(['160000', '040000']);
+
 export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const env = req.env ?? process.env;
   const platform = req.select.platform ?? process.platform;
   const remote = remoteStep(req.config, env, req.mode, req.remote ?? {});
   const [snapshot, store] = await Promise.all([req.snapshot ?? startSnapshot(req.repo, req.source), req.store]);
   const candidates = req.candidates ? req.candidates(snapshot) : snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
-  let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000' });
+  const isNotFile = (p: string) => NOT_FILES.has(snapshot.identity(p).mode);
+  let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000', isNotFile });
   if (req.members) selection = scopeMembers(req.config, selection, req.members);
   const hasher = new InputHasher(snapshot);
   const fingerprints = new Map<string, Fingerprint>();

@@ -62,6 +62,22 @@ test('symlinks are left out of {files} unless the check sets symlinks: true', ()
   assert.is(hook.code, 0, hook.stderr);
 });
 
+test('a submodule is never given in {files}, clean or with changes inside', () => {
+  const sub = repo();
+  sub.write('x.txt', 'one\n').commitAll('sub');
+  const r = repo();
+  r.write('a.txt', 'a').commitAll('init');
+  r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor');
+  r.config({ phases: [{ name: 'p', checks: [{ name: 'ls', run: `${lister(r)} {files}`, files: ['*'] }] }] });
+  r.commitAll('add submodule');
+  let res = r.hephJson(['run']);
+  assert.is(res.code, 0, res.stderr + JSON.stringify(res.report));
+  assert.equal(args(r), ['.gitmodules', '.heph.json', 'a.txt']);
+  r.write('vendor/x.txt', 'two\n');
+  res = r.hephJson(['run']);
+  assert.is(res.code, 0, res.stderr + JSON.stringify(res.report));
+});
+
 test('a cwd that leaves the repository through a symlink is refused when the config loads', () => {
   const r = repo();
   mkdirSync(join(r.base, 'outside'));
