@@ -4,7 +4,8 @@
  * the snapshot (hook-events.ts); pre-commit also puts unstaged changes aside
  * while checks run, re-stages what fixes changed and always restores.
  */
-import { loadContext, type Context } from './context.js';
+import { configPath, loadContext, type Context } from './context.js';
+import { findRepo } from '../git/repo.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } from './session.js';
 import { withRunLock } from './run-lock.js';
@@ -22,6 +23,8 @@ import type { RunReport } from '../run/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Output } from '../report/output.js';
 import { EXIT, HephError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { debug } from '../debug.js';
 
 const mark = debug('time');
@@ -36,6 +39,9 @@ export async function hookCommand(act: string, event: string, args: string[], fl
   }
   if (envFlag(process.env, 'HEPH') === false) return EXIT.ok;
   const ev = event as HookEvent;
+  // A branch from before heph was adopted has no config: its hooks have nothing to do.
+  const repo = await findRepo();
+  if (!existsSync(configPath(repo))) return EXIT.ok;
   if (!NEVER_BLOCK.includes(ev)) return runHook(ev, args, flags, out);
   try {
     await runHook(ev, args, flags, out);
@@ -50,11 +56,14 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   const started = performance.now();
   mark('hook command started');
   preloadDriver();
-  const opts = runOptions(flags);
+  let opts = runOptions(flags);
+  // After a checkout, merge or rewrite, heph only re-syncs: a fix would change tracked files under git's feet.
+  if (NEVER_BLOCK.includes(event)) opts = { ...opts, autoFix: false, interactive: false };
   const ctx = await loadContext();
   const hook = ctx.config.hooks[event];
+  // A hook with nothing to do prints nothing (a rehearsal says why).
   if (!hook) {
-    out.line(`.heph.json has no ${event} hook: nothing to run`);
+    if (opts.dryRun) out.line(`.heph.json has no ${event} hook: nothing to run`);
     return EXIT.ok;
   }
   const commitEvent = event === 'pre-commit' || event === 'commit-msg';
@@ -62,7 +71,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   let snapshot = commitEvent ? readIndex() : undefined;
   const ev = await eventPlan(ctx.repo.root, event, args, snapshot);
   if (!ev.candidates) {
-    out.line(`heph ${event}: ${ev.idle}`);
+    if (opts.dryRun) out.line(`heph ${event}: ${ev.idle}`);
     return EXIT.ok;
   }
   const plan = (store: StateStore | Promise<StateStore>) => preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot });
@@ -138,15 +147,16 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
     const fixedChecks = new Set(report.checks.filter((c) => c.status === 'fixed').map((c) => c.id));
     if (fixedChecks.size) {
       const inputs = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id) && i.check.inputs);
-      fixed = await restage(ctx, staged, inputs.map((i) => compileGlobs(i.check.inputs!)));
+      fixed = await restage(ctx, staged, inputs.map((i) => compileGlobs(i.check.inputs!)), new Set(stash?.intentToAdd));
     }
     if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes`);
     return report;
   } finally {
     forget();
     if (stash) {
-      const { dropped } = stash.restore(fixed);
+      const { dropped, kept } = stash.restore(fixed);
       if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
+      for (const k of kept) out.warn(`${k.path} changed while the hook ran: it keeps its new content; your version from before the hook is in ${k.copy}`);
     }
     await rollback.save();
   }
@@ -158,10 +168,31 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
  * rewrite belongs in the commit). Unstaged changes are aside at this point, so
  * every difference from the index is a fix's.
  */
-async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string) => boolean)[]): Promise<string[]> {
+async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string) => boolean)[], intentToAdd: Set<string>): Promise<string[]> {
   const staged = new Set(stagedFiles);
-  const diff = await git(['diff', '--name-only', '-z', '--ignore-submodules=all'], { cwd: ctx.repo.root });
-  const changed = splitZ(diff.stdout).filter((f) => staged.has(f) || inputs.some((m) => m(f)));
-  if (changed.length) await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd: ctx.repo.root, input: changed.join('\0') });
+  const cwd = ctx.repo.root;
+  const diff = await git(['diff', '--name-only', '-z', '--no-relative', '--no-renames', '--no-ext-diff', '--ignore-submodules=all'], { cwd, env: LITERAL });
+  // An intent-to-add file is not part of the commit: staging it would commit it (empty while it is aside).
+  const changed = splitZ(diff.stdout).filter((f) => !intentToAdd.has(f) && (staged.has(f) || inputs.some((m) => m(f))));
+  if (!changed.length) return changed;
+  await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd, input: changed.join('\0'), env: LITERAL });
+  await mirrorToRealIndex(ctx, changed);
   return changed;
+}
+
+const LITERAL = { GIT_LITERAL_PATHSPECS: '1' };
+
+/**
+ * `git commit <paths>` commits a temporary index, then installs the real index
+ * it prepared before the hook ran (`index.lock`): the fixes go in both, or the
+ * next commit would take the unfixed content back.
+ */
+async function mirrorToRealIndex(ctx: Context, files: string[]): Promise<void> {
+  const used = process.env.GIT_INDEX_FILE;
+  if (!used || !basename(used).startsWith('next-index-')) return;
+  const real = join(ctx.repo.gitDir, 'index.lock');
+  if (!existsSync(real)) return;
+  const want = new Set(files);
+  const recs = splitZ((await git(['ls-files', '-s', '-z'], { cwd: ctx.repo.root })).stdout).filter((r) => want.has(r.slice(r.indexOf('\t') + 1)));
+  if (recs.length) await git(['update-index', '-z', '--index-info'], { cwd: ctx.repo.root, input: recs.join('\0') + '\0', env: { GIT_INDEX_FILE: real } });
 }

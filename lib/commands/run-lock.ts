@@ -58,7 +58,8 @@ export async function withRunLock<T>(ctx: Context, out: Output, fn: (scope: RunL
 
 /** Re-applies unstaged changes a killed run left aside (only the lock holder may touch the working tree). */
 function recover(ctx: Context, out: Output): void {
-  const { restored, kept } = recoverStashes(ctx.repo.root, ctx.dir);
+  const { restored, kept, copies } = recoverStashes(ctx.repo.root, ctx.repo.gitDir, ctx.dir);
   for (const f of restored) out.warn(`restored unstaged changes that an interrupted heph run had put aside (${f})`);
-  for (const f of kept) out.warn(`unstaged changes from an interrupted heph run are saved in ${f}; they do not apply cleanly now: git apply --3way "${f}"`);
+  for (const c of copies) out.warn(`${c.path} changed after an interrupted heph run put it aside: it keeps its current content; your version from before is in ${c.copy}`);
+  for (const f of kept) out.warn(`unstaged changes from an interrupted heph run are still saved in ${f}; they could not all be put back: see the files there (or git apply --3way the .patch beside it)`);
 }
