@@ -16,8 +16,10 @@ import { readSnapshot } from '../git/snapshot.js';
 import { addCleanup } from '../run/signals.js';
 import { openStore, preloadDriver } from '../state/store.js';
 import { compileGlobs } from '../plan/glob.js';
-import { git, splitZ } from '../git/exec.js';
+import { git } from '../git/exec.js';
 import { UnstagedStash } from '../git/stash.js';
+import { shown } from '../git/aside.js';
+import { pathsInput } from '../git/stash-git.js';
 import { HOOK_EVENTS, type HookEvent, type ResolvedHook } from '../config/types.js';
 import type { RunReport } from '../run/types.js';
 import type { StateStore } from '../state/types.js';
@@ -155,7 +157,7 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
     forget();
     if (stash) {
       const { dropped, kept } = stash.restore(fixed);
-      if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
+      if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.map(shown).join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
       for (const k of kept) out.warn(`${k.path} changed while the hook ran: it keeps its new content; your version from before the hook is in ${k.copy}`);
     }
     await rollback.save();
@@ -172,13 +174,19 @@ async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string)
   const staged = new Set(stagedFiles);
   const cwd = ctx.repo.root;
   const diff = await git(['diff', '--name-only', '-z', '--no-relative', '--no-renames', '--no-ext-diff', '--ignore-submodules=all'], { cwd, env: LITERAL });
+  // Names as bytes (latin1 strings), matched in their UTF-8 reading.
   // An intent-to-add file is not part of the commit: staging it would commit it (empty while it is aside).
-  const changed = splitZ(diff.stdout).filter((f) => !intentToAdd.has(f) && (staged.has(f) || inputs.some((m) => m(f))));
+  const changed = byteNames(diff.stdout).filter((b) => {
+    const f = shown(b);
+    return !intentToAdd.has(b) && (staged.has(f) || inputs.some((m) => m(f)));
+  });
   if (!changed.length) return changed;
-  await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd, input: changed.join('\0'), env: LITERAL });
+  await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd, input: pathsInput(changed), env: LITERAL });
   await mirrorToRealIndex(ctx, changed);
   return changed;
 }
+
+const byteNames = (b: Buffer) => b.toString('latin1').split('\0').filter(Boolean);
 
 const LITERAL = { GIT_LITERAL_PATHSPECS: '1' };
 
@@ -193,6 +201,6 @@ async function mirrorToRealIndex(ctx: Context, files: string[]): Promise<void> {
   const real = join(ctx.repo.gitDir, 'index.lock');
   if (!existsSync(real)) return;
   const want = new Set(files);
-  const recs = splitZ((await git(['ls-files', '-s', '-z'], { cwd: ctx.repo.root })).stdout).filter((r) => want.has(r.slice(r.indexOf('\t') + 1)));
-  if (recs.length) await git(['update-index', '-z', '--index-info'], { cwd: ctx.repo.root, input: recs.join('\0') + '\0', env: { GIT_INDEX_FILE: real } });
+  const recs = byteNames((await git(['ls-files', '-s', '-z'], { cwd: ctx.repo.root })).stdout).filter((r) => want.has(r.slice(r.indexOf('\t') + 1)));
+  if (recs.length) await git(['update-index', '-z', '--index-info'], { cwd: ctx.repo.root, input: pathsInput([...recs, '']), env: { GIT_INDEX_FILE: real } });
 }

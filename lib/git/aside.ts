@@ -7,17 +7,28 @@
  */
 import { createHash } from 'node:crypto';
 import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+
+/**
+ * Paths are git's bytes held in latin1 strings (every byte one char), so a
+ * name that is not UTF-8 survives; `at` turns one into a file-system path.
+ */
+export const at = (root: string, rel: string): Buffer => Buffer.concat([Buffer.from(root, 'utf8'), Buffer.from('/'), Buffer.from(rel, 'latin1')]);
+
+/** A byte-string path as people read it. */
+export const shown = (rel: string) => Buffer.from(rel, 'latin1').toString('utf8');
+
+const parentOf = (p: Buffer) => p.subarray(0, p.lastIndexOf(0x2f));
+const dirname = (rel: string) => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '.');
 
 /** What a path holds: 'none', 'dir', `file:<x>:<sha1>` or `link:<target>`. */
-export function signature(abs: string): string {
+export function signature(abs: Buffer | string): string {
   let st;
   try {
     st = lstatSync(abs);
   } catch {
     return 'none';
   }
-  if (st.isSymbolicLink()) return `link:${readlinkSync(abs)}`;
+  if (st.isSymbolicLink()) return `link:${(readlinkSync(abs, { encoding: 'buffer' }) as Buffer).toString('latin1')}`;
   if (st.isDirectory()) return 'dir';
   if (!st.isFile()) return 'other';
   const exec = st.mode & 0o111 ? 'x' : '-';
@@ -25,7 +36,7 @@ export function signature(abs: string): string {
 }
 
 /** The kind of what is at `abs`, without following a symlink; null when nothing is. */
-export function kindOf(abs: string): 'file' | 'dir' | 'link' | 'other' | null {
+export function kindOf(abs: Buffer | string): 'file' | 'dir' | 'link' | 'other' | null {
   try {
     const st = lstatSync(abs);
     return st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
@@ -39,8 +50,8 @@ export function kindOf(abs: string): 'file' | 'dir' | 'link' | 'other' | null {
  * file systems (HEPH_HOME elsewhere) it is a copy then a removal, and a copy
  * that fails (disk full) is undone before the error is thrown.
  */
-export function move(from: string, to: string): void {
-  mkdirSync(dirname(to), { recursive: true });
+export function move(from: Buffer | string, to: Buffer | string): void {
+  mkdirSync(parentOf(Buffer.from(to)), { recursive: true });
   try {
     renameSync(from, to);
     return;
@@ -48,7 +59,8 @@ export function move(from: string, to: string): void {
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
   }
   try {
-    cpSync(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: true, force: false });
+    // (node's copy takes names as text: a name that is not UTF-8 cannot cross file systems)
+    cpSync(from.toString(), to.toString(), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: true, force: false });
   } catch (err) {
     rmSync(to, { recursive: true, force: true });
     throw err;
@@ -58,17 +70,17 @@ export function move(from: string, to: string): void {
 
 /** Removes `abs` when it is not a directory, then its parents up to (and with) `top` while they are empty. */
 export function removeWritten(root: string, rel: string, top: string): void {
-  const abs = join(root, rel);
+  const abs = at(root, rel);
   if (kindOf(abs) !== 'dir') rmSync(abs, { force: true });
   let dir = rel;
   while (dir !== top && dir.startsWith(top + '/')) {
     dir = dirname(dir);
-    if (!emptyDir(join(root, dir))) return;
-    rmdirSync(join(root, dir));
+    if (!emptyDir(at(root, dir))) return;
+    rmdirSync(at(root, dir));
   }
 }
 
-function emptyDir(abs: string): boolean {
+function emptyDir(abs: Buffer): boolean {
   try {
     return readdirSync(abs).length === 0;
   } catch {
@@ -84,7 +96,7 @@ export function blockingAncestor(root: string, rel: string): string | null {
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const anc = parts.slice(0, i).join('/');
-    const kind = kindOf(join(root, anc));
+    const kind = kindOf(at(root, anc));
     if (kind === null) return null;
     if (kind !== 'dir') return anc;
   }

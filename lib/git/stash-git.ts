@@ -32,4 +32,8 @@ export function gitSync(cwd: string, args: string[], input?: Buffer | string, ha
   return { code: r.status ?? 1, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? '') };
 }
 
-export const split0 = (b: Buffer) => b.toString('utf8').split('\0').filter(Boolean);
+/** NUL-separated names as byte strings (latin1: a name that is not UTF-8 survives). */
+export const split0 = (b: Buffer) => b.toString('latin1').split('\0').filter(Boolean);
+
+/** Byte-string names as git's stdin for --pathspec-from-file --pathspec-file-nul. */
+export const pathsInput = (paths: string[]) => Buffer.from(paths.join('\0'), 'latin1');

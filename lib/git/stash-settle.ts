@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kindOf, move, removeWritten, signature } from './aside.js';
+import { at, kindOf, shown, move, removeWritten, signature } from './aside.js';
 import { gitSync } from './stash-git.js';
 
 /** One thing moved aside and the tracked paths heph checked out in its place. */
@@ -50,16 +50,17 @@ export interface Settled {
   complete: boolean;
 }
 
-const blobOf = (data: Buffer | string) => createHash('sha1').update(`blob ${Buffer.byteLength(data)}\0`).update(data).digest('hex');
+const blobOf = (data: Buffer) => createHash('sha1').update(`blob ${Buffer.byteLength(data)}\0`).update(data).digest('hex');
 
 /** Whether the path holds the staged content (what a checkout writes, filters applied). */
 function holdsStaged(root: string, rel: string, blob: string | undefined): boolean {
   if (!blob) return false;
-  const abs = join(root, rel);
+  const abs = at(root, rel);
   const kind = kindOf(abs);
-  if (kind === 'link') return blobOf(readlinkSync(abs)) === blob;
-  if (kind !== 'file') return false;
-  const r = gitSync(root, ['hash-object', `--path=${rel}`, '--', abs], undefined, false);
+  if (kind === 'link') return blobOf(readlinkSync(abs, { encoding: 'buffer' }) as Buffer) === blob;
+  if (kind !== 'file' || rel.includes('\n')) return false;
+  // The name goes on stdin (bytes, not an argument); git applies its attributes as a checkout would.
+  const r = gitSync(root, ['hash-object', '--stdin-paths'], Buffer.from(rel + '\n', 'latin1'), false);
   return r.code === 0 && r.stdout.toString().trim() === blob;
 }
 
@@ -94,15 +95,15 @@ function settleEntry(m: Manifest, e: Entry, dir: string, keptDir: string, fixed:
   const aside = e.aside ? join(dir, e.aside) : null;
   // Already back, or killed before it moved: the user's version is where it belongs.
   if (aside && kindOf(aside) === null) return;
-  const target = join(root, e.path);
+  const target = at(root, e.path);
   const state = (p: string) => {
-    const now = signature(join(root, p));
+    const now = signature(at(root, p));
     if (now === 'none') return 'none';
     if (now === e.wrote[p] || holdsStaged(root, p, m.staged[p])) return 'heph';
     return fixed.includes(p) ? 'fixed' : 'changed';
   };
   const states = e.paths.map(state);
-  const changedIta = e.ita.some((p) => kindOf(join(root, p)) !== null);
+  const changedIta = e.ita.some((p) => kindOf(at(root, p)) !== null);
   if (states.includes('changed') || changedIta) return keep(e, aside, keptDir, out);
   if (states.includes('fixed')) {
     if (mergeFixed(m, e, aside, dir)) return;
@@ -117,14 +118,13 @@ function settleEntry(m: Manifest, e: Entry, dir: string, keptDir: string, fixed:
 /** The newer content stays; the user's version from before the hook is kept as a copy. */
 function keep(e: Entry, aside: string | null, keptDir: string, out: Settled): void {
   if (!aside) return;
-  const copy = join(keptDir, e.path);
-  move(aside, copy);
-  out.kept.push({ path: e.path, copy });
+  move(aside, at(keptDir, e.path));
+  out.kept.push({ path: shown(e.path), copy: shown(at(keptDir, e.path).toString('latin1')) });
 }
 
 /** A fixed regular file with the user's version aside: a clean three-way merge keeps both. True when done. */
 function mergeFixed(m: Manifest, e: Entry, aside: string | null, dir: string): boolean {
-  const target = join(m.root, e.path);
+  const target = at(m.root, e.path);
   if (!aside || e.paths.length !== 1 || e.paths[0] !== e.path || kindOf(aside) !== 'file' || kindOf(target) !== 'file') return false;
   const blob = m.staged[e.path];
   if (!blob) return false;

@@ -24,8 +24,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HephError } from '../errors.js';
-import { blockingAncestor, isDiskFull, kindOf, move, signature } from './aside.js';
-import { gitSync, HARD_DIFF, split0 } from './stash-git.js';
+import { at, blockingAncestor, isDiskFull, kindOf, move, signature } from './aside.js';
+import { gitSync, HARD_DIFF, pathsInput, split0 } from './stash-git.js';
 import { settle, type Entry, type Kept, type Manifest } from './stash-settle.js';
 
 export type { Kept } from './stash-settle.js';
@@ -117,12 +117,12 @@ export class UnstagedStash {
       throw isDiskFull(err) ? diskError(stashDir) : new Error(`could not put unstaged changes aside: ${(err as Error).message}`);
     }
     const out = manifest.entries.flatMap((e) => e.paths);
-    const co = out.length ? gitSync(root, ['checkout', '-q', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], out.join('\0'), false) : { code: 0, stderr: '' };
+    const co = out.length ? gitSync(root, ['checkout', '-q', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], pathsInput(out), false) : { code: 0, stderr: '' };
     if (co.code !== 0) {
       stash.restore([]);
       throw new Error(`could not put unstaged changes aside: ${co.stderr.trim()}`);
     }
-    for (const e of manifest.entries) for (const p of e.paths) e.wrote[p] = signature(join(root, p));
+    for (const e of manifest.entries) for (const p of e.paths) e.wrote[p] = signature(at(root, p));
     try {
       stash.writeManifest();
     } catch {
@@ -143,7 +143,7 @@ export class UnstagedStash {
 
   private moveAside(): void {
     for (const e of this.manifest.entries) {
-      if (e.aside) move(join(this.manifest.root, e.path), join(this.dir, e.aside));
+      if (e.aside) move(at(this.manifest.root, e.path), join(this.dir, e.aside));
     }
   }
 
@@ -204,7 +204,7 @@ function entriesFor(root: string, changed: [string, string][]): Entry[] {
     const top = blockingAncestor(root, path) ?? path;
     let e = entries.get(top);
     if (!e) {
-      e = { path: top, aside: kindOf(join(root, top)) ? `aside/${n++}` : null, paths: [], ita: [], wrote: {} };
+      e = { path: top, aside: kindOf(at(root, top)) ? `aside/${n++}` : null, paths: [], ita: [], wrote: {} };
       entries.set(top, e);
     }
     // An intent-to-add entry has no staged content to check out.

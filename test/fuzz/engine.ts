@@ -1,0 +1,418 @@
+/**
+ * A seeded state-space fuzzer for heph's pre-commit: random repository states
+ * built from every kind of change git can hold, a commit through the installed
+ * hook with random checks and fixes (some colliding with unstaged lines),
+ * optionally an edit during the hook and a kill -9 or SIGINT at a random
+ * moment then a recovery command, and the invariant of docs/events.md checked
+ * byte for byte.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CLI, cleanEnv } from '../helpers/repo.js';
+import { differences, index, worktree, type Tree } from './state.js';
+
+/** mulberry32: small, seedable, good enough to pick cases. */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    chance: (p: number) => next() < p,
+  };
+}
+type Rng = ReturnType<typeof rng>;
+
+/** File names as bytes in latin1 strings (so a non-UTF-8 name round-trips). */
+const NAMES = ['a.txt', 'b.txt', 'c.txt', 'd/e.txt', 'sp ace.txt', '-dash.txt', 'qu"o\'te.txt', 'new\nline.txt', 'x.md', 'y.md', 'dir/f.md', 'dir/g.md', 'bin.dat', 'crlf.txt', 'nonl.md', 'run.sh'];
+const LATIN1_NAME = 'caf\xe9.txt'; // the byte 0xE9 alone: not UTF-8
+const LINES = ['foo', 'hello', 'foo bar', 'x y', 'tab\there', '', 'world', 'lorem ipsum'];
+
+const abs = (root: string, rel: string) => Buffer.concat([Buffer.from(root + '/'), Buffer.from(rel, 'latin1')]);
+
+function content(r: Rng, opts: { crlf?: boolean; binary?: boolean } = {}): Buffer {
+  if (opts.binary) return Buffer.from(Array.from({ length: 20 + r.int(200) }, () => r.int(256)));
+  const eol = opts.crlf ? '\r\n' : '\n';
+  const lines = Array.from({ length: 1 + r.int(8) }, () => r.pick(LINES));
+  return Buffer.from(lines.join(eol) + (r.chance(0.8) ? eol : ''), 'latin1');
+}
+
+interface Env {
+  root: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function git(e: Env, args: string[], input?: Buffer | string, cwd = e.root) {
+  const res = spawnSync('git', args, { cwd, env: e.env, input });
+  if (res.status !== 0) throw new Error(`git ${args.join(' ')}: ${res.stderr}`);
+  return res.stdout as Buffer;
+}
+const gitPaths = (e: Env, args: string[], paths: string[]) => git(e, [...args, '--pathspec-from-file=-', '--pathspec-file-nul'], Buffer.from(paths.join('\0'), 'latin1'));
+const write = (e: Env, rel: string, data: Buffer, mode?: number) => {
+  const p = abs(e.root, rel);
+  mkdirSync(Buffer.from(dirname(p.toString('latin1')), 'latin1'), { recursive: true });
+  writeFileSync(p, data);
+  if (mode !== undefined) chmodSync(p, mode);
+};
+const rm = (e: Env, rel: string) => rmSync(abs(e.root, rel), { recursive: true, force: true });
+
+/** A base repository: tracked files of every kind, a submodule sometimes, heph installed. */
+export function makeTemplate(r: Rng, dir: string, withSubmodule: boolean): string {
+  const root = join(dir, 'repo');
+  mkdirSync(root, { recursive: true });
+  const e: Env = { root, env: cleanEnv({ HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), GIT_LITERAL_PATHSPECS: '1' }) };
+  git(e, ['init', '-q', '-b', 'main']);
+  for (const n of [...NAMES, LATIN1_NAME]) {
+    if (n === 'bin.dat') write(e, n, content(r, { binary: true }));
+    else if (n === 'crlf.txt') write(e, n, content(r, { crlf: true }));
+    else write(e, n, content(r), n === 'run.sh' ? 0o755 : undefined);
+  }
+  symlinkSync('a.txt', abs(root, 'link'));
+  symlinkSync('dir', abs(root, 'dlink'));
+  writeFileSync(join(root, '.heph.json'), '{}');
+  if (withSubmodule) {
+    const sub = join(dir, 'subsrc');
+    mkdirSync(sub);
+    const s: Env = { root: sub, env: e.env };
+    git(s, ['init', '-q', '-b', 'main']);
+    writeFileSync(join(sub, 'inside.txt'), 'sub\n');
+    git(s, ['add', '-A']);
+    git(s, ['commit', '-q', '-m', 'sub']);
+    git(e, ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'sub']);
+  }
+  git(e, ['add', '-A']);
+  git(e, ['commit', '-q', '--no-verify', '-m', 'base']);
+  return root;
+}
+
+export interface Case {
+  seed: number;
+  ops: string[];
+  checks: string[];
+  interrupt: 'none' | 'kill' | 'sigint';
+  delayMs: number;
+  worktree: boolean;
+  hostile: string[];
+}
+
+const HOSTILE = ['diff.noprefix=true', 'diff.mnemonicPrefix=true', 'diff.relative=true', 'diff.renames=copies', 'color.ui=always', 'core.quotePath=true', 'apply.whitespace=fix', 'core.autocrlf=true', 'diff.external=false', 'status.showUntrackedFiles=no'];
+
+/** fix: first `foo` of each line becomes `bar` (what `sed s/foo/bar/` does). */
+const fixed = (b: Buffer) => Buffer.from(b.toString('latin1').split('\n').map((l) => l.replace('foo', 'bar')).join('\n'), 'latin1');
+const sig = (b: Buffer, x = false) => `file:${x ? 'x' : '-'}:${createHash('sha1').update(b).digest('hex')}`;
+
+export interface Outcome {
+  failures: string[];
+  /** The commit failed though nothing interrupted it and no check could fail: not a data loss, but worth a look. */
+  blocked?: string;
+  committed: boolean;
+  killed: boolean;
+  kept: number;
+}
+
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    let kids: string;
+    try {
+      kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const k of kids.split(/\s+/).filter(Boolean).map(Number)) {
+      out.push(k);
+      stack.push(k);
+    }
+  }
+  return out;
+}
+
+const cmdline = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** Runs `git commit` through the hook, interrupting heph (only heph) as the case says. */
+async function commitThroughHook(e: Env, c: Case): Promise<{ code: number; out: string; killed: boolean }> {
+  const child = spawn('git', ['commit', '-q', '-m', 'fuzz'], { cwd: e.root, env: e.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString('utf8')));
+  const done = new Promise<number>((res) => child.on('close', (code) => res(code ?? 128)));
+  let killed = false;
+  if (c.interrupt !== 'none') {
+    let finished = false;
+    void done.then(() => (finished = true));
+    let heph = 0;
+    while (!finished && !heph) {
+      heph = descendants(child.pid!).find((p) => cmdline(p).includes('hook\0run\0pre-commit')) ?? 0;
+      if (!heph) await new Promise((res) => setTimeout(res, 3));
+    }
+    if (heph) {
+      await new Promise((res) => setTimeout(res, c.delayMs));
+      try {
+        process.kill(heph, c.interrupt === 'kill' ? 'SIGKILL' : 'SIGINT');
+        killed = true;
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+  const code = await done;
+  return { code, out, killed };
+}
+
+/** Applies one random change; returns its description. */
+function change(r: Rng, e: Env, path: string, hasSub: boolean): string {
+  const kind = r.pick(['stage', 'unstage', 'both', 'collide', 'chmod', 'file-dir', 'dir-file', 'file-link', 'link', 'rename', 'rm-staged', 'rm', 'ita', 'untracked', 'crlf', 'sub'] as const);
+  const txt = path.endsWith('.txt');
+  switch (kind) {
+    case 'stage':
+      write(e, path, content(r));
+      gitPaths(e, ['add'], [path]);
+      break;
+    case 'unstage':
+      write(e, path, content(r, { binary: path === 'bin.dat' }));
+      break;
+    case 'both':
+    case 'collide': {
+      const staged = kind === 'collide' ? Buffer.from('keep\nfoo here\nkeep\n') : content(r);
+      write(e, path, staged);
+      gitPaths(e, ['add'], [path]);
+      write(e, path, kind === 'collide' ? Buffer.from(r.chance(0.5) ? 'keep\nfoo here, edited\nkeep\n' : 'keep\nfoo here\nkeep\nmore\n') : content(r));
+      break;
+    }
+    case 'chmod':
+      chmodSync(abs(e.root, path), 0o755);
+      if (r.chance(0.5)) gitPaths(e, ['add'], [path]);
+      break;
+    case 'file-dir':
+      rm(e, path);
+      write(e, `${path}/inner`, Buffer.from('precious\n'));
+      break;
+    case 'dir-file':
+      rm(e, 'dir');
+      write(e, 'dir', Buffer.from('a file where dir/ was\n'));
+      return 'dir-file dir';
+    case 'file-link':
+      rm(e, path);
+      symlinkSync(r.pick(['a.txt', 'nowhere', '../outside']), abs(e.root, path));
+      if (r.chance(0.3)) gitPaths(e, ['add'], [path]);
+      break;
+    case 'link':
+      rm(e, 'link');
+      if (r.chance(0.3)) write(e, 'link', Buffer.from('link became a file\n'));
+      else symlinkSync(r.pick(['b.txt', 'x.md', 'missing']), abs(e.root, 'link'));
+      if (r.chance(0.3)) git(e, ['add', '--', 'link']);
+      return 'link';
+    case 'rename':
+      if (/[\x80-\xff]/.test(path) || !existsSync(abs(e.root, path))) return 'skip';
+      git(e, ['mv', '--', path, `${path}.renamed`]);
+      break;
+    case 'rm-staged':
+      gitPaths(e, ['rm', '-q', '-r', '--cached'], [path]);
+      if (r.chance(0.5)) rm(e, path);
+      break;
+    case 'rm':
+      rm(e, path);
+      break;
+    case 'ita': {
+      const n = `new-${r.int(1000)}${txt ? '.txt' : '.md'}`;
+      write(e, n, Buffer.from('intent to add\nfoo\n'));
+      git(e, ['add', '-N', '--', n]);
+      return `ita ${n}`;
+    }
+    case 'untracked':
+      write(e, `untracked-${r.int(100)}/${r.chance(0.5) ? 'u.txt' : 'v.md'}`, content(r));
+      break;
+    case 'crlf':
+      write(e, path, content(r, { crlf: true }));
+      if (r.chance(0.5)) gitPaths(e, ['add'], [path]);
+      break;
+    case 'sub':
+      if (hasSub) writeFileSync(join(e.root, 'sub', 'inside.txt'), 'dirty submodule\n');
+      return 'sub';
+  }
+  return `${kind} ${JSON.stringify(path)}`;
+}
+
+export async function runCase(seed: number, templates: { root: string; sub: boolean }[], work: string, nameBytes: boolean): Promise<Outcome & { c: Case }> {
+  const r = rng(seed);
+  const t = r.pick(templates);
+  const dir = join(work, `case-${seed}`);
+  mkdirSync(dir, { recursive: true });
+  // cp -a: node's copy cannot name files that are not UTF-8.
+  if (spawnSync('cp', ['-a', t.root, join(dir, 'repo')]).status !== 0) throw new Error('cp -a failed');
+  let root = join(dir, 'repo');
+  const c: Case = { seed, ops: [], checks: [], interrupt: r.pick(['none', 'none', 'none', 'kill', 'kill', 'sigint']), delayMs: r.int(400), worktree: r.chance(0.15), hostile: HOSTILE.filter(() => r.chance(0.2)) };
+  const env = cleanEnv({ HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), GIT_CONFIG_NOSYSTEM: '1' });
+  writeFileSync(join(dir, '.gitconfig'), c.hostile.map((kv) => `[${kv.split('.')[0]}]\n\t${kv.slice(kv.indexOf('.') + 1).replace('=', ' = ')}\n`).join(''));
+  let e: Env = { root, env };
+  if (c.worktree) {
+    const wt = join(dir, 'linked');
+    git(e, ['worktree', 'add', '-q', '-b', `wt${seed}`, wt]);
+    root = wt;
+    e = { root, env };
+  }
+  const names = NAMES.filter((n) => nameBytes || n !== LATIN1_NAME).concat(nameBytes ? [LATIN1_NAME] : []);
+  const used = new Set<string>();
+  for (let i = 0, n = 2 + r.int(6); i < n; i++) {
+    const p = r.pick(names);
+    if (used.has(p)) continue;
+    used.add(p);
+    try {
+      c.ops.push(change(r, e, p, t.sub && !c.worktree));
+    } catch (err) {
+      c.ops.push(`(failed: ${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+  // Something is always staged; a .txt with foo makes the fix run.
+  const staged = `staged-${r.int(1000)}.txt`;
+  write(e, staged, r.chance(0.6) ? Buffer.from('foo\nline\n') : Buffer.from('clean\n'));
+  git(e, ['add', '--', staged]);
+  c.ops.push(`stage ${staged}`);
+  // Checks.
+  const checks: object[] = [{ name: 'ok', shell: true, run: 'true' }];
+  if (r.chance(0.8)) checks.push({ name: 'foo', shell: true, run: '! grep -l foo {files}', fix: 'sed -i s/foo/bar/ {files}', files: ['*.txt'] });
+  if (r.chance(0.25)) checks.push({ name: 'nofail', shell: true, run: '! grep -l FAIL {files}', files: ['*.txt'] });
+  const autosave = r.chance(0.2) ? ['x.md', 'y.md', 'nonl.md'].find((p) => c.ops.some((o) => o.startsWith('unstage') && o.includes(p)) || c.ops.some((o) => o.startsWith('both') && o.includes(p))) : undefined;
+  if (autosave) checks.push({ name: 'autosave', shell: true, run: `printf 'saved during the hook\\n' > ${autosave}` });
+  if (c.interrupt !== 'none' && r.chance(0.5)) checks.push({ name: 'slow', shell: true, run: 'sleep 0.2' });
+  c.checks = checks.map((k) => (k as { name: string }).name);
+  writeFileSync(join(root, '.heph.json'), JSON.stringify({ phases: [{ name: 'quality', checks }], hooks: { 'pre-commit': { mode: 'full' } } }));
+  git(e, ['add', '--', '.heph.json']);
+  const hephEnv = { ...env };
+  // Install in the case's repository (shims are per repository).
+  const inst = spawnSync(process.execPath, [CLI, 'install'], { cwd: root, env: hephEnv });
+  if (inst.status !== 0) return { c, failures: [`install failed: ${inst.stderr}`], committed: false, killed: false, kept: 0 };
+
+  const skip = (rel: string) => rel === '.git';
+  const W0 = worktree(root, skip);
+  const I0 = index(root, env);
+  const H0 = git(e, ['rev-parse', 'HEAD']).toString().trim();
+  const userContent = (p: string) => (W0.get(p)?.startsWith('file:') ? readFileSync(abs(root, p)) : null);
+  const before = new Map<string, Buffer | null>([...W0.keys()].map((p) => [p, userContent(p)]));
+  const stagedContent = (p: string) => {
+    const entry = I0.get(p);
+    return entry ? (git(e, ['cat-file', 'blob', entry.split(' ')[1]]) as Buffer) : null;
+  };
+
+  const res = await commitThroughHook(e, c);
+  // The next heph command settles whatever a kill left aside.
+  const rec = spawnSync(process.execPath, [CLI, 'run', '--no-fix', '--only', 'ok'], { cwd: root, env: hephEnv });
+  const output = res.out + String(rec.stdout) + String(rec.stderr);
+  const W1 = worktree(root, skip);
+  const I1 = index(root, env);
+  const H1 = git(e, ['rev-parse', 'HEAD']).toString().trim();
+  const committed = H1 !== H0;
+  const common = git(e, ['rev-parse', '--path-format=absolute', '--git-common-dir']).toString().trim();
+  const keptRoot = join(common, 'heph', 'kept');
+  const kept = new Map<string, string>();
+  if (existsSync(keptRoot)) for (const id of readdirSync(keptRoot)) for (const [p, s] of worktree(join(keptRoot, id), () => false)) kept.set(p, s);
+
+  const fixes = c.checks.includes('foo');
+  const fixable = (p: string) => fixes && p.endsWith('.txt') && (stagedContent(p)?.includes('foo') ?? false);
+  const failures: string[] = [];
+  failures.push(
+    ...differences('index', I0, I1, (p, a, b) => {
+      if (!fixable(p) || !a || !b) return false;
+      const want = fixed(stagedContent(p)!);
+      const got = git(e, ['cat-file', 'blob', b.split(' ')[1]]);
+      return got.equals(want) || got.equals(Buffer.from(want.toString('latin1').replace(/\r\n/g, '\n'), 'latin1'));
+    }),
+  );
+  failures.push(
+    ...differences('worktree', W0, W1, (p, a, b) => {
+      if (p === autosave && b === sig(Buffer.from('saved during the hook\n'))) return kept.get(p) === a;
+      if (kept.get(p) === a && a !== undefined) return true; // changed during the hook: the user's version is kept
+      if (!fixable(p) || !a?.startsWith('file:') || !b?.startsWith('file:')) return false;
+      const staged = stagedContent(p)!;
+      const x = a.startsWith('file:x');
+      const want = fixed(staged);
+      if (b === sig(want, x) || b === sig(Buffer.from(want.toString('latin1').replace(/\n/g, '\r\n'), 'latin1'), x)) return true;
+      // A fix merged with the user's unstaged lines.
+      const got = readFileSync(abs(root, p));
+      const merged = merge3(dir, want, staged, before.get(p)!);
+      return merged !== null && got.equals(merged);
+    }),
+  );
+  if (committed && spawnSync('git', ['diff', '--cached', '--quiet', '--ignore-submodules=all'], { cwd: root, env }).status !== 0) failures.push('the commit does not hold what the index holds');
+  const stashDir = join(common, 'heph', 'stash');
+  if (existsSync(stashDir) && readdirSync(stashDir).length) failures.push(`left in the stash: ${readdirSync(stashDir).join(', ')}`);
+  if (/unexpected error|at .*\.cjs:\d+/.test(output)) failures.push(`crash:\n${output}`);
+  if (failures.length) failures.push(`output:\n${output}`);
+  const blocked = !committed && !res.killed && !c.checks.includes('nofail') ? res.out : undefined;
+  return { c, failures, committed, killed: res.killed, kept: kept.size, blocked };
+}
+
+function merge3(dir: string, ours: Buffer, base: Buffer, theirs: Buffer): Buffer | null {
+  const [o, b, t] = ['o', 'b', 't'].map((n) => join(dir, `m-${n}`));
+  writeFileSync(o, ours);
+  writeFileSync(b, base);
+  writeFileSync(t, theirs);
+  const r = spawnSync('git', ['merge-file', '-p', o, b, t]);
+  return r.status === 0 ? (r.stdout as Buffer) : null;
+}
+
+export interface Summary {
+  seed: number;
+  cases: number;
+  committed: number;
+  killed: number;
+  kept: number;
+  blocked: number[];
+  failures: { seed: number; case: Case; failures: string[] }[];
+  seconds: number;
+}
+
+/** Runs `cases` cases from `seed` (case i has seed `seed + i`). */
+export async function fuzz(seed: number, cases: number, opts: { nameBytes?: boolean; log?: (s: string) => void } = {}): Promise<Summary> {
+  const started = Date.now();
+  const work = join(tmpdir(), `heph-fuzz-${seed}-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  const r = rng(seed);
+  const templates = [0, 1, 2].map((i) => {
+    const dir = join(work, `template-${i}`);
+    const sub = i === 2;
+    return { root: makeTemplate(r, dir, sub), sub };
+  });
+  const sum: Summary = { seed, cases: 0, committed: 0, killed: 0, kept: 0, blocked: [], failures: [], seconds: 0 };
+  try {
+    for (let i = 0; i < cases; i++) {
+      const s = seed + i + 1;
+      const o = await runCase(s, templates, work, opts.nameBytes ?? true);
+      sum.cases++;
+      if (o.committed) sum.committed++;
+      if (o.killed) sum.killed++;
+      sum.kept += o.kept;
+      if (o.blocked !== undefined) {
+        sum.blocked.push(s);
+        opts.log?.(`BLOCKED case seed ${s}: ${JSON.stringify(o.c)}\n  ${o.blocked.trim().split('\n').slice(-3).join('\n  ')}`);
+      }
+      if (o.failures.length) {
+        sum.failures.push({ seed: s, case: o.c, failures: o.failures });
+        opts.log?.(`FAIL case seed ${s}: ${JSON.stringify(o.c)}\n  ${o.failures.join('\n  ')}`);
+      } else rmSync(join(work, `case-${s}`), { recursive: true, force: true });
+      if ((i + 1) % 50 === 0) opts.log?.(`${i + 1} cases, ${sum.failures.length} failing, ${Math.round((Date.now() - started) / 1000)} s`);
+    }
+  } finally {
+    if (!sum.failures.length) rmSync(work, { recursive: true, force: true });
+  }
+  sum.seconds = Math.round((Date.now() - started) / 1000);
+  return sum;
+}
