@@ -380,12 +380,19 @@ export interface Summary {
   seconds: number;
 }
 
-/** Runs `cases` cases from `seed` (case i has seed `seed + i`). */
+/** Runs `cases` cases from `seed` (case i has seed `seed + i + 1`). */
 export async function fuzz(seed: number, cases: number, opts: { nameBytes?: boolean; log?: (s: string) => void } = {}): Promise<Summary> {
+  return replay(Array.from({ length: cases }, (_, i) => seed + i + 1), { ...opts, seed });
+}
+
+/** Runs the cases with these seeds: a case depends on its seed alone (the base repositories are always the same). */
+export async function replay(seeds: number[], opts: { nameBytes?: boolean; log?: (s: string) => void; seed?: number } = {}): Promise<Summary> {
+  const seed = opts.seed ?? seeds[0] - 1;
+  const cases = seeds.length;
   const started = Date.now();
   const work = join(tmpdir(), `heph-fuzz-${seed}-${process.pid}`);
   mkdirSync(work, { recursive: true });
-  const r = rng(seed);
+  const r = rng(0);
   const templates = [0, 1, 2].map((i) => {
     const dir = join(work, `template-${i}`);
     const sub = i === 2;
@@ -394,7 +401,7 @@ export async function fuzz(seed: number, cases: number, opts: { nameBytes?: bool
   const sum: Summary = { seed, cases: 0, committed: 0, killed: 0, kept: 0, blocked: [], failures: [], seconds: 0 };
   try {
     for (let i = 0; i < cases; i++) {
-      const s = seed + i + 1;
+      const s = seeds[i];
       const o = await runCase(s, templates, work, opts.nameBytes ?? true);
       sum.cases++;
       if (o.committed) sum.committed++;

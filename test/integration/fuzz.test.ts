@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fuzz } from '../fuzz/engine.js';
+import { fuzz, replay } from '../fuzz/engine.js';
 
 const seed = Number(process.env.HEPH_FUZZ_SEED ?? 20261125);
 const cases = Number(process.env.HEPH_FUZZ_CASES ?? 25);
@@ -13,6 +13,16 @@ test(`the invariant holds over ${cases} random repository states, commits, kills
   const sum = await fuzz(seed, cases, { log: (s) => s.startsWith('FAIL') && console.log(s) });
   assert.is(sum.cases, cases);
   assert.equal(sum.failures.map((f) => f.seed), [], 'failing case seeds (replay: HEPH_FUZZ_SEED=<seed - 1> HEPH_FUZZ_CASES=1 npm run fuzz)');
+});
+
+/** Cases the fuzzer once failed, by case seed. */
+const REGRESSIONS: Record<number, string> = {
+  6: 'an unstaged chmod of a file whose name is not UTF-8 (caf\\xe9.txt) could not be put aside',
+};
+
+test('cases the fuzzer once failed pass', async () => {
+  const sum = await replay(Object.keys(REGRESSIONS).map(Number), { log: (s) => s.startsWith('FAIL') && console.log(s) });
+  assert.equal(sum.failures.map((f) => `${f.seed}: ${REGRESSIONS[f.seed]}`), []);
 });
 
 test.run();

@@ -232,6 +232,20 @@ test('10: install --force chains the hooks of the old core.hooksPath and uninsta
   assert.is(r.git('config', '--local', 'core.hooksPath').trim(), '.githooks');
 });
 
+test('a file whose name is not UTF-8 is put aside and back byte for byte', () => {
+  const r = setup();
+  const name = Buffer.from('caf\xe9.md', 'latin1');
+  const at = Buffer.concat([Buffer.from(r.dir + '/'), name]);
+  writeFileSync(at, 'tracked\n');
+  r.write('a.txt', 'a\n').commitAll('base');
+  writeFileSync(at, 'unstaged\n');
+  r.write('a.txt', 'foo\n').git('add', 'a.txt');
+  const res = commit(r, ['-m', 'c']);
+  assert.is(res.code, 0, res.stderr);
+  assert.is(readFileSync(at, 'utf8'), 'unstaged\n');
+  assert.is(show(r, 'HEAD:a.txt'), 'bar\n');
+});
+
 function mkTmp(): string {
   const r = track(new Repo());
   return r.base;
