@@ -93,6 +93,16 @@ test('3: a hostile ~/.gitconfig (noprefix, color, ...) does not break putting as
   assert.is(r.git('show', ':a.txt'), 'staged\n');
 });
 
+test('a closed terminal (SIGHUP) during the hook: the unstaged work is back before heph exits', () => {
+  const r = setup([{ name: 'hup', shell: true, run: 'kill -HUP $PPID; sleep 1' }]);
+  r.write('b.txt', 'b\n').commitAll('base');
+  r.write('a.txt', 'staged\n').git('add', 'a.txt');
+  r.write('b.txt', 'b unstaged\n');
+  assert.is.not(commit(r, ['-m', 'c']).code, 0);
+  assert.is(r.read('b.txt'), 'b unstaged\n', 'restored by heph itself, not by a later run');
+  assert.is(r.git('show', ':a.txt'), 'staged\n');
+});
+
 test('4: a patch left by a kill in one worktree is never applied to another', () => {
   const r = setup([killer('../killed')]);
   r.write('b.txt', 'b\n').commitAll('base');
