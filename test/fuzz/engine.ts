@@ -103,7 +103,11 @@ export interface Case {
   delayMs: number;
   worktree: boolean;
   hostile: string[];
+  /** `git commit`, `git commit -a`, or `git commit -- <path>` (a temporary index). */
+  variant?: 'plain' | 'all' | 'only';
 }
+
+const commitArgs = (c: Case, only: string) => ['commit', '-q', '-m', 'fuzz', ...(c.variant === 'all' ? ['-a'] : c.variant === 'only' ? ['--', only] : [])];
 
 const HOSTILE = ['diff.noprefix=true', 'diff.mnemonicPrefix=true', 'diff.relative=true', 'diff.renames=copies', 'color.ui=always', 'core.quotePath=true', 'apply.whitespace=fix', 'core.autocrlf=true', 'diff.external=false', 'status.showUntrackedFiles=no'];
 
@@ -148,8 +152,8 @@ const cmdline = (pid: number) => {
 };
 
 /** Runs `git commit` through the hook, interrupting heph (only heph) as the case says. */
-async function commitThroughHook(e: Env, c: Case): Promise<{ code: number; out: string; killed: boolean }> {
-  const child = spawn('git', ['commit', '-q', '-m', 'fuzz'], { cwd: e.root, env: e.env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function commitThroughHook(e: Env, c: Case, only: string): Promise<{ code: number; out: string; killed: boolean }> {
+  const child = spawn('git', commitArgs(c, only), { cwd: e.root, env: e.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString('utf8')));
@@ -294,6 +298,7 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
   if (autosave) checks.push({ name: 'autosave', shell: true, run: `printf 'saved during the hook\\n' > ${autosave}` });
   if (c.interrupt !== 'none' && r.chance(0.5)) checks.push({ name: 'slow', shell: true, run: 'sleep 0.2' });
   c.checks = checks.map((k) => (k as { name: string }).name);
+  c.variant = r.pick(['plain', 'plain', 'plain', 'plain', 'all', 'only'] as const);
   writeFileSync(join(root, '.heph.json'), JSON.stringify({ phases: [{ name: 'quality', checks }], hooks: { 'pre-commit': { mode: 'full' } } }));
   git(e, ['add', '--', '.heph.json']);
   const hephEnv = { ...env };
@@ -307,12 +312,17 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
   const H0 = git(e, ['rev-parse', 'HEAD']).toString().trim();
   const userContent = (p: string) => (W0.get(p)?.startsWith('file:') ? readFileSync(abs(root, p)) : null);
   const before = new Map<string, Buffer | null>([...W0.keys()].map((p) => [p, userContent(p)]));
-  const stagedContent = (p: string) => {
-    const entry = I0.get(p);
-    return entry ? (git(e, ['cat-file', 'blob', entry.split(' ')[1]]) as Buffer) : null;
-  };
+  // The oracle: the same commit by git alone (HEPH=0) on a copy; heph may differ from it only by fixes.
+  let oracle: { root: string; index: Map<string, string>; tree: Map<string, string>; code: number } | null = null;
+  if (!c.worktree) {
+    const oroot = join(dir, 'oracle');
+    spawnSync('cp', ['-a', root, oroot]);
+    const oenv = { ...env, HEPH: '0' };
+    const code = spawnSync('git', commitArgs(c, staged), { cwd: oroot, env: oenv }).status ?? 1;
+    oracle = { root: oroot, index: index(oroot, oenv), tree: tree(oroot, oenv), code };
+  }
 
-  const res = await commitThroughHook(e, c);
+  const res = await commitThroughHook(e, c, staged);
   // The next heph command settles whatever a kill left aside.
   const rec = spawnSync(process.execPath, [CLI, 'run', '--no-fix', '--only', 'ok'], { cwd: root, env: hephEnv });
   const output = res.out + String(rec.stdout) + String(rec.stderr);
@@ -320,6 +330,12 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
   const I1 = index(root, env);
   const H1 = git(e, ['rev-parse', 'HEAD']).toString().trim();
   const committed = H1 !== H0;
+  const expected = committed && oracle ? oracle.index : I0;
+  const from = committed && oracle ? { ...e, root: oracle.root } : e;
+  const stagedContent = (p: string) => {
+    const entry = expected.get(p);
+    return entry ? (git(from, ['cat-file', 'blob', entry.split(' ')[1]]) as Buffer) : null;
+  };
   const common = git(e, ['rev-parse', '--path-format=absolute', '--git-common-dir']).toString().trim();
   const keptRoot = join(common, 'heph', 'kept');
   const kept = new Map<string, string>();
@@ -329,7 +345,7 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
   const fixable = (p: string) => fixes && p.endsWith('.txt') && (stagedContent(p)?.includes('foo') ?? false);
   const failures: string[] = [];
   failures.push(
-    ...differences('index', I0, I1, (p, a, b) => {
+    ...differences('index', expected, I1, (p, a, b) => {
       if (!fixable(p) || !a || !b) return false;
       const want = fixed(stagedContent(p)!);
       const got = git(e, ['cat-file', 'blob', b.split(' ')[1]]);
@@ -351,13 +367,30 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
       return merged !== null && got.equals(merged);
     }),
   );
-  if (committed && spawnSync('git', ['diff', '--cached', '--quiet', '--ignore-submodules=all'], { cwd: root, env }).status !== 0) failures.push('the commit does not hold what the index holds');
+  if (committed && c.variant !== 'only' && spawnSync('git', ['diff', '--cached', '--quiet', '--ignore-submodules=all'], { cwd: root, env }).status !== 0) failures.push('the commit does not hold what the index holds');
+  if (oracle) {
+    if (committed && oracle.code !== 0) failures.push('heph committed what git alone refused');
+    if (committed) failures.push(...differences('commit', oracle.tree, tree(root, env), (p) => fixable(p)));
+    else if (!res.killed && oracle.code === 0 && !c.checks.includes('nofail') && !c.checks.includes('foo')) failures.push(`git alone committed, heph did not:\n${res.out}`);
+  }
   const stashDir = join(common, 'heph', 'stash');
   if (existsSync(stashDir) && readdirSync(stashDir).length) failures.push(`left in the stash: ${readdirSync(stashDir).join(', ')}`);
   if (/unexpected error|at .*\.cjs:\d+/.test(output)) failures.push(`crash:\n${output}`);
   if (failures.length) failures.push(`output:\n${output}`);
   const blocked = !committed && !res.killed && !c.checks.includes('nofail') ? res.out : undefined;
   return { c, failures, committed, killed: res.killed, kept: kept.size, blocked };
+}
+
+/** HEAD's tree: path → 'mode blob'. */
+function tree(root: string, env: NodeJS.ProcessEnv): Map<string, string> {
+  const out = new Map<string, string>();
+  const ls = spawnSync('git', ['ls-tree', '-r', '-z', 'HEAD'], { cwd: root, env }).stdout as Buffer;
+  for (const rec of ls.toString('latin1').split('\0').filter(Boolean)) {
+    const tab = rec.indexOf('\t');
+    const [mode, , blob] = rec.slice(0, tab).split(' ');
+    out.set(rec.slice(tab + 1), `${mode} ${blob}`);
+  }
+  return out;
 }
 
 function merge3(dir: string, ours: Buffer, base: Buffer, theirs: Buffer): Buffer | null {
