@@ -61,5 +61,8 @@ function recover(ctx: Context, out: Output): void {
   const { restored, kept, copies } = recoverStashes(ctx.repo.root, ctx.repo.gitDir, ctx.dir);
   for (const f of restored) out.warn(`restored unstaged changes that an interrupted heph run had put aside (${f})`);
   for (const c of copies) out.warn(`${c.path} changed after an interrupted heph run put it aside: it keeps its current content; your version from before is in ${c.copy}`);
-  for (const f of kept) out.warn(`unstaged changes from an interrupted heph run are still saved in ${f}; they could not all be put back: see the files there (or git apply --3way the .patch beside it)`);
+  for (const f of kept) {
+    if (f.endsWith('.patch')) out.warn(`unstaged changes from an interrupted run of an older heph are saved in ${f}; apply them where they belong: git apply --3way "${f}"`);
+    else out.warn(`unstaged changes from an interrupted heph run are still saved in ${f}; they could not all be put back: see aside/ and manifest.json there (or git apply --3way the .patch beside it)`);
+  }
 }

@@ -24,7 +24,8 @@ const HARD_CONFIG = [
 export const HARD_DIFF = ['--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '--no-relative', '--src-prefix=a/', '--dst-prefix=b/', '--ignore-submodules=all'];
 
 export function gitSync(cwd: string, args: string[], input?: Buffer | string, hardened = true): { code: number; stdout: Buffer; stderr: string } {
-  const pre = hardened ? HARD_CONFIG : ['-c', 'submodule.recurse=false'];
+  // No hook of any tool runs on heph's own checkouts.
+  const pre = ['-c', 'core.hooksPath=/dev/null', ...(hardened ? HARD_CONFIG : ['-c', 'submodule.recurse=false'])];
   // HEPH=0: our own checkout must not start heph's post-checkout hook.
   const env: NodeJS.ProcessEnv = { ...process.env, HEPH: '0', LC_ALL: 'C', GIT_LITERAL_PATHSPECS: '1' };
   delete env.GIT_EXTERNAL_DIFF;
