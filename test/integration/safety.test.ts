@@ -166,6 +166,31 @@ test('6: a rebase through the default hooks never gets a fix applied and succeed
   assert.is(pc.code, 0);
 });
 
+test('6: post-checkout runs no fix on a branch switch, and nothing at all while a cherry-pick or bisect is under way', () => {
+  const r = track(new Repo());
+  const sync = r.counter('sync');
+  r.config({ phases: [{ name: 'quality', checks: [fooFix, { name: 'sync', run: sync, inputs: ['*.txt'] }] }] });
+  r.write('a.txt', 'base\n').commitAll('init');
+  assert.is(r.heph(['install']).code, 0);
+  r.git('checkout', '-q', '-b', 'other');
+  r.write('c.txt', 'foo\n').commitAll('foo');
+  const res = r.gitResult(['checkout', '-q', 'main']);
+  assert.is(res.code, 0);
+  r.git('checkout', '-q', 'other');
+  assert.is(r.read('c.txt'), 'foo\n', 'the fix did not run');
+  assert.is(r.git('status', '--porcelain'), '');
+  const ran = r.calls('sync');
+  assert.ok(ran >= 1, 'the sync ran on the branch switches');
+  for (const state of ['CHERRY_PICK_HEAD', 'BISECT_LOG', 'rebase-merge/x', 'rebase-apply/applying']) {
+    r.write(`.git/${state}`, '');
+    const out = r.heph(['hook', 'run', 'post-checkout', r.git('rev-parse', 'main').trim(), r.git('rev-parse', 'other').trim(), '1']);
+    assert.is(out.code, 0);
+    assert.is(out.stdout + out.stderr, '', state);
+    assert.is(r.calls('sync'), ran, `nothing runs while ${state} exists`);
+    r.remove(`.git/${state.split('/')[0]}`);
+  }
+});
+
 test('12.6: post-checkout with nothing to do prints nothing; a branch without .heph.json is not an error', () => {
   const r = track(new Repo());
   r.write('a.txt', 'base\n').commitAll('before heph');
