@@ -148,8 +148,13 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
     const report = await run(rollback);
     const fixedChecks = new Set(report.checks.filter((c) => c.status === 'fixed').map((c) => c.id));
     if (fixedChecks.size) {
-      const inputs = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id) && i.check.inputs);
-      fixed = await restage(ctx, staged, inputs.map((i) => compileGlobs(i.check.inputs!)), new Set(stash?.intentToAdd));
+      const items = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id));
+      // Only the staged files a fixed check was given (all of them for a whole-project check): a
+      // staged file no fix was pointed at that changed meanwhile was changed by someone else (an
+      // editor saving), and that is not for heph to stage.
+      const given = items.some((i) => !i.files) ? staged : [...new Set(items.flatMap((i) => i.files ?? []))];
+      const inputs = items.filter((i) => i.check.inputs).map((i) => compileGlobs(i.check.inputs!));
+      fixed = await restage(ctx, given, inputs, new Set(stash?.intentToAdd));
     }
     if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes`);
     return report;

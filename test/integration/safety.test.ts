@@ -147,6 +147,23 @@ test('5: an edit saved while the hook runs is kept, and the earlier version is k
   assert.is(readFileSync(m![1], 'utf8'), 'b before the hook\n');
 });
 
+test('5: a staged file saved during the hook is not staged by a fix elsewhere (fuzz case 9000390)', () => {
+  const r = setup([{ name: 'autosave', shell: true, run: 'printf "saved during the hook\\n" > y.md' }]);
+  r.write('y.md', 'y\n').commitAll('base');
+  r.write('y.md', 'y staged\n').git('add', 'y.md');
+  r.write('y.md', 'y staged\ny unstaged\n');
+  r.write('a.txt', 'foo\n').git('add', 'a.txt');
+  const res = commit(r, ['-m', 'c']);
+  assert.is(res.code, 0, res.stderr);
+  assert.is(show(r, 'HEAD:a.txt'), 'bar\n', 'the fix is committed');
+  assert.is(show(r, 'HEAD:y.md'), 'y staged\n', 'the commit holds what was staged, not the autosave');
+  assert.is(r.git('show', ':y.md'), 'y staged\n');
+  assert.is(r.read('y.md'), 'saved during the hook\n', 'the newer content stays');
+  const m = /(\S*heph\S*y\.md)/.exec(res.stdout + res.stderr);
+  assert.ok(m, res.stdout + res.stderr);
+  assert.is(readFileSync(m![1], 'utf8'), 'y staged\ny unstaged\n');
+});
+
 test('6: a rebase through the default hooks never gets a fix applied and succeeds as with HEPH=0', () => {
   const r = track(new Repo());
   r.config({ phases: [{ name: 'quality', checks: [fooFix] }] });
