@@ -22,8 +22,18 @@ export function configPath(repo: Repo): string {
 export async function loadContext(cwd = process.cwd()): Promise<Context> {
   const repo = await findRepo(cwd);
   const file = configPath(repo);
-  if (!existsSync(file)) {
-    throw new HephError('config', `no ${CONFIG_NAME} in ${repo.root}`, 'run `heph init` to write one for this repository');
+  const dir = hephDir(repo);
+  const load = () => {
+    if (!existsSync(file)) throw new HephError('config', `no ${CONFIG_NAME} in ${repo.root}`, 'run `heph init` to write one for this repository');
+    return loadConfig(file);
+  };
+  try {
+    return { repo, dir, config: load() };
+  } catch (err) {
+    // A killed pre-commit may have put the user's .heph.json aside: bring it back, then read again.
+    if (!(err instanceof HephError) || err.kind !== 'config') throw err;
+    const { recoverWithoutConfig } = await import('./run-lock.js');
+    if (!(await recoverWithoutConfig(repo, dir, { warn: (t) => process.stderr.write(`warning: ${t}\n`) }))) throw err;
+    return { repo, dir, config: load() };
   }
-  return { repo, dir: hephDir(repo), config: loadConfig(file) };
 }

@@ -5,7 +5,7 @@
  * while checks run, re-stages what fixes changed and always restores.
  */
 import { configPath, loadContext, type Context } from './context.js';
-import { findRepo } from '../git/repo.js';
+import { findRepo, hephDir } from '../git/repo.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } from './session.js';
 import { withRunLock } from './run-lock.js';
@@ -43,7 +43,7 @@ export async function hookCommand(act: string, event: string, args: string[], fl
   const ev = event as HookEvent;
   // A branch from before heph was adopted has no config: its hooks have nothing to do.
   const repo = await findRepo();
-  if (!existsSync(configPath(repo))) return EXIT.ok;
+  if (!existsSync(configPath(repo)) && !(await hasConfigAfterRecovery(repo))) return EXIT.ok;
   if (!NEVER_BLOCK.includes(ev)) return runHook(ev, args, flags, out);
   try {
     await runHook(ev, args, flags, out);
@@ -52,6 +52,13 @@ export async function hookCommand(act: string, event: string, args: string[], fl
     out.warn(`${ev} never blocks: git goes on`);
   }
   return EXIT.ok;
+}
+
+/** No config: unless a killed pre-commit had put it aside (then it is back, and the hook runs). */
+async function hasConfigAfterRecovery(repo: Awaited<ReturnType<typeof findRepo>>): Promise<boolean> {
+  const { recoverWithoutConfig } = await import('./run-lock.js');
+  await recoverWithoutConfig(repo, hephDir(repo), { warn: (t) => process.stderr.write(`warning: ${t}\n`) });
+  return existsSync(configPath(repo));
 }
 
 async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: Output): Promise<number> {

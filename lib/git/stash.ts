@@ -213,6 +213,20 @@ function entriesFor(root: string, changed: [string, string][]): Entry[] {
   return [...entries.values()];
 }
 
+/** Whether a killed run left changes of this worktree aside (a cheap look, before any lock). */
+export function pendingStash(gitDir: string, hephDir: string): boolean {
+  const stashDir = join(hephDir, 'stash');
+  const mine = realGitDir(gitDir);
+  return (readdirSafe(stashDir) ?? []).some((name) => {
+    if (!name.endsWith('.d')) return false;
+    try {
+      return (JSON.parse(readFileSync(join(stashDir, name, 'manifest.json'), 'utf8')) as Manifest).gitDir === mine;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
  * Settles what killed runs left aside in this worktree (never another's: the
  * manifest names its git dir). Returns what happened, for the caller to report.

@@ -6,108 +6,18 @@
  * moment then a recovery command, and the invariant of docs/events.md checked
  * byte for byte.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CLI, cleanEnv } from '../helpers/repo.js';
-import { differences, index, worktree, type Tree } from './state.js';
+import { differences, index, worktree } from './state.js';
+import { abs, change, git, LATIN1_NAME, makeTemplate, NAMES, rng, write, type Env } from './repo.js';
+import { commitArgs, commitThroughHook, type Case } from './interrupt.js';
 
-/** mulberry32: small, seedable, good enough to pick cases. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
-    chance: (p: number) => next() < p,
-  };
-}
-type Rng = ReturnType<typeof rng>;
-
-/** File names as bytes in latin1 strings (so a non-UTF-8 name round-trips). */
-const NAMES = ['a.txt', 'b.txt', 'c.txt', 'd/e.txt', 'sp ace.txt', '-dash.txt', 'qu"o\'te.txt', 'new\nline.txt', 'x.md', 'y.md', 'dir/f.md', 'dir/g.md', 'bin.dat', 'crlf.txt', 'nonl.md', 'run.sh'];
-const LATIN1_NAME = 'caf\xe9.txt'; // the byte 0xE9 alone: not UTF-8
-const LINES = ['foo', 'hello', 'foo bar', 'x y', 'tab\there', '', 'world', 'lorem ipsum'];
-
-const abs = (root: string, rel: string) => Buffer.concat([Buffer.from(root + '/'), Buffer.from(rel, 'latin1')]);
-
-function content(r: Rng, opts: { crlf?: boolean; binary?: boolean } = {}): Buffer {
-  if (opts.binary) return Buffer.from(Array.from({ length: 20 + r.int(200) }, () => r.int(256)));
-  const eol = opts.crlf ? '\r\n' : '\n';
-  const lines = Array.from({ length: 1 + r.int(8) }, () => r.pick(LINES));
-  return Buffer.from(lines.join(eol) + (r.chance(0.8) ? eol : ''), 'latin1');
-}
-
-interface Env {
-  root: string;
-  env: NodeJS.ProcessEnv;
-}
-
-function git(e: Env, args: string[], input?: Buffer | string, cwd = e.root) {
-  const res = spawnSync('git', args, { cwd, env: e.env, input });
-  if (res.status !== 0) throw new Error(`git ${args.join(' ')}: ${res.stderr}`);
-  return res.stdout as Buffer;
-}
-const gitPaths = (e: Env, args: string[], paths: string[]) => git(e, [...args, '--pathspec-from-file=-', '--pathspec-file-nul'], Buffer.from(paths.join('\0'), 'latin1'));
-const write = (e: Env, rel: string, data: Buffer, mode?: number) => {
-  const p = abs(e.root, rel);
-  mkdirSync(Buffer.from(dirname(p.toString('latin1')), 'latin1'), { recursive: true });
-  writeFileSync(p, data);
-  if (mode !== undefined) chmodSync(p, mode);
-};
-const rm = (e: Env, rel: string) => rmSync(abs(e.root, rel), { recursive: true, force: true });
-
-/** A base repository: tracked files of every kind, a submodule sometimes, heph installed. */
-export function makeTemplate(r: Rng, dir: string, withSubmodule: boolean): string {
-  const root = join(dir, 'repo');
-  mkdirSync(root, { recursive: true });
-  const e: Env = { root, env: cleanEnv({ HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), GIT_LITERAL_PATHSPECS: '1' }) };
-  git(e, ['init', '-q', '-b', 'main']);
-  for (const n of [...NAMES, LATIN1_NAME]) {
-    if (n === 'bin.dat') write(e, n, content(r, { binary: true }));
-    else if (n === 'crlf.txt') write(e, n, content(r, { crlf: true }));
-    else write(e, n, content(r), n === 'run.sh' ? 0o755 : undefined);
-  }
-  symlinkSync('a.txt', abs(root, 'link'));
-  symlinkSync('dir', abs(root, 'dlink'));
-  writeFileSync(join(root, '.heph.json'), '{}');
-  if (withSubmodule) {
-    const sub = join(dir, 'subsrc');
-    mkdirSync(sub);
-    const s: Env = { root: sub, env: e.env };
-    git(s, ['init', '-q', '-b', 'main']);
-    writeFileSync(join(sub, 'inside.txt'), 'sub\n');
-    git(s, ['add', '-A']);
-    git(s, ['commit', '-q', '-m', 'sub']);
-    git(e, ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'sub']);
-  }
-  git(e, ['add', '-A']);
-  git(e, ['commit', '-q', '--no-verify', '-m', 'base']);
-  return root;
-}
-
-export interface Case {
-  seed: number;
-  ops: string[];
-  checks: string[];
-  interrupt: 'none' | 'kill' | 'sigint';
-  delayMs: number;
-  worktree: boolean;
-  hostile: string[];
-  /** `git commit`, `git commit -a`, or `git commit -- <path>` (a temporary index). */
-  variant?: 'plain' | 'all' | 'only';
-}
-
-const commitArgs = (c: Case, only: string) => ['commit', '-q', '-m', 'fuzz', ...(c.variant === 'all' ? ['-a'] : c.variant === 'only' ? ['--', only] : [])];
+export { rng } from './repo.js';
+export type { Case } from './interrupt.js';
 
 const HOSTILE = ['diff.noprefix=true', 'diff.mnemonicPrefix=true', 'diff.relative=true', 'diff.renames=copies', 'color.ui=always', 'core.quotePath=true', 'apply.whitespace=fix', 'core.autocrlf=true', 'diff.external=false', 'status.showUntrackedFiles=no'];
 
@@ -122,137 +32,6 @@ export interface Outcome {
   committed: boolean;
   killed: boolean;
   kept: number;
-}
-
-function descendants(pid: number): number[] {
-  const out: number[] = [];
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    let kids: string;
-    try {
-      kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const k of kids.split(/\s+/).filter(Boolean).map(Number)) {
-      out.push(k);
-      stack.push(k);
-    }
-  }
-  return out;
-}
-
-const cmdline = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return '';
-  }
-};
-
-/** Runs `git commit` through the hook, interrupting heph (only heph) as the case says. */
-async function commitThroughHook(e: Env, c: Case, only: string): Promise<{ code: number; out: string; killed: boolean }> {
-  const child = spawn('git', commitArgs(c, only), { cwd: e.root, env: e.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString('utf8')));
-  const done = new Promise<number>((res) => child.on('close', (code) => res(code ?? 128)));
-  let killed = false;
-  if (c.interrupt !== 'none') {
-    let finished = false;
-    void done.then(() => (finished = true));
-    let heph = 0;
-    while (!finished && !heph) {
-      heph = descendants(child.pid!).find((p) => cmdline(p).includes('hook\0run\0pre-commit')) ?? 0;
-      if (!heph) await new Promise((res) => setTimeout(res, 3));
-    }
-    if (heph) {
-      await new Promise((res) => setTimeout(res, c.delayMs));
-      try {
-        process.kill(heph, c.interrupt === 'kill' ? 'SIGKILL' : 'SIGINT');
-        killed = true;
-      } catch {
-        /* already gone */
-      }
-    }
-  }
-  const code = await done;
-  return { code, out, killed };
-}
-
-/** Applies one random change; returns its description. */
-function change(r: Rng, e: Env, path: string, hasSub: boolean): string {
-  const kind = r.pick(['stage', 'unstage', 'both', 'collide', 'chmod', 'file-dir', 'dir-file', 'file-link', 'link', 'rename', 'rm-staged', 'rm', 'ita', 'untracked', 'crlf', 'sub'] as const);
-  const txt = path.endsWith('.txt');
-  switch (kind) {
-    case 'stage':
-      write(e, path, content(r));
-      gitPaths(e, ['add'], [path]);
-      break;
-    case 'unstage':
-      write(e, path, content(r, { binary: path === 'bin.dat' }));
-      break;
-    case 'both':
-    case 'collide': {
-      const staged = kind === 'collide' ? Buffer.from('keep\nfoo here\nkeep\n') : content(r);
-      write(e, path, staged);
-      gitPaths(e, ['add'], [path]);
-      write(e, path, kind === 'collide' ? Buffer.from(r.chance(0.5) ? 'keep\nfoo here, edited\nkeep\n' : 'keep\nfoo here\nkeep\nmore\n') : content(r));
-      break;
-    }
-    case 'chmod':
-      chmodSync(abs(e.root, path), 0o755);
-      if (r.chance(0.5)) gitPaths(e, ['add'], [path]);
-      break;
-    case 'file-dir':
-      rm(e, path);
-      write(e, `${path}/inner`, Buffer.from('precious\n'));
-      break;
-    case 'dir-file':
-      rm(e, 'dir');
-      write(e, 'dir', Buffer.from('a file where dir/ was\n'));
-      return 'dir-file dir';
-    case 'file-link':
-      rm(e, path);
-      symlinkSync(r.pick(['a.txt', 'nowhere', '../outside']), abs(e.root, path));
-      if (r.chance(0.3)) gitPaths(e, ['add'], [path]);
-      break;
-    case 'link':
-      rm(e, 'link');
-      if (r.chance(0.3)) write(e, 'link', Buffer.from('link became a file\n'));
-      else symlinkSync(r.pick(['b.txt', 'x.md', 'missing']), abs(e.root, 'link'));
-      if (r.chance(0.3)) git(e, ['add', '--', 'link']);
-      return 'link';
-    case 'rename':
-      if (/[\x80-\xff]/.test(path) || !existsSync(abs(e.root, path))) return 'skip';
-      git(e, ['mv', '--', path, `${path}.renamed`]);
-      break;
-    case 'rm-staged':
-      gitPaths(e, ['rm', '-q', '-r', '--cached'], [path]);
-      if (r.chance(0.5)) rm(e, path);
-      break;
-    case 'rm':
-      rm(e, path);
-      break;
-    case 'ita': {
-      const n = `new-${r.int(1000)}${txt ? '.txt' : '.md'}`;
-      write(e, n, Buffer.from('intent to add\nfoo\n'));
-      git(e, ['add', '-N', '--', n]);
-      return `ita ${n}`;
-    }
-    case 'untracked':
-      write(e, `untracked-${r.int(100)}/${r.chance(0.5) ? 'u.txt' : 'v.md'}`, content(r));
-      break;
-    case 'crlf':
-      write(e, path, content(r, { crlf: true }));
-      if (r.chance(0.5)) gitPaths(e, ['add'], [path]);
-      break;
-    case 'sub':
-      if (hasSub) writeFileSync(join(e.root, 'sub', 'inside.txt'), 'dirty submodule\n');
-      return 'sub';
-  }
-  return `${kind} ${JSON.stringify(path)}`;
 }
 
 export async function runCase(seed: number, templates: { root: string; sub: boolean }[], work: string, nameBytes: boolean): Promise<Outcome & { c: Case }> {

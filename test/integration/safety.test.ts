@@ -103,6 +103,20 @@ test('a closed terminal (SIGHUP) during the hook: the unstaged work is back befo
   assert.is(r.git('show', ':a.txt'), 'staged\n');
 });
 
+test('a kill while the committed .heph.json is broken and the fixed one is aside: the next run puts it back first (fuzz case 7000039)', () => {
+  const r = setup([killer('../killed')]);
+  const good = r.read('.heph.json');
+  r.write('a.txt', 'a\n').write('.heph.json', '{}').commitAll('a broken config is committed');
+  r.write('.heph.json', good); // being repaired, not staged
+  r.write('a.txt', 'a2\n');
+  assert.is.not(commit(r, ['-m', 'c', '--', 'a.txt']).code, 0, 'killed');
+  assert.is(r.read('.heph.json'), '{}', 'the repaired config was aside when heph died');
+  const rec = r.heph(['run', '--only', 'ok']);
+  assert.match(rec.stderr, /restored unstaged changes/);
+  assert.is(r.read('.heph.json'), good);
+  assert.is(rec.code, 0, rec.stderr);
+});
+
 test('4: a patch left by a kill in one worktree is never applied to another', () => {
   const r = setup([killer('../killed')]);
   r.write('b.txt', 'b\n').commitAll('base');
