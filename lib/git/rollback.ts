@@ -52,12 +52,32 @@ export async function snapshotTrees(root: string, unstagedPatch?: string | null)
     if (existsSync(indexFile)) copyFileSync(indexFile, tmpIndex);
     const env = { ...NO_MAGIC, GIT_INDEX_FILE: tmpIndex };
     await git([...BASE, 'add', '-A', '--', '.'], { cwd: root, env });
-    if (unstagedPatch && existsSync(unstagedPatch)) await git(['apply', '--cached', '--binary', '--whitespace=nowarn', unstagedPatch], { cwd: root, env });
+    if (unstagedPatch && existsSync(unstagedPatch)) await applyUnstaged(root, unstagedPatch, env);
     const worktree = await gitText(['write-tree'], { cwd: root, env });
     return { worktree, index };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Applies the put-aside changes to the working-tree index. The patch was made
+ * against the staged entries; a path put aside that changed meanwhile (an
+ * editor saving during the hook) gets its staged entry back first, so the
+ * tree is the user's working tree from before the hook.
+ */
+async function applyUnstaged(root: string, patch: string, env: Record<string, string>): Promise<void> {
+  const apply = () => git([...BASE, 'apply', '--cached', '--binary', '--whitespace=nowarn', patch], { cwd: root, env, okCodes: [1] });
+  if ((await apply()).code === 0) return;
+  const stat = (await git([...BASE, 'apply', '--numstat', '-z', patch], { cwd: root, env })).stdout.toString('latin1');
+  // -z numstat: "added\tdeleted\tpath\0", or "added\tdeleted\t\0old\0new\0" for a rename (none here: no rename detection).
+  const paths = new Set(stat.split('\0').filter(Boolean).map((rec) => rec.split('\t').slice(2).join('\t')));
+  const staged = (await git(['ls-files', '-s', '-z'], { cwd: root })).stdout.toString('latin1').split('\0').filter(Boolean);
+  const byPath = new Map(staged.map((rec) => [rec.slice(rec.indexOf('\t') + 1), rec]));
+  const recs = [...paths].map((p) => byPath.get(p) ?? `0 ${'0'.repeat(40)}\t${p}`);
+  await git(['update-index', '-z', '--index-info'], { cwd: root, env, input: Buffer.from(recs.join('\0') + '\0', 'latin1') });
+  const again = await apply();
+  if (again.code !== 0) throw new Error(`git apply --cached ${patch} failed: ${again.stderr.trim()}`);
 }
 
 const NAMES = { before: 'before', after: 'after', beforeIndex: 'index-before', afterIndex: 'index-after' } as const;

@@ -176,6 +176,8 @@ test('5: a staged file saved during the hook is not staged by a fix elsewhere (f
   const m = /(\S*heph\S*y\.md)/.exec(res.stdout + res.stderr);
   assert.ok(m, res.stdout + res.stderr);
   assert.is(readFileSync(m![1], 'utf8'), 'y staged\ny unstaged\n');
+  assert.not.match(res.stdout + res.stderr, /could not record/, 'the rollback point records the working tree from before the hook');
+  assert.is(r.git('show', 'refs/worktree/heph/rollback:before/y.md'), 'y staged\ny unstaged\n');
 });
 
 test('6: a rebase through the default hooks never gets a fix applied and succeeds as with HEPH=0', () => {
