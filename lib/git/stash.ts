@@ -244,13 +244,15 @@ export function recoverStashes(root: string, gitDir: string, hephDir: string): {
     if (!name.endsWith('.d')) continue;
     const dir = join(stashDir, name);
     let manifest: Manifest;
+    const id = name.slice(0, -2);
     try {
       manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
     } catch {
-      continue; // killed before the manifest existed: nothing was moved
+      // Killed before the manifest existed: nothing was moved yet, and the lock proves its run is gone.
+      for (const f of [dir, join(stashDir, `${id}.patch`), join(stashDir, `${id}.patch.tmp`)]) rmSync(f, { recursive: true, force: true });
+      continue;
     }
     if (manifest.gitDir !== mine) continue;
-    const id = name.slice(0, -2);
     const res = settle(manifest, dir, join(hephDir, 'kept', id), []);
     out.copies.push(...res.kept);
     gitSync(root, ['update-index', '-q', '--refresh'], undefined, false);

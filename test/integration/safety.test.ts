@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Repo, repoPool } from '../helpers/repo.js';
@@ -115,6 +115,18 @@ test('a kill while the committed .heph.json is broken and the fixed one is aside
   assert.match(rec.stderr, /restored unstaged changes/);
   assert.is(r.read('.heph.json'), good);
   assert.is(rec.code, 0, rec.stderr);
+});
+
+test('a kill before anything was moved aside leaves nothing behind once the next run has looked (fuzz case 7200194)', () => {
+  const r = setup();
+  const dir = r.path('.git/heph/stash');
+  mkdirSync(join(dir, '2026-01-01T00-00-00-000Z-1.d'), { recursive: true });
+  writeFileSync(join(dir, '2026-01-01T00-00-00-000Z-1.patch.tmp'), 'half a patch');
+  writeFileSync(r.path('a.txt'), 'untouched\n');
+  const res = r.heph(['run', '--only', 'ok']);
+  assert.is(res.code, 0, res.stderr);
+  assert.equal(readdirSync(dir), []);
+  assert.is(r.read('a.txt'), 'untouched\n');
 });
 
 test('4: a patch left by a kill in one worktree is never applied to another', () => {
