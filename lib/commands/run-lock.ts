@@ -18,6 +18,9 @@ import { acquireLock, type HeldLock } from '../state/acquire.js';
 import { checkDisk } from '../state/disk.js';
 import { addCleanup, interruptible, type Interrupt } from '../run/signals.js';
 import { pendingStash, recoverStashes } from '../git/stash.js';
+import { BEFORE_FIX_REF, KILLED_FIX_REF, settleKilledFix } from '../git/rollback.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Repo } from '../git/repo.js';
 
 export interface RunLockScope {
@@ -49,12 +52,22 @@ export async function withRunLock<T>(ctx: Context, out: Output, fn: (scope: RunL
     const forget = addCleanup(() => lock.release());
     try {
       recover(ctx, out);
+      await recoverKilledFix(ctx, out);
       return await fn({ signal, interrupted, waited: lock.waited });
     } finally {
       forget();
       lock.release();
     }
   });
+}
+
+/** A run killed while its fixes ran: say once where the files as they were before the fixes are. */
+async function recoverKilledFix(ctx: Pick<Context, 'repo'>, out: Pick<Output, 'warn'>): Promise<void> {
+  // Per-worktree refs are loose files in the worktree's git dir: no git process on the common path.
+  if (!existsSync(join(ctx.repo.gitDir, BEFORE_FIX_REF)) || !(await settleKilledFix(ctx.repo.root))) return;
+  out.warn(
+    `an interrupted heph run was applying fixes: files it fixed keep the fixes; the working tree and index from before them are kept at ${KILLED_FIX_REF} (one file back: git restore --source=${KILLED_FIX_REF}:before -- <path>)`,
+  );
 }
 
 /**

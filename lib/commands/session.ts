@@ -8,7 +8,7 @@ import type { RunOptions } from './options.js';
 import type { Prepared } from '../run/pipeline.js';
 import { execute } from '../run/execute.js';
 import { fixPolicy, type ConfirmFix } from '../run/confirm.js';
-import { saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
+import { dropBeforeFix, keepBeforeFix, saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
 import type { CheckResult, RunReport } from '../run/types.js';
 import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
 import type { Output } from '../report/output.js';
@@ -129,7 +129,10 @@ export function rollbackPoint(root: string, out: Output, unstagedPatch: () => st
   return {
     async beforeFix(item) {
       checks.push(item.id);
-      before ??= snapshotTrees(root, unstagedPatch()).catch(failed);
+      // Kept under a ref at once: a kill -9 during the fixes must not leave what they replaced unreachable.
+      before ??= snapshotTrees(root, unstagedPatch())
+        .then(async (snap) => (await keepBeforeFix(root, snap, checks), snap))
+        .catch(failed);
       await before;
     },
     async save() {
@@ -137,6 +140,7 @@ export function rollbackPoint(root: string, out: Output, unstagedPatch: () => st
       if (!snap) return;
       try {
         await saveRollback(root, snap, await snapshotTrees(root), checks);
+        await dropBeforeFix(root);
       } catch (err) {
         failed(err);
       }

@@ -82,8 +82,31 @@ async function applyUnstaged(root: string, patch: string, env: Record<string, st
 
 const NAMES = { before: 'before', after: 'after', beforeIndex: 'index-before', afterIndex: 'index-after' } as const;
 
+/** While fixes run, the state before them: a kill -9 in the middle leaves it reachable under this ref. */
+export const BEFORE_FIX_REF = 'refs/worktree/heph/before-fix';
+/** Where the next heph command moves it after such a kill (and says so, once). */
+export const KILLED_FIX_REF = 'refs/worktree/heph/before-killed-fix';
+
+/** Records the state before the first fix under BEFORE_FIX_REF until the run saves its rollback point. */
+export async function keepBeforeFix(root: string, before: TreeSnapshot, checks: string[]): Promise<void> {
+  await saveRollback(root, before, before, checks, Date.now(), BEFORE_FIX_REF);
+}
+
+export async function dropBeforeFix(root: string): Promise<void> {
+  await git(['update-ref', '-d', BEFORE_FIX_REF], { cwd: root, okCodes: [1] });
+}
+
+/** After a kill during fixes: moves the state from before them to KILLED_FIX_REF; true if there was one. */
+export async function settleKilledFix(root: string): Promise<boolean> {
+  const ref = await git(['rev-parse', '--verify', '--quiet', `${BEFORE_FIX_REF}^{commit}`], { cwd: root, okCodes: [1, 128] });
+  if (ref.code !== 0) return false;
+  await git(['update-ref', KILLED_FIX_REF, ref.stdout.toString().trim()], { cwd: root });
+  await dropBeforeFix(root);
+  return true;
+}
+
 /** Stores the rollback point (replacing the previous one). */
-export async function saveRollback(root: string, before: TreeSnapshot, after: TreeSnapshot, checks: string[], at = Date.now()): Promise<string> {
+export async function saveRollback(root: string, before: TreeSnapshot, after: TreeSnapshot, checks: string[], at = Date.now(), ref = ROLLBACK_REF): Promise<string> {
   const trees: [string, string | null][] = [
     [NAMES.before, before.worktree],
     [NAMES.after, after.worktree],
@@ -95,7 +118,7 @@ export async function saveRollback(root: string, before: TreeSnapshot, after: Tr
   const message = `heph rollback point\n\n${JSON.stringify({ version: 1, at, checks })}\n`;
   const who = { GIT_AUTHOR_NAME: 'heph', GIT_AUTHOR_EMAIL: 'heph@localhost', GIT_COMMITTER_NAME: 'heph', GIT_COMMITTER_EMAIL: 'heph@localhost' };
   const commit = await gitText(['commit-tree', tree], { cwd: root, input: message, env: who });
-  await git(['update-ref', '-m', 'heph: before automatic fixes', ROLLBACK_REF, commit], { cwd: root });
+  await git(['update-ref', '-m', 'heph: before automatic fixes', ref, commit], { cwd: root });
   return commit;
 }
 

@@ -129,6 +129,22 @@ test('a kill before anything was moved aside leaves nothing behind once the next
   assert.is(r.read('a.txt'), 'untouched\n');
 });
 
+test('a kill -9 while a fix runs during git commit -a: what the fix replaced stays reachable and the next run says where', () => {
+  const r = setup();
+  r.config({
+    phases: [{ name: 'quality', checks: [{ ...fooFix, fix: 'sed -i s/foo/bar/ {files} && kill -9 $PPID' }, ok] }],
+    ...full,
+  });
+  r.write('a.txt', 'x\n').commitAll('base');
+  r.write('a.txt', 'foo only in the working tree\n');
+  assert.is.not(commit(r, ['-a', '-m', 'c']).code, 0, 'killed');
+  assert.is(r.read('a.txt'), 'bar only in the working tree\n', 'the fix ran');
+  const rec = r.heph(['run', '--only', 'ok']);
+  assert.match(rec.stderr, /refs\/worktree\/heph\/before-killed-fix/);
+  assert.is(r.git('show', 'refs/worktree/heph/before-killed-fix:before/a.txt'), 'foo only in the working tree\n');
+  assert.not.match(r.heph(['run', '--only', 'ok']).stderr, /before-killed-fix/, 'said once');
+});
+
 test('4: a patch left by a kill in one worktree is never applied to another', () => {
   const r = setup([killer('../killed')]);
   r.write('b.txt', 'b\n').commitAll('base');
