@@ -123,6 +123,7 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
   if (existsSync(keptRoot)) for (const id of readdirSync(keptRoot)) for (const [p, s] of worktree(join(keptRoot, id), () => false)) kept.set(p, s);
 
   const fixes = c.checks.includes('foo');
+  const beforeKilledFix = () => spawnSync('git', ['rev-parse', '--verify', '--quiet', 'refs/worktree/heph/before-killed-fix'], { cwd: root, env }).status === 0;
   // What the hook saw staged: the index, and with `commit -a` the user's working-tree files.
   const hookStaged = (p: string) => [stagedContent(p), c.variant === 'all' ? before.get(p) : null].filter((b): b is Buffer => !!b);
   const fixable = (p: string) => fixes && p.endsWith('.txt') && hookStaged(p).some((b) => b.includes('foo'));
@@ -143,10 +144,12 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
       if (!fixable(p) || !a?.startsWith('file:') || !b?.startsWith('file:')) return false;
       const x = a.startsWith('file:x');
       // The fix's output: re-staged, or (heph killed while fixing, before re-staging) left in the
-      // working tree; see docs/events.md on a kill during a fix.
+      // working tree with the state from before the fixes kept under a ref (docs/events.md).
       for (const staged of hookStaged(p)) {
         const want = fixed(staged);
-        if (b === sig(want, x) || b === sig(Buffer.from(want.toString('latin1').replace(/\n/g, '\r\n'), 'latin1'), x)) return true;
+        if (b !== sig(want, x) && b !== sig(Buffer.from(want.toString('latin1').replace(/\n/g, '\r\n'), 'latin1'), x)) continue;
+        // Not re-staged: heph was killed while fixing, and what the fix replaced must stay reachable.
+        return committed || I1.get(p) !== expected.get(p) || beforeKilledFix();
       }
       // A fix merged with the user's unstaged lines.
       const staged = stagedContent(p);
