@@ -3,9 +3,10 @@
 // (default 200) make a run reproducible: case i of seed S is case seed S+i+1,
 // and `HEPH_FUZZ_SEED=<case seed - 1> HEPH_FUZZ_CASES=1` replays one case.
 // Prints every failing case and a JSON summary; exits 1 on any failure.
+// HEPH_FUZZ_NO_BUILD=1 skips the build (several runs side by side from one build).
 import { spawnSync } from 'node:child_process';
 
-for (const [cmd, args] of [['scripts/build.mjs', []], ['node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json']]]) {
+if (!process.env.HEPH_FUZZ_NO_BUILD) for (const [cmd, args] of [['scripts/build.mjs', []], ['node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json']]]) {
   const r = spawnSync(process.execPath, [cmd, ...args], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status || 1);
 }
