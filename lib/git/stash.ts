@@ -136,9 +136,10 @@ export class UnstagedStash {
   }
 
   private discard(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    // The patch before the folder: a kill in between must not leave a patch that looks like an older heph's.
     rmSync(this.patchFile, { force: true });
     rmSync(this.patchFile + '.tmp', { force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private moveAside(): void {
@@ -249,7 +250,7 @@ export function recoverStashes(root: string, gitDir: string, hephDir: string): {
       manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
     } catch {
       // Killed before the manifest existed: nothing was moved yet, and the lock proves its run is gone.
-      for (const f of [dir, join(stashDir, `${id}.patch`), join(stashDir, `${id}.patch.tmp`)]) rmSync(f, { recursive: true, force: true });
+      for (const f of [join(stashDir, `${id}.patch`), join(stashDir, `${id}.patch.tmp`), dir]) rmSync(f, { recursive: true, force: true });
       continue;
     }
     if (manifest.gitDir !== mine) continue;
@@ -257,8 +258,8 @@ export function recoverStashes(root: string, gitDir: string, hephDir: string): {
     out.copies.push(...res.kept);
     gitSync(root, ['update-index', '-q', '--refresh'], undefined, false);
     if (res.complete) {
-      rmSync(dir, { recursive: true, force: true });
       rmSync(join(stashDir, `${id}.patch`), { force: true });
+      rmSync(dir, { recursive: true, force: true });
       out.restored.push(join(stashDir, `${id}.patch`));
     } else out.kept.push(dir);
   }

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Repo, repoPool } from '../helpers/repo.js';
@@ -143,6 +143,25 @@ test('a kill -9 while a fix runs during git commit -a: what the fix replaced sta
   assert.match(rec.stderr, /refs\/worktree\/heph\/before-killed-fix/);
   assert.is(r.git('show', 'refs/worktree/heph/before-killed-fix:before/a.txt'), 'foo only in the working tree\n');
   assert.not.match(r.heph(['run', '--only', 'ok']).stderr, /before-killed-fix/, 'said once');
+});
+
+test('a stash whose paths are all back (what a kill during the clean-up leaves, fuzz case 7300229) is removed silently by the next run', () => {
+  const r = setup([killer('../killed')]);
+  r.write('b.txt', 'b\n').commitAll('base');
+  r.write('a.txt', 'staged\n').git('add', 'a.txt');
+  r.write('b.txt', 'b unstaged\n');
+  assert.is.not(commit(r, ['-m', 'c']).code, 0, 'killed');
+  // As if the kill came after the change was back and the patch removed, before the folder was.
+  const dir = r.path('.git/heph/stash');
+  const d = readdirSync(dir).find((f) => f.endsWith('.d'))!;
+  rmSync(join(dir, d.replace(/\.d$/, '.patch')));
+  r.remove('b.txt');
+  renameSync(join(dir, d, 'aside', '0'), r.path('b.txt'));
+  const rec = r.heph(['run', '--only', 'ok']);
+  assert.is(rec.code, 0, rec.stderr);
+  assert.not.match(rec.stderr, /older heph/);
+  assert.equal(readdirSync(dir), []);
+  assert.is(r.read('b.txt'), 'b unstaged\n');
 });
 
 test('4: a patch left by a kill in one worktree is never applied to another', () => {
