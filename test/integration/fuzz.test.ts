@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { fuzz, replay } from '../fuzz/engine.js';
 
 const seed = Number(process.env.HEPH_FUZZ_SEED ?? 20261125);
-const cases = Number(process.env.HEPH_FUZZ_CASES ?? 25);
+const cases = Number(process.env.HEPH_FUZZ_CASES ?? 20);
 
 test(`the invariant holds over ${cases} random repository states, commits, kills and recoveries (seed ${seed})`, async () => {
   const sum = await fuzz(seed, cases, { log: (s) => s.startsWith('FAIL') && console.log(s) });
