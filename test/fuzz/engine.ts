@@ -123,7 +123,10 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
   if (existsSync(keptRoot)) for (const id of readdirSync(keptRoot)) for (const [p, s] of worktree(join(keptRoot, id), () => false)) kept.set(p, s);
 
   const fixes = c.checks.includes('foo');
-  const beforeKilledFix = () => spawnSync('git', ['rev-parse', '--verify', '--quiet', 'refs/worktree/heph/before-killed-fix'], { cwd: root, env }).status === 0;
+  // What a fix replaced stays reachable: the rollback point (saved before the kill or Ctrl-C), or the
+  // state kept while the fixes ran (a kill -9 during them).
+  const hasRef = (ref: string) => spawnSync('git', ['rev-parse', '--verify', '--quiet', ref], { cwd: root, env }).status === 0;
+  const beforeKilledFix = () => hasRef('refs/worktree/heph/before-killed-fix') || hasRef('refs/worktree/heph/rollback');
   // What the hook saw staged: the index, and with `commit -a` the user's working-tree files.
   const hookStaged = (p: string) => [stagedContent(p), c.variant === 'all' ? before.get(p) : null].filter((b): b is Buffer => !!b);
   const fixable = (p: string) => fixes && p.endsWith('.txt') && hookStaged(p).some((b) => b.includes('foo'));
