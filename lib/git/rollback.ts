@@ -74,11 +74,19 @@ async function applyUnstaged(root: string, patch: string, env: Record<string, st
   const paths = new Set(stat.split('\0').filter(Boolean).map((rec) => rec.split('\t').slice(2).join('\t')));
   const staged = (await git(['ls-files', '-s', '-z'], { cwd: root })).stdout.toString('latin1').split('\0').filter(Boolean);
   const byPath = new Map(staged.map((rec) => [rec.slice(rec.indexOf('\t') + 1), rec]));
-  const recs = [...paths].map((p) => byPath.get(p) ?? `0 ${'0'.repeat(40)}\t${p}`);
-  await git(['update-index', '-z', '--index-info'], { cwd: root, env, input: Buffer.from(recs.join('\0') + '\0', 'latin1') });
-  const again = await apply();
+  const removed = (p: string) => `0 ${'0'.repeat(40)}\t${p}`;
+  const setEntries = (recs: string[]) => git(['update-index', '-z', '--index-info'], { cwd: root, env, input: Buffer.from(recs.join('\0') + '\0', 'latin1') });
+  await setEntries([...paths].map((p) => byPath.get(p) ?? removed(p)));
+  let again = await apply();
+  if (again.code !== 0) {
+    // An intent-to-add entry (the empty blob) is a file the patch creates: it must not be there.
+    await setEntries([...paths].filter((p) => byPath.get(p)?.split(' ')[1] === EMPTY_BLOB).map(removed));
+    again = await apply();
+  }
   if (again.code !== 0) throw new Error(`git apply --cached ${patch} failed: ${again.stderr.trim()}`);
 }
+
+const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
 
 const NAMES = { before: 'before', after: 'after', beforeIndex: 'index-before', afterIndex: 'index-after' } as const;
 

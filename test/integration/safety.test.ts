@@ -227,6 +227,22 @@ test('5: a staged file saved during the hook is not staged by a fix elsewhere (f
   assert.is(r.git('show', 'refs/worktree/heph/rollback:before/y.md'), 'y staged\ny unstaged\n');
 });
 
+test('an edit during the hook next to an intent-to-add file: the rollback point still records (fuzz case 7700386)', () => {
+  const r = setup();
+  // The save comes first (its own phase), then the fix records its rollback point.
+  r.config({ phases: [{ name: 'editor', checks: [{ name: 'autosave', shell: true, run: 'printf "saved during the hook\\n" > y.md' }] }, { name: 'quality', checks: [fooFix, ok] }], ...full });
+  r.write('y.md', 'y\n').commitAll('base');
+  r.write('y.md', 'y unstaged\n');
+  r.write('new.txt', 'intent\n').git('add', '-N', 'new.txt');
+  r.write('a.txt', 'foo\n').git('add', 'a.txt');
+  const res = commit(r, ['-m', 'c']);
+  assert.is(res.code, 0, res.stderr);
+  assert.not.match(res.stdout + res.stderr, /could not record/);
+  assert.is(r.git('show', 'refs/worktree/heph/rollback:before/y.md'), 'y unstaged\n');
+  assert.is(r.git('show', 'refs/worktree/heph/rollback:before/new.txt'), 'intent\n');
+  assert.is(r.git('diff', '--name-status', '--', 'new.txt'), 'A\tnew.txt\n', 'still intent-to-add');
+});
+
 test('6: a rebase through the default hooks never gets a fix applied and succeeds as with HEPH=0', () => {
   const r = track(new Repo());
   r.config({ phases: [{ name: 'quality', checks: [fooFix] }] });
