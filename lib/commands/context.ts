@@ -33,15 +33,26 @@ export function configPath(repo: Repo): string {
 export async function loadContext(cwd = process.cwd(), { deferMembers = false } = {}): Promise<Context> {
   const repo = await findRepo(cwd);
   const file = configPath(repo);
-  if (!existsSync(file)) {
-    throw new HephError('config', `no ${CONFIG_NAME} in ${repo.root}`, 'run `heph init` to write one for this repository');
-  }
+  const dir = hephDir(repo);
+  const load = () => {
+    if (!existsSync(file)) throw new HephError('config', `no ${CONFIG_NAME} in ${repo.root}`, 'run `heph init` to write one for this repository');
+    return loadConfig(file);
+  };
   // Members are found while the root config is read, from the snapshot a run has already started when there is one.
   const early = peekEarlySnapshot(repo.root);
   const dirs = early ? early.then((s) => memberDirs(s.tracked, s.untracked)) : discoverMembers(repo.root);
   dirs.catch(() => {}); // a bad root config is reported first
-  const config = loadConfig(file);
-  const ctx: Context = { repo, dir: hephDir(repo), config, members: Promise.resolve() };
+  let config: ResolvedConfig;
+  try {
+    config = load();
+  } catch (err) {
+    // A killed pre-commit may have put the user's .heph.json aside: bring it back, then read again.
+    if (!(err instanceof HephError) || err.kind !== 'config') throw err;
+    const { recoverWithoutConfig } = await import('./run-lock.js');
+    if (!(await recoverWithoutConfig(repo, dir, { warn: (t) => process.stderr.write(`warning: ${t}\n`) }))) throw err;
+    config = load();
+  }
+  const ctx: Context = { repo, dir, config, members: Promise.resolve() };
   ctx.members = dirs.then((d) => {
     ctx.config = withMembers(repo.root, config, d);
   });

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { changedBetween, gitPath, hasHead, isZero, pushedFiles, revExists, stagedFiles } from '../git/changes.js';
 import { gitText } from '../git/exec.js';
+import { findRepoSync } from '../git/repo.js';
 import type { HookEvent } from '../config/types.js';
 import type { Snapshot, SnapshotSource } from '../git/snapshot.js';
 import { fsPath } from '../git/bytes.js';
@@ -62,9 +63,22 @@ async function prePush(root: string, args: string[], stdin: string[] | null): Pr
   return { source: 'worktree', candidates: present(root, [...files].sort()), invalidate: [], header };
 }
 
+/** State a rebase, cherry-pick, revert, bisect or am keeps in the git dir while it is under way. */
+const IN_PROGRESS = ['rebase-merge', 'rebase-apply', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'BISECT_LOG', 'sequencer'];
+
+/** The operation git is in the middle of, if any. */
+export async function operationInProgress(root: string): Promise<string | null> {
+  const gitDir = findRepoSync(root)?.gitDir ?? (await gitText(['rev-parse', '--absolute-git-dir'], { cwd: root }));
+  return IN_PROGRESS.find((f) => existsSync(join(gitDir, f))) ?? null;
+}
+
 async function postChange(root: string, event: HookEvent, args: string[], stdin: string[] | null): Promise<EventPlan> {
   const header = `${event} ${args.join(' ')}`;
   const none = (idle: string): EventPlan => ({ source: 'worktree', candidates: null, invalidate: [], idle, header });
+  // Mid-operation, git checks out and rewrites as it goes: heph stays out of its way.
+  // post-rewrite after a rebase is its last step (the state is still there) and may sync.
+  const busy = event === 'post-rewrite' && args[0] === 'rebase' ? null : await operationInProgress(root);
+  if (busy) return none(`${busy} in progress: nothing runs until it is finished`);
   let changed: string[] = [];
   if (event === 'post-checkout') {
     const [oldRef, newRef, flag] = args;

@@ -4,7 +4,8 @@
  * the snapshot (hook-events.ts); pre-commit also puts unstaged changes aside
  * while checks run, re-stages what fixes changed and always restores.
  */
-import { loadContext, type Context } from './context.js';
+import { configPath, loadContext, type Context } from './context.js';
+import { findRepo, hephDir } from '../git/repo.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } from './session.js';
 import { withRunLock } from './run-lock.js';
@@ -16,13 +17,17 @@ import { readSnapshot } from '../git/snapshot.js';
 import { addCleanup } from '../run/signals.js';
 import { openStore, preloadDriver } from '../state/store.js';
 import { compileGlobs } from '../plan/glob.js';
-import { git, splitZ } from '../git/exec.js';
+import { git } from '../git/exec.js';
 import { UnstagedStash } from '../git/stash.js';
+import { shown } from '../git/aside.js';
+import { pathsInput } from '../git/stash-git.js';
 import { HOOK_EVENTS, type HookEvent, type ResolvedHook } from '../config/types.js';
 import type { RunReport } from '../run/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Output } from '../report/output.js';
 import { EXIT, HephError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { debug } from '../debug.js';
 
 const mark = debug('time');
@@ -37,6 +42,9 @@ export async function hookCommand(act: string, event: string, args: string[], fl
   }
   if (envFlag(process.env, 'HEPH') === false) return EXIT.ok;
   const ev = event as HookEvent;
+  // A branch from before heph was adopted has no config: its hooks have nothing to do.
+  const repo = await findRepo();
+  if (!existsSync(configPath(repo)) && !(await hasConfigAfterRecovery(repo))) return EXIT.ok;
   if (!NEVER_BLOCK.includes(ev)) return runHook(ev, args, flags, out);
   try {
     await runHook(ev, args, flags, out);
@@ -47,19 +55,29 @@ export async function hookCommand(act: string, event: string, args: string[], fl
   return EXIT.ok;
 }
 
+/** No config: unless a killed pre-commit had put it aside (then it is back, and the hook runs). */
+async function hasConfigAfterRecovery(repo: Awaited<ReturnType<typeof findRepo>>): Promise<boolean> {
+  const { recoverWithoutConfig } = await import('./run-lock.js');
+  await recoverWithoutConfig(repo, hephDir(repo), { warn: (t) => process.stderr.write(`warning: ${t}\n`) });
+  return existsSync(configPath(repo));
+}
+
 async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: Output): Promise<number> {
   const started = performance.now();
   const startedAt = Date.now();
   mark('hook command started');
   preloadDriver();
-  const opts = runOptions(flags);
-  // Only a commit's fixes become part of what git records: in a push or a checkout a fix would turn a
-  // check green on a working tree that is not what is pushed, and must not change tracked files.
-  if (event !== 'pre-commit' && event !== 'commit-msg') opts.autoFix = false;
+  let opts = runOptions(flags);
+  // Only a commit's fixes become part of what git records: in a push a fix would turn a check green on a
+  // working tree that is not what is pushed; after a checkout, merge or rewrite heph only re-syncs, and a
+  // fix would change tracked files under git's feet.
+  if (event !== 'pre-commit' && event !== 'commit-msg') opts = { ...opts, autoFix: false };
+  if (NEVER_BLOCK.includes(event)) opts = { ...opts, interactive: false };
   const ctx = await loadContext(undefined, { deferMembers: true });
   const hook = ctx.config.hooks[event];
+  // A hook with nothing to do prints nothing (a rehearsal says why).
   if (!hook) {
-    out.line(`.heph.json has no ${event} hook: nothing to run`);
+    if (opts.dryRun) out.line(`.heph.json has no ${event} hook: nothing to run`);
     return EXIT.ok;
   }
   const commitEvent = event === 'pre-commit' || event === 'commit-msg';
@@ -67,7 +85,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   let snapshot = commitEvent ? readIndex() : undefined;
   const ev = await eventPlan(ctx.repo.root, event, args, snapshot);
   if (!ev.candidates) {
-    out.line(`heph ${event}: ${ev.idle}`);
+    if (opts.dryRun) out.line(`heph ${event}: ${ev.idle}`);
     return EXIT.ok;
   }
   const remote = { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir };
@@ -149,16 +167,22 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
     const report = await run(rollback);
     const fixedChecks = new Set(report.checks.filter((c) => c.status === 'fixed').map((c) => c.id));
     if (fixedChecks.size) {
-      const inputs = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id) && i.check.inputs);
-      fixed = await restage(ctx, staged, inputs.map((i) => compileGlobs(i.check.inputs!)));
+      const items = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id));
+      // Only the staged files a fixed check was given (all of them for a whole-project check): a
+      // staged file no fix was pointed at that changed meanwhile was changed by someone else (an
+      // editor saving), and that is not for heph to stage.
+      const given = items.some((i) => !i.files) ? staged : [...new Set(items.flatMap((i) => i.files ?? []))];
+      const inputs = items.filter((i) => i.check.inputs).map((i) => compileGlobs(i.check.inputs!));
+      fixed = await restage(ctx, given, inputs, new Set(stash?.intentToAdd));
     }
     if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes: ${fixed.join(', ')}`);
     return report;
   } finally {
     forget();
     if (stash) {
-      const { dropped } = stash.restore(fixed);
-      if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
+      const { dropped, kept } = stash.restore(fixed);
+      if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.map(shown).join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
+      for (const k of kept) out.warn(`${k.path} changed while the hook ran: it keeps its new content; your version from before the hook is in ${k.copy}`);
     }
     await rollback.save();
   }
@@ -170,10 +194,37 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
  * rewrite belongs in the commit). Unstaged changes are aside at this point, so
  * every difference from the index is a fix's.
  */
-async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string) => boolean)[]): Promise<string[]> {
+async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string) => boolean)[], intentToAdd: Set<string>): Promise<string[]> {
   const staged = new Set(stagedFiles);
-  const diff = await git(['diff', '--name-only', '-z', '--ignore-submodules=all'], { cwd: ctx.repo.root });
-  const changed = splitZ(diff.stdout).filter((f) => staged.has(f) || inputs.some((m) => m(f)));
-  if (changed.length) await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd: ctx.repo.root, input: changed.join('\0') });
+  const cwd = ctx.repo.root;
+  const diff = await git(['diff', '--name-only', '-z', '--no-relative', '--no-renames', '--no-ext-diff', '--ignore-submodules=all'], { cwd, env: LITERAL });
+  // Names as bytes (latin1 strings), matched in their UTF-8 reading.
+  // An intent-to-add file is not part of the commit: staging it would commit it (empty while it is aside).
+  const changed = byteNames(diff.stdout).filter((b) => {
+    const f = shown(b);
+    return !intentToAdd.has(b) && (staged.has(f) || inputs.some((m) => m(f)));
+  });
+  if (!changed.length) return changed;
+  await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd, input: pathsInput(changed), env: LITERAL });
+  await mirrorToRealIndex(ctx, changed);
   return changed;
+}
+
+const byteNames = (b: Buffer) => b.toString('latin1').split('\0').filter(Boolean);
+
+const LITERAL = { GIT_LITERAL_PATHSPECS: '1' };
+
+/**
+ * `git commit <paths>` commits a temporary index, then installs the real index
+ * it prepared before the hook ran (`index.lock`): the fixes go in both, or the
+ * next commit would take the unfixed content back.
+ */
+async function mirrorToRealIndex(ctx: Context, files: string[]): Promise<void> {
+  const used = process.env.GIT_INDEX_FILE;
+  if (!used || !basename(used).startsWith('next-index-')) return;
+  const real = join(ctx.repo.gitDir, 'index.lock');
+  if (!existsSync(real)) return;
+  const want = new Set(files);
+  const recs = byteNames((await git(['ls-files', '-s', '-z'], { cwd: ctx.repo.root })).stdout).filter((r) => want.has(r.slice(r.indexOf('\t') + 1)));
+  if (recs.length) await git(['update-index', '-z', '--index-info'], { cwd: ctx.repo.root, input: pathsInput([...recs, '']), env: { GIT_INDEX_FILE: real } });
 }

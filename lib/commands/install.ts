@@ -4,8 +4,9 @@
  * `<event>.pre-heph` and still runs, first; uninstall puts it back. Installing
  * twice changes nothing and says so.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { loadContext } from './context.js';
 import { findRepo, hephDir } from '../git/repo.js';
 import { hooksDir } from '../git/hooks-dir.js';
@@ -32,9 +33,50 @@ export function renderShim(template: string, event: HookEvent, node: string, hep
 }
 
 const isShim = (file: string) => existsSync(file) && readFileSync(file, 'utf8').includes(MARK);
+const CHAIN = '# heph-chain';
+const isChain = (file: string) => existsSync(file) && readFileSync(file, 'utf8').includes(CHAIN);
+
+/**
+ * After `install --force` moves core.hooksPath, the hooks of the old folder
+ * would silently stop running: each gets a small script in the new folder that
+ * runs it (as `<event>.pre-heph` where heph has a shim, so it runs first).
+ * Returns the hooks chained.
+ */
+function chainHooks(root: string, oldPath: string, dir: string, events: string[]): string[] {
+  const old = oldPath.startsWith('~/') ? join(homedir(), oldPath.slice(2)) : oldPath;
+  let names: string[];
+  try {
+    names = readdirSync(isAbsolute(old) ? old : join(root, old)).filter((n) => !n.endsWith('.sample') && !n.includes('.'));
+  } catch {
+    return [];
+  }
+  const chained: string[] = [];
+  for (const name of names.sort()) {
+    const src = join(old, name); // a relative hooksPath is relative to the worktree, where git runs hooks
+    try {
+      accessSync(isAbsolute(src) ? src : join(root, src), constants.X_OK);
+    } catch {
+      continue;
+    }
+    const file = join(dir, events.includes(name) ? name + PREVIOUS : name);
+    if (existsSync(file) && !isChain(file)) continue;
+    writeFileSync(file, `#!/bin/sh\n${CHAIN}: runs the hook from the core.hooksPath heph install --force replaced; heph uninstall removes it.\nexec "${shQuote(src)}" "$@"\n`);
+    chmodSync(file, 0o755);
+    chained.push(name);
+  }
+  return chained;
+}
 const stateFile = (dir: string) => join(dir, 'install.json');
 
-function readState(dir: string): { hooksPathSet?: string } {
+interface InstallState {
+  /** The core.hooksPath `install --force` set. */
+  hooksPathSet?: string;
+  /** The one it replaced, and whether it was this repository's own (uninstall puts that back). */
+  previous?: string;
+  previousLocal?: boolean;
+}
+
+function readState(dir: string): InstallState {
   try {
     return JSON.parse(readFileSync(stateFile(dir), 'utf8'));
   } catch {
@@ -61,8 +103,11 @@ export async function installCommand(flags: { force?: boolean; into?: string }, 
     dir = join(repo.commonDir, 'hooks');
     await git(['config', '--local', 'core.hooksPath', dir], { cwd: repo.root });
     mkdirSync(ctx.dir, { recursive: true });
-    writeFileSync(stateFile(ctx.dir), JSON.stringify({ hooksPathSet: dir, previous: hp.value }, null, 2));
+    const next: InstallState = { hooksPathSet: dir, previous: hp.value, previousLocal: hp.local };
+    writeFileSync(stateFile(ctx.dir), JSON.stringify(next, null, 2));
     out.warn(`set core.hooksPath to ${dir} for this repository (it was ${hp.value} from the ${hp.origin})`);
+    mkdirSync(dir, { recursive: true });
+    for (const name of chainHooks(repo.root, hp.value, dir, Object.keys(ctx.config.hooks))) out.line(`the ${name} hook in ${hp.value} still runs (chained from ${dir})`);
   }
   mkdirSync(dir, { recursive: true });
   const template = readFileSync(join(packageRoot(), 'hooks', 'shim.sh'), 'utf8');
@@ -116,16 +161,28 @@ export async function uninstallCommand(out: Output): Promise<number> {
   const dir = hephDir(repo);
   const found = await hooksDir(repo.root);
   const removed: string[] = [];
+  const state = readState(dir);
+  let chainedFiles: string[] = [];
+  try {
+    chainedFiles = readdirSync(found.dir).filter((f) => isChain(join(found.dir, f)));
+  } catch {
+    /* no hooks folder */
+  }
+  for (const f of chainedFiles) rmSync(join(found.dir, f), { force: true });
   for (const event of HOOK_EVENTS) {
     if (!isShim(join(found.dir, event))) continue;
     const restored = existsSync(join(found.dir, event + PREVIOUS));
     removeShim(found.dir, event);
     removed.push(restored ? `${event} (restored the hook that was there before)` : event);
   }
-  const state = readState(dir);
   if (state.hooksPathSet && found.hooksPath?.value === state.hooksPathSet) {
-    await git(['config', '--local', '--unset', 'core.hooksPath'], { cwd: repo.root, okCodes: [5] });
-    out.line('unset core.hooksPath for this repository (heph install --force had set it)');
+    if (state.previous && state.previousLocal) {
+      await git(['config', '--local', 'core.hooksPath', state.previous], { cwd: repo.root });
+      out.line(`set core.hooksPath back to ${state.previous} for this repository (heph install --force had changed it)`);
+    } else {
+      await git(['config', '--local', '--unset', 'core.hooksPath'], { cwd: repo.root, okCodes: [5] });
+      out.line('unset core.hooksPath for this repository (heph install --force had set it)');
+    }
   }
   rmSync(stateFile(dir), { force: true });
   const into = (await import('./install-into.js')).uninstallInto(repo.root, dir, out);

@@ -17,7 +17,11 @@ import type { Output } from '../report/output.js';
 import { acquireLock, type HeldLock } from '../state/acquire.js';
 import { checkDisk } from '../state/disk.js';
 import { addCleanup, interruptible, type Interrupt } from '../run/signals.js';
-import { recoverStashes } from '../git/stash.js';
+import { pendingStash, recoverStashes } from '../git/stash.js';
+import { BEFORE_FIX_REF, KILLED_FIX_REF, settleKilledFix } from '../git/rollback.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Repo } from '../git/repo.js';
 
 export interface RunLockScope {
   /** Aborted on SIGINT/SIGTERM: pass it to the session. */
@@ -49,6 +53,7 @@ export async function withRunLock<T>(ctx: Context, out: Output, fn: (scope: RunL
     const forget = addCleanup(() => lock.release());
     try {
       recover(ctx, out);
+      await recoverKilledFix(ctx, out);
       return await fn({ signal, interrupted, waited: lock.waited });
     } finally {
       forget();
@@ -57,9 +62,39 @@ export async function withRunLock<T>(ctx: Context, out: Output, fn: (scope: RunL
   });
 }
 
+/** A run killed while its fixes ran: say once where the files as they were before the fixes are. */
+async function recoverKilledFix(ctx: Pick<Context, 'repo'>, out: Pick<Output, 'warn'>): Promise<void> {
+  // Per-worktree refs are loose files in the worktree's git dir: no git process on the common path.
+  if (!existsSync(join(ctx.repo.gitDir, BEFORE_FIX_REF)) || !(await settleKilledFix(ctx.repo.root))) return;
+  out.warn(
+    `an interrupted heph run was applying fixes: files it fixed keep the fixes; the working tree and index from before them are kept at ${KILLED_FIX_REF} (one file back: git restore --source=${KILLED_FIX_REF}:before -- <path>)`,
+  );
+}
+
+/**
+ * Settles what a killed pre-commit left aside when the config cannot be read
+ * yet: `.heph.json` itself may be among what was put aside (`git commit
+ * <path>` with other changes to it). Takes the run lock with the default
+ * timeout. True when something was put back.
+ */
+export async function recoverWithoutConfig(repo: Repo, dir: string, out: Pick<Output, 'warn'>): Promise<boolean> {
+  if (!pendingStash(repo.gitDir, dir)) return false;
+  const lock = await acquireLock({ dir, timeoutMs: 30_000, command: 'recover' });
+  try {
+    return recover({ repo, dir }, out);
+  } finally {
+    lock.release();
+  }
+}
+
 /** Re-applies unstaged changes a killed run left aside (only the lock holder may touch the working tree). */
-function recover(ctx: Context, out: Output): void {
-  const { restored, kept } = recoverStashes(ctx.repo.root, ctx.dir);
+function recover(ctx: Pick<Context, 'repo' | 'dir'>, out: Pick<Output, 'warn'>): boolean {
+  const { restored, kept, copies } = recoverStashes(ctx.repo.root, ctx.repo.gitDir, ctx.dir);
   for (const f of restored) out.warn(`restored unstaged changes that an interrupted heph run had put aside (${f})`);
-  for (const f of kept) out.warn(`unstaged changes from an interrupted heph run are saved in ${f}; they do not apply cleanly now: git apply --3way "${f}"`);
+  for (const c of copies) out.warn(`${c.path} changed after an interrupted heph run put it aside: it keeps its current content; your version from before is in ${c.copy}`);
+  for (const f of kept) {
+    if (f.endsWith('.patch')) out.warn(`unstaged changes from an interrupted run of an older heph are saved in ${f}; apply them where they belong: git apply --3way "${f}"`);
+    else out.warn(`unstaged changes from an interrupted heph run are still saved in ${f}; they could not all be put back: see aside/ and manifest.json there (or git apply --3way the .patch beside it)`);
+  }
+  return restored.length + copies.length > 0;
 }

@@ -8,7 +8,7 @@ import type { RunOptions } from './options.js';
 import type { Prepared } from '../run/pipeline.js';
 import { execute } from '../run/execute.js';
 import { fixPolicy, type ConfirmFix } from '../run/confirm.js';
-import { saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
+import { dropBeforeFix, keepBeforeFix, saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
 import type { CheckResult, RunReport } from '../run/types.js';
 import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
 import { runRecord } from '../run/record.js';
@@ -142,7 +142,10 @@ export function rollbackPoint(root: string, out: Output, unstagedPatch: () => st
   return {
     async beforeFix(item) {
       checks.push(item.id);
-      before ??= snapshotTrees(root, unstagedPatch()).catch(failed);
+      // Kept under a ref at once: a kill -9 during the fixes must not leave what they replaced unreachable.
+      before ??= snapshotTrees(root, unstagedPatch())
+        .then(async (snap) => (await keepBeforeFix(root, snap, checks), snap))
+        .catch(failed);
       await before;
     },
     async save() {
@@ -151,8 +154,8 @@ export function rollbackPoint(root: string, out: Output, unstagedPatch: () => st
       try {
         const after = await snapshotTrees(root);
         // Fixes that changed nothing (a formatter run on clean files) keep the last record.
-        if (after.worktree === snap.worktree && after.index === snap.index) return;
-        await saveRollback(root, snap, after, checks);
+        if (after.worktree !== snap.worktree || after.index !== snap.index) await saveRollback(root, snap, after, checks);
+        await dropBeforeFix(root);
       } catch (err) {
         failed(err);
       }

@@ -52,7 +52,7 @@ export async function snapshotTrees(root: string, unstagedPatch?: string | null)
     if (existsSync(indexFile)) copyFileSync(indexFile, tmpIndex);
     const env = { ...NO_MAGIC, GIT_INDEX_FILE: tmpIndex };
     await git([...BASE, 'add', '-A', '--', '.'], { cwd: root, env });
-    if (unstagedPatch && existsSync(unstagedPatch)) await git(['apply', '--cached', '--binary', '--whitespace=nowarn', unstagedPatch], { cwd: root, env });
+    if (unstagedPatch && existsSync(unstagedPatch)) await applyUnstaged(root, unstagedPatch, env);
     const worktree = await gitText(['write-tree'], { cwd: root, env });
     return { worktree, index };
   } finally {
@@ -60,10 +60,61 @@ export async function snapshotTrees(root: string, unstagedPatch?: string | null)
   }
 }
 
+/**
+ * Applies the put-aside changes to the working-tree index. The patch was made
+ * against the staged entries; a path put aside that changed meanwhile (an
+ * editor saving during the hook) gets its staged entry back first, so the
+ * tree is the user's working tree from before the hook.
+ */
+async function applyUnstaged(root: string, patch: string, env: Record<string, string>): Promise<void> {
+  const apply = () => git([...BASE, 'apply', '--cached', '--binary', '--whitespace=nowarn', patch], { cwd: root, env, okCodes: [1] });
+  if ((await apply()).code === 0) return;
+  const stat = (await git([...BASE, 'apply', '--numstat', '-z', patch], { cwd: root, env })).stdout.toString('latin1');
+  // -z numstat: "added\tdeleted\tpath\0", or "added\tdeleted\t\0old\0new\0" for a rename (none here: no rename detection).
+  const paths = new Set(stat.split('\0').filter(Boolean).map((rec) => rec.split('\t').slice(2).join('\t')));
+  const staged = (await git(['ls-files', '-s', '-z'], { cwd: root })).stdout.toString('latin1').split('\0').filter(Boolean);
+  const byPath = new Map(staged.map((rec) => [rec.slice(rec.indexOf('\t') + 1), rec]));
+  const removed = (p: string) => `0 ${'0'.repeat(40)}\t${p}`;
+  const setEntries = (recs: string[]) => git(['update-index', '-z', '--index-info'], { cwd: root, env, input: Buffer.from(recs.join('\0') + '\0', 'latin1') });
+  await setEntries([...paths].map((p) => byPath.get(p) ?? removed(p)));
+  let again = await apply();
+  if (again.code !== 0) {
+    // An intent-to-add entry (the empty blob) is a file the patch creates: it must not be there.
+    await setEntries([...paths].filter((p) => byPath.get(p)?.split(' ')[1] === EMPTY_BLOB).map(removed));
+    again = await apply();
+  }
+  if (again.code !== 0) throw new Error(`git apply --cached ${patch} failed: ${again.stderr.trim()}`);
+}
+
+const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
+
 const NAMES = { before: 'before', after: 'after', beforeIndex: 'index-before', afterIndex: 'index-after' } as const;
 
+/** While fixes run, the state before them: a kill -9 in the middle leaves it reachable under this ref. */
+export const BEFORE_FIX_REF = 'refs/worktree/heph/before-fix';
+/** Where the next heph command moves it after such a kill (and says so, once). */
+export const KILLED_FIX_REF = 'refs/worktree/heph/before-killed-fix';
+
+/** Records the state before the first fix under BEFORE_FIX_REF until the run saves its rollback point. */
+export async function keepBeforeFix(root: string, before: TreeSnapshot, checks: string[]): Promise<void> {
+  await saveRollback(root, before, before, checks, Date.now(), BEFORE_FIX_REF);
+}
+
+export async function dropBeforeFix(root: string): Promise<void> {
+  await git(['update-ref', '-d', BEFORE_FIX_REF], { cwd: root, okCodes: [1] });
+}
+
+/** After a kill during fixes: moves the state from before them to KILLED_FIX_REF; true if there was one. */
+export async function settleKilledFix(root: string): Promise<boolean> {
+  const ref = await git(['rev-parse', '--verify', '--quiet', `${BEFORE_FIX_REF}^{commit}`], { cwd: root, okCodes: [1, 128] });
+  if (ref.code !== 0) return false;
+  await git(['update-ref', KILLED_FIX_REF, ref.stdout.toString().trim()], { cwd: root });
+  await dropBeforeFix(root);
+  return true;
+}
+
 /** Stores the rollback point (replacing the previous one). */
-export async function saveRollback(root: string, before: TreeSnapshot, after: TreeSnapshot, checks: string[], at = Date.now()): Promise<string> {
+export async function saveRollback(root: string, before: TreeSnapshot, after: TreeSnapshot, checks: string[], at = Date.now(), ref = ROLLBACK_REF): Promise<string> {
   const trees: [string, string | null][] = [
     [NAMES.before, before.worktree],
     [NAMES.after, after.worktree],
@@ -75,7 +126,7 @@ export async function saveRollback(root: string, before: TreeSnapshot, after: Tr
   const message = `heph rollback point\n\n${JSON.stringify({ version: 1, at, checks })}\n`;
   const who = { GIT_AUTHOR_NAME: 'heph', GIT_AUTHOR_EMAIL: 'heph@localhost', GIT_COMMITTER_NAME: 'heph', GIT_COMMITTER_EMAIL: 'heph@localhost' };
   const commit = await gitText(['commit-tree', tree], { cwd: root, input: message, env: who });
-  await git(['update-ref', '-m', 'heph: before automatic fixes', ROLLBACK_REF, commit], { cwd: root });
+  await git(['update-ref', '-m', 'heph: before automatic fixes', ref, commit], { cwd: root });
   return commit;
 }
 

@@ -2,221 +2,266 @@
  * Puts unstaged changes aside while a pre-commit hook's checks run, so they see
  * exactly what will be committed, and always puts them back.
  *
- * The changes are saved as a binary patch of the working tree against the
- * index (the index git points us at: a temporary one during `commit -a` or
- * `commit <paths>`), kept on disk under heph's folder until they are restored.
- * Then only those files are checked out from the index. Restoring applies the
- * patch. When a fixer changed the same files, each one is merged three ways
- * (the staged original as base, the fixed file, the user's own version): a
- * clean merge keeps both; a conflict keeps the user's version in the working
- * tree (the fix is already staged). A patch left by a killed run is re-applied
- * on the next start. Merge and cherry-pick state files are kept.
+ * Every path whose working-tree state differs from the index (the index git
+ * points us at: a temporary one during `commit -a` or `commit <paths>`) is
+ * moved whole into heph's folder: a file, a symlink, a directory that replaced
+ * a tracked file (with its untracked content), or a file standing where a
+ * tracked directory was. Then the staged versions are checked out in their
+ * place. Putting back is the reverse rename, so every byte, mode and type comes
+ * back as it was. A manifest written before anything moves records where each
+ * path went, which worktree it belongs to, and what heph wrote in its place:
+ * a path that no longer holds what heph wrote was changed while the hook ran
+ * (an editor saving), and that newer content stays while the user's earlier
+ * version is kept in heph's folder and named. A fixed file is merged three
+ * ways (the staged original as base, the fix, the user's version): a clean
+ * merge keeps both; a conflict keeps the user's version (the fix is staged).
+ * A binary patch of the changes is also written, for `heph rollback` and for
+ * people. A run killed meanwhile is settled by the next heph command run in
+ * the same worktree, never elsewhere.
  *
  * Every step is synchronous so that it can run from a signal handler.
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HephError } from '../errors.js';
+import { at, blockingAncestor, isDiskFull, kindOf, move, signature } from './aside.js';
+import { gitSync, HARD_DIFF, pathsInput, split0 } from './stash-git.js';
+import { settle, type Entry, type Kept, type Manifest } from './stash-settle.js';
+
+export type { Kept } from './stash-settle.js';
 
 const STATE_FILES = ['MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE', 'MERGE_AUTOSTASH', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'SQUASH_MSG'];
-
-/** git options for every call here: no submodule recursion, no conversions, no pager, no hooks of ours. */
-const BASE = ['-c', 'submodule.recurse=false', '-c', 'core.autocrlf=false', '-c', 'core.safecrlf=false'];
-
-function gitSync(cwd: string, args: string[], input?: Buffer | string): { code: number; stdout: Buffer; stderr: string } {
-  // HEPH=0: our own checkout must not start heph's post-checkout hook.
-  const r = spawnSync('git', [...BASE, ...args], { cwd, input: typeof input === 'string' ? encodeBytes(input) : input, env: { ...process.env, HEPH: '0', LC_ALL: 'C' }, maxBuffer: 1 << 30 });
-  return { code: r.status ?? 1, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? '') };
-}
-
-const split0 = (b: Buffer) => decodeBytes(b).split('\0').filter(Boolean);
 
 export interface RestoreOutcome {
   /** Files whose fixer edits were dropped from the working tree to bring back the user's changes. */
   dropped: string[];
+  /** Paths changed while the hook ran: the newer content stayed, the user's earlier version is at `copy`. */
+  kept: Kept[];
 }
 
-/** What a file was before it was put aside: the user's content (null: deleted) and its staged blob. */
-interface Kept {
-  content: Buffer | null;
-  mode: number | null;
-  stagedBlob: string | null;
+const realGitDir = (gitDir: string) => {
+  try {
+    return realpathSync(gitDir);
+  } catch {
+    return gitDir;
+  }
+};
+
+/** Writes `file` through a temporary name; a full disk removes the temporary and says so. */
+function writeDurably(file: string, content: Buffer | string): void {
+  try {
+    writeFileSync(file + '.tmp', content, { mode: 0o600 });
+    renameSync(file + '.tmp', file);
+  } catch (err) {
+    rmSync(file + '.tmp', { force: true });
+    throw err;
+  }
 }
+
+const diskError = (dir: string) =>
+  new HephError('disk', `no space left on the device holding ${dir}: unstaged changes could not be put aside, and nothing was changed`, 'free some space there (or point HEPH_HOME at another disk), then commit again');
 
 export class UnstagedStash {
   private restored = false;
   private saved = new Map<string, Buffer>();
-  private kept = new Map<string, Kept>();
 
   private constructor(
-    private readonly root: string,
-    private readonly gitDir: string,
-    /** The patch on disk (the backup) until it has been applied back. */
+    private readonly manifest: Manifest,
+    /** Where the moved paths and the manifest live. */
+    private readonly dir: string,
+    /** Where copies of paths changed during the hook are kept. */
+    private readonly keptDir: string,
+    /** The patch of the changes, for `heph rollback` and people. */
     readonly patchFile: string,
-    /** Files whose unstaged changes were put aside. */
-    readonly files: string[],
   ) {}
 
-  private keepCopies(): void {
-    // The whole index: a pathspec list could pass the argument limit.
-    const staged = gitSync(this.root, ['ls-files', '-s', '-z']);
-    const blobs = new Map<string, string>();
-    for (const rec of split0(staged.stdout)) {
-      const tab = rec.indexOf('\t');
-      blobs.set(rec.slice(tab + 1), rec.split(' ')[1]);
-    }
-    for (const f of this.files) {
-      const abs = fsPath(join(this.root, f));
-      let content: Buffer | null = null;
-      let mode: number | null = null;
-      try {
-        const st = lstatSync(abs);
-        if (st.isFile()) [content, mode] = [readFileSync(abs), st.mode & 0o777];
-      } catch {
-        /* deleted in the working tree */
-      }
-      this.kept.set(f, { content, mode, stagedBlob: blobs.get(f) ?? null });
-    }
+  /** Files whose unstaged changes were put aside. */
+  get files(): string[] {
+    return this.manifest.entries.flatMap((e) => e.paths);
+  }
+
+  /** Intent-to-add paths: never staged, never checked out. */
+  get intentToAdd(): string[] {
+    return this.manifest.entries.flatMap((e) => e.ita);
   }
 
   /** Puts unstaged changes aside; null when there are none. */
   static create(root: string, gitDir: string, hephDir: string): UnstagedStash | null {
-    const names = gitSync(root, ['diff', '--name-only', '-z', '--ignore-submodules=all', '--no-ext-diff']);
-    if (names.code !== 0) throw new Error(`git diff failed: ${names.stderr.trim()}`);
-    const files = split0(names.stdout);
-    if (!files.length) return null;
-    const patch = gitSync(root, ['diff', '--binary', '--no-color', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '--full-index']);
-    if (patch.code !== 0) throw new Error(`git diff --binary failed: ${patch.stderr.trim()}`);
-    const dir = join(hephDir, 'stash');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const patchFile = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.patch`);
-    writeFileSync(patchFile + '.tmp', patch.stdout, { mode: 0o600 });
-    renameSync(patchFile + '.tmp', patchFile);
-    const stash = new UnstagedStash(root, gitDir, patchFile, files);
-    stash.keepCopies();
+    const status = gitSync(root, ['diff', '--name-status', '-z', ...HARD_DIFF]);
+    if (status.code !== 0) throw new Error(`git diff failed: ${status.stderr.trim()}`);
+    const recs = split0(status.stdout);
+    if (!recs.length) return null;
+    const changed: [string, string][] = [];
+    for (let i = 0; i + 1 < recs.length; i += 2) changed.push([recs[i], recs[i + 1]]);
+    const stashDir = join(hephDir, 'stash');
+    const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+    const dir = join(stashDir, `${id}.d`);
+    const patchFile = join(stashDir, `${id}.patch`);
+    const manifest: Manifest = { version: 2, root, gitDir: realGitDir(gitDir), entries: entriesFor(root, changed), staged: stagedBlobs(root) };
+    const stash = new UnstagedStash(manifest, dir, join(hephDir, 'kept', id), patchFile);
+    try {
+      const patch = gitSync(root, ['diff', '--binary', '--full-index', ...HARD_DIFF]);
+      if (patch.code !== 0) throw new Error(`git diff --binary failed: ${patch.stderr.trim()}`);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeDurably(patchFile, patch.stdout);
+      stash.writeManifest();
+    } catch (err) {
+      stash.discard();
+      throw isDiskFull(err) ? diskError(stashDir) : err;
+    }
     stash.saveStateFiles();
-    const co = gitSync(root, ['checkout', '-q', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], files.join('\0'));
+    try {
+      stash.moveAside();
+    } catch (err) {
+      stash.restore([]);
+      throw isDiskFull(err) ? diskError(stashDir) : new Error(`could not put unstaged changes aside: ${(err as Error).message}`);
+    }
+    const out = manifest.entries.flatMap((e) => e.paths);
+    const co = out.length ? gitSync(root, ['checkout', '-q', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], pathsInput(out), false) : { code: 0, stderr: '' };
     if (co.code !== 0) {
       stash.restore([]);
       throw new Error(`could not put unstaged changes aside: ${co.stderr.trim()}`);
     }
+    for (const e of manifest.entries) for (const p of e.paths) e.wrote[p] = signature(at(root, p));
+    try {
+      stash.writeManifest();
+    } catch {
+      /* the first manifest is enough to settle: what heph wrote is then compared with the staged blobs */
+    }
     return stash;
+  }
+
+  private writeManifest(): void {
+    writeDurably(join(this.dir, 'manifest.json'), JSON.stringify(this.manifest));
+  }
+
+  private discard(): void {
+    // The patch before the folder: a kill in between must not leave a patch that looks like an older heph's.
+    rmSync(this.patchFile, { force: true });
+    rmSync(this.patchFile + '.tmp', { force: true });
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private moveAside(): void {
+    for (const e of this.manifest.entries) {
+      if (e.aside) move(at(this.manifest.root, e.path), join(this.dir, e.aside));
+    }
   }
 
   private saveStateFiles(): void {
     for (const f of STATE_FILES) {
-      const p = join(this.gitDir, f);
+      const p = join(this.manifest.gitDir, f);
       if (existsSync(p)) this.saved.set(f, readFileSync(p));
     }
   }
 
   private restoreStateFiles(): void {
-    for (const [f, content] of this.saved) writeFileSync(join(this.gitDir, f), content);
+    for (const [f, content] of this.saved) writeFileSync(join(this.manifest.gitDir, f), content);
   }
 
   /**
    * Brings the unstaged changes back. `fixed` are files a fixer changed (already
-   * re-staged by the caller). Returns the files where a fix and the user's
-   * changes collided and the user's version was kept in the working tree.
+   * re-staged by the caller).
    */
   restore(fixed: readonly string[]): RestoreOutcome {
-    if (this.restored) return { dropped: [] };
-    const dropped: string[] = [];
-    if (!applyPatch(this.root, this.patchFile)) {
-      for (const f of this.files) if (!this.mergeBack(f, fixed.includes(f))) dropped.push(f);
-    }
-    this.restoreStateFiles();
-    rmSync(this.patchFile, { force: true });
+    if (this.restored) return { dropped: [], kept: [] };
     this.restored = true;
-    return { dropped };
-  }
-
-  /** Puts the user's version of one file back, merged with a fix when both can stand; false if the fix was dropped. */
-  private mergeBack(f: string, wasFixed: boolean): boolean {
-    const k = this.kept.get(f)!;
-    const path = join(this.root, f);
-    const abs = fsPath(path);
-    if (!k.content) {
-      rmSync(abs, { force: true });
-      return !wasFixed;
-    }
-    let content = k.content;
-    let clean = !wasFixed;
-    if (wasFixed && k.stagedBlob && existsSync(abs)) {
-      const merged = mergeThreeWay(this.root, dirname(this.patchFile), readFileSync(abs), gitSync(this.root, ['cat-file', 'blob', k.stagedBlob]).stdout, k.content);
-      if (merged) [content, clean] = [merged, true];
-    }
-    mkdirSync(fsPath(dirname(path)), { recursive: true });
-    writeFileSync(abs, content);
-    if (k.mode !== null) chmodSync(abs, k.mode);
-    return clean;
+    const outcome = settle(this.manifest, this.dir, this.keptDir, fixed);
+    this.restoreStateFiles();
+    // Leave the index as fresh as git would: the files moved back have new stat data.
+    gitSync(this.manifest.root, ['update-index', '-q', '--refresh'], undefined, false);
+    if (outcome.complete) this.discard();
+    return outcome;
   }
 }
 
-/** `git merge-file` of (ours = fixed, base = staged original, theirs = user's); null on conflict. */
-function mergeThreeWay(root: string, tmpDir: string, ours: Buffer, base: Buffer, theirs: Buffer): Buffer | null {
-  const stem = join(tmpDir, `merge-${process.pid}-`);
-  const [o, b, t] = ['ours', 'base', 'theirs'].map((n) => stem + n);
+function readdirSafe(dir: string): string[] | null {
   try {
-    writeFileSync(o, ours, { mode: 0o600 });
-    writeFileSync(b, base, { mode: 0o600 });
-    writeFileSync(t, theirs, { mode: 0o600 });
-    const r = gitSync(root, ['merge-file', '-p', o, b, t]);
-    return r.code === 0 ? r.stdout : null;
-  } finally {
-    for (const f of [o, b, t]) rmSync(f, { force: true });
-  }
-}
-
-function applyPatch(root: string, patchFile: string): boolean {
-  if (readFileSync(patchFile).length === 0) return true;
-  return gitSync(root, ['apply', '--binary', '--whitespace=nowarn', patchFile]).code === 0;
-}
-
-/** A path as a `git apply --include` pattern that matches only itself. */
-const literal = (path: string) => path.replace(/[\\*?[\]]/g, '\\$&');
-
-/**
- * Re-applies one left patch. A run killed while it put the changes aside (or
- * brought them back) may have done so for some files only: when the patch
- * neither applies nor is already applied as a whole, each file is settled on
- * its own. True when every file's changes are back.
- */
-function reapply(root: string, file: string): boolean {
-  const applied = (args: string[]) => gitSync(root, ['apply', '--binary', '--reverse', '--check', ...args, file]).code === 0;
-  if (applyPatch(root, file) || applied([])) return true;
-  const paths = split0(gitSync(root, ['apply', '--numstat', '-z', file]).stdout).map((rec) => rec.split('\t').slice(2).join('\t'));
-  if (!paths.length) return false;
-  let ok = true;
-  for (const path of paths) {
-    const only = [`--include=${literal(path)}`];
-    if (gitSync(root, ['apply', '--binary', '--whitespace=nowarn', ...only, file]).code !== 0 && !applied(only)) ok = false;
-  }
-  return ok;
-}
-
-/**
- * Re-applies patches left by a run that was killed before it could restore
- * them. Returns what happened to each, for the caller to report.
- */
-export function recoverStashes(root: string, hephDir: string): { restored: string[]; kept: string[] } {
-  const dir = join(hephDir, 'stash');
-  const out = { restored: [] as string[], kept: [] as string[] };
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((f) => f.endsWith('.patch')).sort();
+    return readdirSync(dir);
   } catch {
-    return out;
+    return null;
   }
-  for (const name of names) {
-    const file = join(dir, name);
-    if (reapply(root, file)) {
-      rmSync(file, { force: true });
-      out.restored.push(file);
-    } else {
-      out.kept.push(file);
+}
+
+/** The staged blob of every index entry, to recognise what heph checked out after a kill. */
+function stagedBlobs(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rec of split0(gitSync(root, ['ls-files', '-s', '-z']).stdout)) {
+    const tab = rec.indexOf('\t');
+    out[rec.slice(tab + 1)] = rec.split(' ')[1];
+  }
+  return out;
+}
+
+/**
+ * Groups the changed paths by what must move: the path itself, or the file or
+ * symlink that stands where a tracked directory was (moved once for all the
+ * tracked paths under it).
+ */
+function entriesFor(root: string, changed: [string, string][]): Entry[] {
+  const entries = new Map<string, Entry>();
+  let n = 0;
+  for (const [status, path] of changed) {
+    const top = blockingAncestor(root, path) ?? path;
+    let e = entries.get(top);
+    if (!e) {
+      e = { path: top, aside: kindOf(at(root, top)) ? `aside/${n++}` : null, paths: [], ita: [], wrote: {} };
+      entries.set(top, e);
     }
+    // An intent-to-add entry has no staged content to check out.
+    (status === 'A' ? e.ita : e.paths).push(path);
+  }
+  return [...entries.values()];
+}
+
+/** Whether a killed run left changes of this worktree aside (a cheap look, before any lock). */
+export function pendingStash(gitDir: string, hephDir: string): boolean {
+  const stashDir = join(hephDir, 'stash');
+  const mine = realGitDir(gitDir);
+  return (readdirSafe(stashDir) ?? []).some((name) => {
+    if (!name.endsWith('.d')) return false;
+    try {
+      return (JSON.parse(readFileSync(join(stashDir, name, 'manifest.json'), 'utf8')) as Manifest).gitDir === mine;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Settles what killed runs left aside in this worktree (never another's: the
+ * manifest names its git dir). Returns what happened, for the caller to report.
+ */
+export function recoverStashes(root: string, gitDir: string, hephDir: string): { restored: string[]; kept: string[]; copies: Kept[] } {
+  const stashDir = join(hephDir, 'stash');
+  const out = { restored: [] as string[], kept: [] as string[], copies: [] as Kept[] };
+  const names = (readdirSafe(stashDir) ?? []).sort();
+  const mine = realGitDir(gitDir);
+  for (const name of names) {
+    if (name.endsWith('.patch') && !names.includes(name.replace(/\.patch$/, '.d'))) {
+      out.kept.push(join(stashDir, name)); // from an older heph: its worktree is unknown, so it is only reported
+      continue;
+    }
+    if (!name.endsWith('.d')) continue;
+    const dir = join(stashDir, name);
+    let manifest: Manifest;
+    const id = name.slice(0, -2);
+    try {
+      manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    } catch {
+      // Killed before the manifest existed: nothing was moved yet, and the lock proves its run is gone.
+      for (const f of [join(stashDir, `${id}.patch`), join(stashDir, `${id}.patch.tmp`), dir]) rmSync(f, { recursive: true, force: true });
+      continue;
+    }
+    if (manifest.gitDir !== mine) continue;
+    const res = settle(manifest, dir, join(hephDir, 'kept', id), []);
+    out.copies.push(...res.kept);
+    gitSync(root, ['update-index', '-q', '--refresh'], undefined, false);
+    if (res.complete) {
+      rmSync(join(stashDir, `${id}.patch`), { force: true });
+      rmSync(dir, { recursive: true, force: true });
+      out.restored.push(join(stashDir, `${id}.patch`));
+    } else out.kept.push(dir);
   }
   return out;
 }

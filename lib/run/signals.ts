@@ -1,5 +1,5 @@
 /**
- * Ctrl-C and SIGTERM during a run. The first signal aborts every active
+ * Ctrl-C and SIGTERM (and SIGHUP, a closed terminal, taken as SIGTERM) during a run. The first signal aborts every active
  * `interruptible` (running checks' process trees get SIGTERM, then SIGKILL
  * after a grace period; what finished is kept) and the work unwinds through
  * its `finally` blocks: unstaged work restored, lock released, exit 130/143.
@@ -75,6 +75,8 @@ function onSignal(sig: 'SIGINT' | 'SIGTERM'): void {
 }
 const onInt = () => onSignal('SIGINT');
 const onTerm = () => onSignal('SIGTERM');
+// A closed terminal (SIGHUP) would otherwise end heph with the user's work still put aside.
+const onHup = onTerm;
 
 // A process leaving through process.exit (or an uncaught error) still restores the user's work.
 if (!st.exitHook) {
@@ -95,6 +97,7 @@ export async function interruptible<T>(work: (signal: AbortSignal, interrupted: 
   if (!active.size) {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
+    process.on('SIGHUP', onHup);
   }
   active.add(ac);
   try {
@@ -104,6 +107,7 @@ export async function interruptible<T>(work: (signal: AbortSignal, interrupted: 
     if (!active.size) {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
     }
   }
 }

@@ -155,32 +155,34 @@ test('Ctrl-C during a slow check stops it and restores unstaged work', async () 
   assert.is(r.git('show', ':a.txt'), 'staged\n');
 });
 
-test('a pre-commit kill -9 leaves the patch: doctor reports it, and the next heph run puts it back', () => {
-  const r = track(hookedRepo([noBad]));
+/** A check that kills its heph (the parent of its shell) with SIGKILL, once. */
+const killer = { name: 'killer', shell: true, run: 'if [ ! -e ../killed ]; then : > ../killed; kill -9 $PPID; sleep 5; fi' };
+
+test('a pre-commit kill -9 leaves the changes aside: doctor reports them, and the next heph run puts them back', () => {
+  const r = track(hookedRepo([noBad, killer]));
   r.write('a.txt', 'staged\n').git('add', 'a.txt');
   r.write('a.txt', 'staged\nunstaged\n');
-  // Simulate the moment after the stash and before the restore.
-  const patch = r.git('diff', '--binary');
-  const dir = r.path('.git/heph/stash');
-  require_('fs').mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, '2026-01-01T00-00-00-000Z-1.patch'), patch);
-  r.git('checkout', '--', 'a.txt');
+  assert.is.not(commit(r, ['-m', 'a']).code, 0, 'killed');
+  assert.is(r.read('a.txt'), 'staged\n', 'the unstaged line was aside');
   const doctor = r.heph(['doctor']);
   assert.match(doctor.stdout, /✖ stash\s+unstaged changes put aside by an interrupted run: .*\.patch.*fix: run `heph run`/);
   const res = r.heph(['run']);
   assert.match(res.stderr, /restored unstaged changes that an interrupted heph run had put aside/);
   assert.is(r.read('a.txt'), 'staged\nunstaged\n');
-  assert.equal(readdirSync(dir), []);
+  assert.equal(readdirSync(r.path('.git/heph/stash')), []);
 });
 
-test('a kill in the middle of putting changes aside (some files done, some not) is recovered file by file', () => {
-  const r = track(hookedRepo([noBad]));
+test('a kill in the middle of putting changes aside (some files moved, some not) is recovered path by path', () => {
+  const r = track(hookedRepo([noBad, killer]));
   r.write('a.txt', 'a staged\n').write('b.txt', 'b staged\n').git('add', 'a.txt', 'b.txt');
   r.write('a.txt', 'a staged\na unstaged\n').write('b.txt', 'b staged\nb unstaged\n');
+  assert.is.not(commit(r, ['-m', 'a']).code, 0, 'killed');
+  // Make it as if the kill came after a.txt moved and before b.txt did.
   const dir = r.path('.git/heph/stash');
-  require_('fs').mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, '2026-01-01T00-00-00-000Z-1.patch'), r.git('diff', '--binary'));
-  r.git('checkout', '--', 'a.txt'); // a.txt was put aside, b.txt not yet
+  const stash = join(dir, readdirSync(dir).find((f) => f.endsWith('.d'))!);
+  const manifest = JSON.parse(require_('fs').readFileSync(join(stash, 'manifest.json'), 'utf8'));
+  const b = manifest.entries.find((e: { path: string }) => e.path === 'b.txt');
+  require_('fs').renameSync(join(stash, b.aside), r.path('b.txt'));
   const res = r.heph(['run']);
   assert.match(res.stderr, /restored unstaged changes/);
   assert.equal([r.read('a.txt'), r.read('b.txt')], ['a staged\na unstaged\n', 'b staged\nb unstaged\n']);

@@ -81,7 +81,8 @@ test('post-checkout re-syncs dependencies when the lockfile changed; other check
   // Clone / worktree add: an all-zero old ref.
   const res = r.heph(['hook', 'run', 'post-checkout', '0'.repeat(40), head(r), '1']);
   assert.is(res.code, 0);
-  assert.match(res.stdout, /nothing to compare/);
+  assert.is(res.stdout + res.stderr, '', 'nothing to do prints nothing');
+  assert.match(r.heph(['hook', 'run', 'post-checkout', '0'.repeat(40), head(r), '1', '--dry-run']).stdout, /nothing to compare/);
   // Never blocks, even on a failing check.
   r.config({ phases: [{ name: 'dependencies', checks: [{ name: 'sync', shell: true, run: 'exit 3', inputs: ['uv.lock'] }] }], hooks: { 'post-checkout': {} } });
   r.write('uv.lock', 'v3\n');

@@ -1,0 +1,141 @@
+/**
+ * Putting back what the stash moved aside, path by path, without ever dropping
+ * bytes: a path that still holds what heph wrote (or the staged content) gets
+ * the user's version back; a fixed file is merged with the user's version; a
+ * path changed since heph wrote it keeps its newer content and the user's
+ * version is kept as a copy in heph's folder. Used by the hook itself and, after
+ * a kill, by the next heph command.
+ */
+import { createHash } from 'node:crypto';
+import { chmodSync, lstatSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { at, kindOf, shown, move, removeWritten, signature } from './aside.js';
+import { gitSync } from './stash-git.js';
+
+/** One thing moved aside and the tracked paths heph checked out in its place. */
+export interface Entry {
+  /** Relative path that was moved: a changed path, or the file standing where a tracked directory was. */
+  path: string;
+  /** Its name inside the stash folder; null when nothing was there (a deletion). */
+  aside: string | null;
+  /** The changed tracked paths at or under `path` that heph checked out. */
+  paths: string[];
+  /** Intent-to-add paths at or under `path`: moved, never checked out. */
+  ita: string[];
+  /** What heph wrote at each of `paths` (a signature), once it had. */
+  wrote: Record<string, string>;
+}
+
+export interface Manifest {
+  version: 2;
+  /** The worktree and the git dir it belongs to: only there is it ever put back. */
+  root: string;
+  gitDir: string;
+  entries: Entry[];
+  /** The staged blob of each index entry when the changes were put aside. */
+  staged: Record<string, string>;
+}
+
+export interface Kept {
+  /** The path that changed while the hook ran (its newer content stays). */
+  path: string;
+  /** Where the user's version from before the hook is. */
+  copy: string;
+}
+
+export interface Settled {
+  dropped: string[];
+  kept: Kept[];
+  /** False when something could not be put back: the stash folder stays. */
+  complete: boolean;
+}
+
+const blobOf = (data: Buffer) => createHash('sha1').update(`blob ${Buffer.byteLength(data)}\0`).update(data).digest('hex');
+
+/** Whether the path holds the staged content (what a checkout writes, filters applied). */
+function holdsStaged(root: string, rel: string, blob: string | undefined): boolean {
+  if (!blob) return false;
+  const abs = at(root, rel);
+  const kind = kindOf(abs);
+  if (kind === 'link') return blobOf(readlinkSync(abs, { encoding: 'buffer' }) as Buffer) === blob;
+  if (kind !== 'file' || rel.includes('\n')) return false;
+  // The name goes on stdin (bytes, not an argument); git applies its attributes as a checkout would.
+  const r = gitSync(root, ['hash-object', '--stdin-paths'], Buffer.from(rel + '\n', 'latin1'), false);
+  return r.code === 0 && r.stdout.toString().trim() === blob;
+}
+
+/** `git merge-file` of (ours = fixed, base = staged original, theirs = user's); null on conflict. */
+function mergeThreeWay(root: string, dir: string, ours: Buffer, base: Buffer, theirs: Buffer): Buffer | null {
+  const [o, b, t] = ['ours', 'base', 'theirs'].map((n) => join(dir, `merge-${n}`));
+  try {
+    writeFileSync(o, ours, { mode: 0o600 });
+    writeFileSync(b, base, { mode: 0o600 });
+    writeFileSync(t, theirs, { mode: 0o600 });
+    const r = gitSync(root, ['merge-file', '-p', o, b, t]);
+    return r.code === 0 ? r.stdout : null;
+  } finally {
+    for (const f of [o, b, t]) rmSync(f, { force: true });
+  }
+}
+
+export function settle(m: Manifest, dir: string, keptDir: string, fixed: readonly string[]): Settled {
+  const out: Settled = { dropped: [], kept: [], complete: true };
+  for (const e of [...m.entries].reverse()) {
+    try {
+      settleEntry(m, e, dir, keptDir, fixed, out);
+    } catch {
+      out.complete = false;
+    }
+  }
+  return out;
+}
+
+function settleEntry(m: Manifest, e: Entry, dir: string, keptDir: string, fixed: readonly string[], out: Settled): void {
+  const { root } = m;
+  const aside = e.aside ? join(dir, e.aside) : null;
+  // Already back, or killed before it moved: the user's version is where it belongs.
+  if (aside && kindOf(aside) === null) return;
+  const target = at(root, e.path);
+  const state = (p: string) => {
+    const now = signature(at(root, p));
+    if (now === 'none') return 'none';
+    if (now === e.wrote[p] || holdsStaged(root, p, m.staged[p])) return 'heph';
+    return fixed.includes(p) ? 'fixed' : 'changed';
+  };
+  const states = e.paths.map(state);
+  const changedIta = e.ita.some((p) => kindOf(at(root, p)) !== null);
+  if (states.includes('changed') || changedIta) return keep(e, aside, keptDir, out);
+  if (states.includes('fixed')) {
+    if (mergeFixed(m, e, aside, dir)) return;
+    out.dropped.push(...e.paths.filter((_, i) => states[i] === 'fixed'));
+  }
+  for (const p of e.paths) removeWritten(root, p, e.path);
+  if (!aside) return;
+  if (kindOf(target) !== null) return keep(e, aside, keptDir, out); // something new stands there
+  move(aside, target);
+}
+
+/** The newer content stays; the user's version from before the hook is kept as a copy. */
+function keep(e: Entry, aside: string | null, keptDir: string, out: Settled): void {
+  if (!aside) return;
+  move(aside, at(keptDir, e.path));
+  out.kept.push({ path: shown(e.path), copy: shown(at(keptDir, e.path).toString('latin1')) });
+}
+
+/** A fixed regular file with the user's version aside: a clean three-way merge keeps both. True when done. */
+function mergeFixed(m: Manifest, e: Entry, aside: string | null, dir: string): boolean {
+  const target = at(m.root, e.path);
+  if (!aside || e.paths.length !== 1 || e.paths[0] !== e.path || kindOf(aside) !== 'file' || kindOf(target) !== 'file') return false;
+  const blob = m.staged[e.path];
+  if (!blob) return false;
+  const base = gitSync(m.root, ['cat-file', 'blob', blob]);
+  if (base.code !== 0) return false;
+  const merged = mergeThreeWay(m.root, dir, readFileSync(target), base.stdout, readFileSync(aside));
+  if (!merged) return false;
+  const tmp = aside + '.merged';
+  writeFileSync(tmp, merged);
+  chmodSync(tmp, lstatSync(aside).mode & 0o7777);
+  move(tmp, target); // replaces the fixed file in one step
+  rmSync(aside, { force: true });
+  return true;
+}
