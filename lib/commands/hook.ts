@@ -143,7 +143,8 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
   const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir) : null;
   const rollback = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
   let fixed: string[] = [];
-  const forget = stash ? addCleanup(() => stash.restore(fixed)) : () => {};
+  let touched: string[] = [];
+  const forget = stash ? addCleanup(() => stash.restore(fixed, touched)) : () => {};
   try {
     const report = await run(rollback);
     const fixedChecks = new Set(report.checks.filter((c) => c.status === 'fixed').map((c) => c.id));
@@ -155,18 +156,30 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
       const given = items.some((i) => !i.files) ? staged : [...new Set(items.flatMap((i) => i.files ?? []))];
       const inputs = items.filter((i) => i.check.inputs).map((i) => compileGlobs(i.check.inputs!));
       fixed = await restage(ctx, given, inputs, new Set(stash?.intentToAdd));
+      touched = touchedByFixes(items, stash, fixed);
     }
     if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes`);
     return report;
   } finally {
     forget();
     if (stash) {
-      const { dropped, kept } = stash.restore(fixed);
+      const { dropped, kept, fixKept } = stash.restore(fixed, touched);
+      for (const k of fixKept) out.warn(`a fix rewrote ${k.path}, whose unstaged changes touch the same lines (or delete it): your version is back as it was; the fix's version is in ${k.copy}`);
       if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.map(shown).join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
       for (const k of kept) out.warn(`${k.path} changed while the hook ran: it keeps its new content; your version from before the hook is in ${k.copy}`);
     }
     await rollback.save();
   }
+}
+
+/**
+ * Put-aside paths a whole-project fix (a check given no file list) may have
+ * rewritten without staging them: on restore they are merged with the user's
+ * version instead of being taken for an edit saved during the hook.
+ */
+function touchedByFixes(items: { files: string[] | null }[], stash: UnstagedStash | null, fixed: string[]): string[] {
+  if (!stash || !items.some((i) => !i.files)) return [];
+  return stash.files.filter((f) => !fixed.includes(f));
 }
 
 /**

@@ -37,6 +37,8 @@ export interface RestoreOutcome {
   dropped: string[];
   /** Paths changed while the hook ran: the newer content stayed, the user's earlier version is at `copy`. */
   kept: Kept[];
+  /** Paths a fix rewrote whose unstaged version could not be merged with it: the user's version is back, the fix's at `copy`. */
+  fixKept: Kept[];
 }
 
 const realGitDir = (gitDir: string) => {
@@ -162,10 +164,10 @@ export class UnstagedStash {
    * Brings the unstaged changes back. `fixed` are files a fixer changed (already
    * re-staged by the caller).
    */
-  restore(fixed: readonly string[]): RestoreOutcome {
-    if (this.restored) return { dropped: [], kept: [] };
+  restore(fixed: readonly string[], touched: readonly string[] = []): RestoreOutcome {
+    if (this.restored) return { dropped: [], kept: [], fixKept: [] };
     this.restored = true;
-    const outcome = settle(this.manifest, this.dir, this.keptDir, fixed);
+    const outcome = settle(this.manifest, this.dir, this.keptDir, fixed, touched);
     this.restoreStateFiles();
     // Leave the index as fresh as git would: the files moved back have new stat data.
     gitSync(this.manifest.root, ['update-index', '-q', '--refresh'], undefined, false);

@@ -1,0 +1,61 @@
+/**
+ * Attacks on the pre-commit hook through fixes that reach beyond the staged
+ * files: a whole-project fix (a check without `files`) rewriting a file whose
+ * only changes are unstaged, or one the user deleted.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { Repo, repoPool } from '../helpers/repo.js';
+import { commit, hookedRepo, show } from '../helpers/hooks.js';
+
+const track = repoPool(test);
+
+/** A whole-project check (no `files`): fails while c.md holds BAD; its fix rewrites the first line. */
+const project = { name: 'project', shell: true, run: '! grep -q BAD c.md', fix: 'sed -i s/BAD/GOOD/ c.md' };
+const full = { hooks: { 'pre-commit': { mode: 'full' } } };
+
+function setup(): Repo {
+  const r = track(hookedRepo([project], full));
+  r.write('c.md', 'BAD\nline2\nline3\nline4\n').write('a.txt', 'a\n').commitAll('base');
+  return r;
+}
+
+test('a whole-project fix of a file with only unstaged changes keeps the unstaged edit in place', () => {
+  const r = setup();
+  r.write('c.md', 'BAD\nline2\nline3\nline4 edited, not staged\n');
+  r.write('a.txt', 'a2\n').git('add', 'a.txt');
+  const res = commit(r, ['-m', 'c']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  // The edit was not staged, so the commit does not hold it; the working tree must.
+  assert.is(show(r, 'HEAD:c.md'), 'BAD\nline2\nline3\nline4\n');
+  assert.is(r.read('c.md'), 'GOOD\nline2\nline3\nline4 edited, not staged\n', 'the fix and the unstaged edit are both in the working tree');
+  assert.not.match(res.stdout + res.stderr, /changed while the hook ran/, 'no editor saved anything: the fix did');
+});
+
+test('a whole-project fix colliding with an unstaged edit: the edit stays in place, the fix is kept and named', () => {
+  const r = setup();
+  r.write('c.md', 'BAD edited, not staged\nline2\nline3\nline4\n');
+  r.write('a.txt', 'a2\n').git('add', 'a.txt');
+  const res = commit(r, ['-m', 'c']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.is(r.read('c.md'), 'BAD edited, not staged\nline2\nline3\nline4\n', 'the user\'s version is where it was');
+  const m = /(\S*heph\S*c\.md)/.exec(res.stdout + res.stderr);
+  assert.ok(m, `the output names where the fix's version is:\n${res.stdout}${res.stderr}`);
+  assert.is(readFileSync(m![1], 'utf8'), 'GOOD\nline2\nline3\nline4\n');
+});
+
+test('a whole-project fix of a file the user deleted (not staged) leaves it deleted, the fix kept and named', () => {
+  const r = setup();
+  r.remove('c.md');
+  r.write('a.txt', 'a2\n').git('add', 'a.txt');
+  const res = commit(r, ['-m', 'c']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.ok(!existsSync(r.path('c.md')), `the unstaged deletion is back:\n${res.stdout}${res.stderr}`);
+  assert.is(r.git('status', '--porcelain'), ' D c.md\n');
+  const m = /(\S*heph\S*c\.md)/.exec(res.stdout + res.stderr);
+  assert.ok(m, `the output names where the fix's version is:\n${res.stdout}${res.stderr}`);
+  assert.is(readFileSync(m![1], 'utf8'), 'GOOD\nline2\nline3\nline4\n');
+});
+
+test.run();
