@@ -219,9 +219,9 @@ function entriesFor(root: string, changed: [string, string][]): Entry[] {
  * Settles what killed runs left aside in this worktree (never another's: the
  * manifest names its git dir). Returns what happened, for the caller to report.
  */
-export function recoverStashes(root: string, gitDir: string, hephDir: string): { restored: string[]; kept: string[]; copies: Kept[] } {
+export function recoverStashes(root: string, gitDir: string, hephDir: string): { restored: string[]; kept: string[]; copies: Kept[]; orphans: Orphan[] } {
   const stashDir = join(hephDir, 'stash');
-  const out = { restored: [] as string[], kept: [] as string[], copies: [] as Kept[] };
+  const out = { restored: [] as string[], kept: [] as string[], copies: [] as Kept[], orphans: [] as Orphan[] };
   const names = (readdirSafe(stashDir) ?? []).sort();
   const mine = realGitDir(gitDir);
   for (const name of names) {
@@ -237,7 +237,10 @@ export function recoverStashes(root: string, gitDir: string, hephDir: string): {
     } catch {
       continue; // killed before the manifest existed: nothing was moved
     }
-    if (manifest.gitDir !== mine) continue;
+    if (manifest.gitDir !== mine) {
+      if (orphaned(manifest)) out.orphans.push({ dir, root: manifest.root });
+      continue;
+    }
     const id = name.slice(0, -2);
     const res = settle(manifest, dir, join(hephDir, 'kept', id), []);
     out.copies.push(...res.kept);
@@ -249,4 +252,16 @@ export function recoverStashes(root: string, gitDir: string, hephDir: string): {
     } else out.kept.push(dir);
   }
   return out;
+}
+
+/** A killed run's work whose worktree is gone (moved, renamed or removed): it can only be reported. */
+export interface Orphan {
+  dir: string;
+  /** Where the worktree was. */
+  root: string;
+}
+
+/** Whether the worktree a manifest belongs to no longer exists: nothing would ever settle it. */
+function orphaned(m: Manifest): boolean {
+  return !existsSync(m.gitDir);
 }
