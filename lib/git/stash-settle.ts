@@ -129,15 +129,32 @@ function keep(e: Entry, aside: string | null, keptDir: string, out: Settled): vo
   out.kept.push({ path: shown(e.path), copy: shown(at(keptDir, e.path).toString('latin1')) });
 }
 
+/**
+ * The staged blob as a checkout writes it (line endings, smudge filters), so
+ * that it is a fair base for the fixed file and the user's version: with
+ * `core.autocrlf` a raw blob differs from both on every line.
+ */
+function stagedAsCheckedOut(root: string, rel: string, blob: string): Buffer | null {
+  if (!rel.includes('\n')) {
+    const r = gitSync(root, ['cat-file', '--batch', '--filters'], Buffer.from(`${blob} ${rel}\n`, 'latin1'), false);
+    // One object: its content is all between the header and the final newline (the header's
+    // size is the blob's before conversion, so it cannot be used).
+    const nl = r.stdout.indexOf(0x0a);
+    if (r.code === 0 && nl > 0 && / blob \d+$/.test(r.stdout.subarray(0, nl).toString('latin1'))) return r.stdout.subarray(nl + 1, r.stdout.length - 1);
+  }
+  const raw = gitSync(root, ['cat-file', 'blob', blob]);
+  return raw.code === 0 ? raw.stdout : null;
+}
+
 /** A fixed regular file with the user's version aside: a clean three-way merge keeps both. True when done. */
 function mergeFixed(m: Manifest, e: Entry, aside: string | null, dir: string): boolean {
   const target = at(m.root, e.path);
   if (!aside || e.paths.length !== 1 || e.paths[0] !== e.path || kindOf(aside) !== 'file' || kindOf(target) !== 'file') return false;
   const blob = m.staged[e.path];
   if (!blob) return false;
-  const base = gitSync(m.root, ['cat-file', 'blob', blob]);
-  if (base.code !== 0) return false;
-  const merged = mergeThreeWay(m.root, dir, readFileSync(target), base.stdout, readFileSync(aside));
+  const base = stagedAsCheckedOut(m.root, e.path, blob);
+  if (!base) return false;
+  const merged = mergeThreeWay(m.root, dir, readFileSync(target), base, readFileSync(aside));
   if (!merged) return false;
   const tmp = aside + '.merged';
   writeFileSync(tmp, merged);

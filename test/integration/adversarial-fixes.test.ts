@@ -58,4 +58,17 @@ test('a whole-project fix of a file the user deleted (not staged) leaves it dele
   assert.is(readFileSync(m![1], 'utf8'), 'GOOD\nline2\nline3\nline4\n');
 });
 
+test('core.autocrlf=true: a fix and unstaged lines elsewhere in the file are merged, not reported as a collision', () => {
+  const r = track(hookedRepo([{ name: 'foo', shell: true, run: '! grep -l foo {files}', fix: 'sed -i s/foo/bar/ {files}', files: ['*.txt'] }], full));
+  r.git('config', 'core.autocrlf', 'true');
+  r.write('a.txt', 'foo\r\nl2\r\nl3\r\nl4\r\n').commitAll('base');
+  r.write('a.txt', 'foo\r\nl2\r\nl3 staged\r\nl4\r\n').git('add', 'a.txt');
+  r.write('a.txt', 'foo\r\nl2\r\nl3 staged\r\nl4 unstaged\r\n');
+  const res = commit(r, ['-m', 'c']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.is(show(r, 'HEAD:a.txt'), 'bar\nl2\nl3 staged\nl4\n');
+  assert.not.match(res.stdout + res.stderr, /touched the same lines/);
+  assert.is(r.read('a.txt'), 'bar\r\nl2\r\nl3 staged\r\nl4 unstaged\r\n', 'the fix and the unstaged line, in the user\'s line endings');
+});
+
 test.run();
