@@ -141,10 +141,13 @@ async function invalidate(ctx: Context, store: StateStore, changed: string[]): P
 async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, staged: string[], run: (rollback: RollbackPoint) => Promise<RunReport>): Promise<RunReport> {
   const runs = prepared.plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
   const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir) : null;
-  const rollback = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
+  const point = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
+  // Checks whose fix started: what they were given may have been rewritten, even if they then failed.
+  const fixStarted = new Set<string>();
+  const rollback: RollbackPoint = { ...point, beforeFix: (item) => (fixStarted.add(item.id), point.beforeFix(item)) };
   let fixed: string[] = [];
-  let touched: string[] = [];
-  const forget = stash ? addCleanup(() => stash.restore(fixed, touched)) : () => {};
+  const touched = () => fixablePaths(prepared, stash, fixStarted);
+  const forget = stash ? addCleanup(() => stash.restore(fixed, touched())) : () => {};
   try {
     const report = await run(rollback);
     const fixedChecks = new Set(report.checks.filter((c) => c.status === 'fixed').map((c) => c.id));
@@ -156,14 +159,13 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
       const given = items.some((i) => !i.files) ? staged : [...new Set(items.flatMap((i) => i.files ?? []))];
       const inputs = items.filter((i) => i.check.inputs).map((i) => compileGlobs(i.check.inputs!));
       fixed = await restage(ctx, given, inputs, new Set(stash?.intentToAdd));
-      touched = touchedByFixes(items, stash, fixed);
     }
     if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes`);
     return report;
   } finally {
     forget();
     if (stash) {
-      const { dropped, kept, fixKept } = stash.restore(fixed, touched);
+      const { dropped, kept, fixKept } = stash.restore(fixed, touched());
       for (const k of fixKept) out.warn(`a fix rewrote ${k.path}, whose unstaged changes touch the same lines (or delete it): your version is back as it was; the fix's version is in ${k.copy}`);
       if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.map(shown).join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
       for (const k of kept) out.warn(`${k.path} changed while the hook ran: it keeps its new content; your version from before the hook is in ${k.copy}`);
@@ -173,13 +175,20 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
 }
 
 /**
- * Put-aside paths a whole-project fix (a check given no file list) may have
- * rewritten without staging them: on restore they are merged with the user's
- * version instead of being taken for an edit saved during the hook.
+ * Put-aside paths that a fix which started may have rewritten: the files given
+ * to its check, that check's inputs, and every path for a check given no file
+ * list. On restore such a path is merged with the user's version (or the
+ * user's version comes back whole and the fix's is kept and named) instead of
+ * being taken for an edit saved during the hook: this covers a fix that left
+ * its check failing (eslint --fix with errors left) and one cut short by Ctrl-C.
  */
-function touchedByFixes(items: { files: string[] | null }[], stash: UnstagedStash | null, fixed: string[]): string[] {
-  if (!stash || !items.some((i) => !i.files)) return [];
-  return stash.files.filter((f) => !fixed.includes(f));
+function fixablePaths(prepared: Prepared, stash: UnstagedStash | null, started: Set<string>): string[] {
+  if (!stash || !started.size) return [];
+  const items = prepared.plan.phases.flatMap((p) => p.items).filter((i) => started.has(i.id));
+  if (items.some((i) => !i.files)) return stash.files;
+  const given = new Set(items.flatMap((i) => i.files ?? []));
+  const inputs = items.filter((i) => i.check.inputs).map((i) => compileGlobs(i.check.inputs!));
+  return stash.files.filter((b) => given.has(shown(b)) || inputs.some((m) => m(shown(b))));
 }
 
 /**

@@ -71,4 +71,30 @@ test('core.autocrlf=true: a fix and unstaged lines elsewhere in the file are mer
   assert.is(r.read('a.txt'), 'bar\r\nl2\r\nl3 staged\r\nl4 unstaged\r\n', 'the fix and the unstaged line, in the user\'s line endings');
 });
 
+test('a fix that leaves its check failing (eslint --fix with errors left) keeps the unstaged edit of that file in place', () => {
+  const partial = { name: 'partial', shell: true, run: '! grep -l -e foo -e bar {files}', fix: 'sed -i s/foo/bar/ {files}', files: ['*.txt'] };
+  const r = track(hookedRepo([partial], full));
+  r.write('a.txt', 'foo\nl2\nl3\nl4\n').commitAll('base');
+  r.write('a.txt', 'foo\nl2 staged\nl3\nl4\n').git('add', 'a.txt');
+  r.write('a.txt', 'foo\nl2 staged\nl3\nl4 unstaged\n');
+  const res = commit(r, ['-m', 'c']);
+  assert.is.not(res.code, 0, 'the check still fails');
+  assert.is(r.git('show', ':a.txt'), 'foo\nl2 staged\nl3\nl4\n', 'nothing was staged');
+  assert.match(r.read('a.txt'), /l4 unstaged/, `the unstaged edit is in the working tree:\n${res.stdout}${res.stderr}`);
+  assert.not.match(res.stdout + res.stderr, /changed while the hook ran/);
+});
+
+test('Ctrl-C while a fix runs: the unstaged edit of the file it was rewriting stays in place', () => {
+  const cut = { name: 'cut', shell: true, run: '! grep -l foo {files}', fix: 'sed -i s/foo/bar/ {files}; kill -INT $PPID; sleep 2', files: ['*.txt'] };
+  const r = track(hookedRepo([cut], full));
+  r.write('a.txt', 'foo\nl2\nl3\nl4\n').commitAll('base');
+  r.write('a.txt', 'foo\nl2 staged\nl3\nl4\n').git('add', 'a.txt');
+  r.write('a.txt', 'foo\nl2 staged\nl3\nl4 unstaged\n');
+  const res = commit(r, ['-m', 'c']);
+  assert.is.not(res.code, 0, 'interrupted');
+  assert.is(r.git('show', ':a.txt'), 'foo\nl2 staged\nl3\nl4\n', 'nothing was staged');
+  assert.match(r.read('a.txt'), /l4 unstaged/, `the unstaged edit is in the working tree:\n${res.stdout}${res.stderr}`);
+  assert.not.match(res.stdout + res.stderr, /changed while the hook ran/);
+});
+
 test.run();
