@@ -10,6 +10,7 @@ import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.j
 import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } from './session.js';
 import { withRunLock } from './run-lock.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
+import { stagedConfig } from './hook-config.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
 import { readSnapshot } from '../git/snapshot.js';
@@ -62,15 +63,17 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   // After a checkout, merge or rewrite, heph only re-syncs: a fix would change tracked files under git's feet.
   if (NEVER_BLOCK.includes(event)) opts = { ...opts, autoFix: false, interactive: false };
   const ctx = await loadContext();
+  const commitEvent = event === 'pre-commit' || event === 'commit-msg';
+  const readIndex = () => takeEarlySnapshot(ctx.repo.root, 'index') ?? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true });
+  let snapshot = commitEvent ? readIndex() : undefined;
+  // A commit is checked by the config it commits, not by unstaged edits to it.
+  if (snapshot) ctx.config = await stagedConfig(ctx, snapshot, out);
   const hook = ctx.config.hooks[event];
   // A hook with nothing to do prints nothing (a rehearsal says why).
   if (!hook) {
     if (opts.dryRun) out.line(`.heph.json has no ${event} hook: nothing to run`);
     return EXIT.ok;
   }
-  const commitEvent = event === 'pre-commit' || event === 'commit-msg';
-  const readIndex = () => takeEarlySnapshot(ctx.repo.root, 'index') ?? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true });
-  let snapshot = commitEvent ? readIndex() : undefined;
   const ev = await eventPlan(ctx.repo.root, event, args, snapshot);
   if (!ev.candidates) {
     if (opts.dryRun) out.line(`heph ${event}: ${ev.idle}`);

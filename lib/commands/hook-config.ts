@@ -1,0 +1,37 @@
+/**
+ * The config a commit is checked by: the staged `.heph.json`. An unstaged edit
+ * of it (a check turned off to try something) must not decide what runs on a
+ * commit that records the other version: that would be a pass for checks that
+ * never ran on what is committed.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CONFIG_NAME, configPath, type Context } from './context.js';
+import { parseConfigText } from '../config/load.js';
+import { git } from '../git/exec.js';
+import type { ResolvedConfig } from '../config/types.js';
+import type { Snapshot } from '../git/snapshot.js';
+import type { Output } from '../report/output.js';
+
+const blobId = (data: Buffer, hex: number) =>
+  createHash(hex === 64 ? 'sha256' : 'sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+
+export async function stagedConfig(ctx: Context, snapshot: Snapshot | Promise<Snapshot>, out: Output): Promise<ResolvedConfig> {
+  const snap = await snapshot;
+  if (!snap.tracked.includes(CONFIG_NAME)) return ctx.config;
+  const { oid } = snap.identity(CONFIG_NAME);
+  const file = configPath(ctx.repo);
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch {
+    text = Buffer.alloc(0);
+  }
+  // Same bytes as staged (the common case): no git call.
+  if (blobId(text, oid.length) === oid) return ctx.config;
+  const staged = await git(['cat-file', 'blob', oid], { cwd: ctx.repo.root, okCodes: [128] });
+  if (staged.code !== 0) return ctx.config;
+  const config = parseConfigText(staged.stdout.toString('utf8'), `${file} (staged)`);
+  if (JSON.stringify(config) !== JSON.stringify(ctx.config)) out.info(`${CONFIG_NAME} has unstaged changes: this commit is checked by the staged version`);
+  return config;
+}
