@@ -168,7 +168,8 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
   } finally {
     forget();
     if (stash) {
-      const { dropped, kept, fixKept } = stash.restore(fixed, touched());
+      const { dropped, kept, fixKept, incomplete } = stash.restore(fixed, touched());
+      if (incomplete) out.warn(`some unstaged changes could not be put back: they are in ${incomplete} (aside/ and manifest.json); the next heph command here retries`);
       for (const k of fixKept) out.warn(`a fix rewrote ${k.path}, whose unstaged changes touch the same lines (or delete it): your version is back as it was; the fix's version is in ${k.copy}`);
       if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.map(shown).join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
       for (const k of kept) out.warn(`${k.path} changed while the hook ran: it keeps its new content; your version from before the hook is in ${k.copy}`);

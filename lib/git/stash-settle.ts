@@ -7,7 +7,7 @@
  * a kill, by the next heph command.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { at, kindOf, shown, move, removeWritten, signature } from './aside.js';
 import { gitSync } from './stash-git.js';
@@ -157,9 +157,18 @@ function mergeFixed(m: Manifest, e: Entry, aside: string | null, dir: string): b
   const merged = mergeThreeWay(m.root, dir, readFileSync(target), base, readFileSync(aside));
   if (!merged) return false;
   const tmp = aside + '.merged';
+  const mode = lstatSync(aside).mode & 0o7777;
   writeFileSync(tmp, merged);
-  chmodSync(tmp, lstatSync(aside).mode & 0o7777);
-  move(tmp, target); // replaces the fixed file in one step
+  chmodSync(tmp, mode);
+  try {
+    renameSync(tmp, target); // replaces the fixed file in one step
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    // heph's folder is on another file system: written in place (the user's version stays aside until done).
+    writeFileSync(target, merged);
+    chmodSync(target, mode);
+    rmSync(tmp, { force: true });
+  }
   rmSync(aside, { force: true });
   return true;
 }
@@ -182,6 +191,8 @@ function settleTouched(m: Manifest, e: Entry, aside: string | null, dir: string,
     out.fixKept.push({ path: shown(p), copy: shown(copy.toString('latin1')) });
   }
   for (const p of e.paths) removeWritten(m.root, p, e.path);
-  if (aside) move(aside, at(m.root, e.path));
+  if (!aside) return true;
+  if (kindOf(at(m.root, e.path)) !== null) keep(e, aside, keptDir, out); // something new stands there
+  else move(aside, at(m.root, e.path));
   return true;
 }

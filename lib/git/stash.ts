@@ -39,6 +39,8 @@ export interface RestoreOutcome {
   kept: Kept[];
   /** Paths a fix rewrote whose unstaged version could not be merged with it: the user's version is back, the fix's at `copy`. */
   fixKept: Kept[];
+  /** The stash folder, when something could not be put back (it stays for the next heph command). */
+  incomplete: string | null;
 }
 
 const realGitDir = (gitDir: string) => {
@@ -165,14 +167,14 @@ export class UnstagedStash {
    * re-staged by the caller).
    */
   restore(fixed: readonly string[], touched: readonly string[] = []): RestoreOutcome {
-    if (this.restored) return { dropped: [], kept: [], fixKept: [] };
+    if (this.restored) return { dropped: [], kept: [], fixKept: [], incomplete: null };
     this.restored = true;
     const outcome = settle(this.manifest, this.dir, this.keptDir, fixed, touched);
     this.restoreStateFiles();
     // Leave the index as fresh as git would: the files moved back have new stat data.
     gitSync(this.manifest.root, ['update-index', '-q', '--refresh'], undefined, false);
     if (outcome.complete) this.discard();
-    return outcome;
+    return { ...outcome, incomplete: outcome.complete ? null : this.dir };
   }
 }
 
