@@ -62,6 +62,8 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   let opts = runOptions(flags);
   // After a checkout, merge or rewrite, heph only re-syncs: a fix would change tracked files under git's feet.
   if (NEVER_BLOCK.includes(event)) opts = { ...opts, autoFix: false, interactive: false };
+  // commit-msg runs after git has written the commit's tree: a fix could not enter this commit.
+  if (event === 'commit-msg') opts = { ...opts, autoFix: false, interactive: false };
   const ctx = await loadContext();
   const commitEvent = event === 'pre-commit' || event === 'commit-msg';
   const readIndex = () => takeEarlySnapshot(ctx.repo.root, 'index') ?? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true });
@@ -98,7 +100,8 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
       mark('plan sealed');
       try {
         const run = (rollback?: RollbackPoint) => runSession({ ctx, opts, out, prepared, started, signal, msgfile: ev.msgfile, logHeader: ev.header, rollback });
-        const report = event === 'pre-commit' ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
+        // commit-msg checks read files too: they must see what is committed, as pre-commit's do.
+        const report = commitEvent ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
         report.interrupted = interrupted();
         mark('checks done');
         return finishReport(out, report);

@@ -30,4 +30,27 @@ test('a check that runs git add does not fail a plain commit', () => {
   assert.is(show(r, 'HEAD:a.txt'), 'a2\n');
 });
 
+const msgHook = { hooks: { 'commit-msg': { mode: 'full' } } };
+const nobad = { name: 'nobad', shell: true, run: '! grep -l BAD {files}', files: ['*.txt'] };
+const fooFix = { name: 'foo', shell: true, run: '! grep -l foo {files}', fix: 'sed -i s/foo/bar/ {files}', files: ['*.txt'] };
+
+test('commit-msg checks see the staged content, not unstaged edits that hide a problem', () => {
+  const r = track(hookedRepo([nobad], msgHook));
+  r.write('a.txt', 'BAD\n').git('add', 'a.txt');
+  r.write('a.txt', 'fine\n');
+  const res = commit(r, ['-m', 'c']);
+  assert.is.not(res.code, 0, `the committed content has BAD:\n${res.stdout}${res.stderr}`);
+  assert.is(r.read('a.txt'), 'fine\n', 'the unstaged edit is back');
+  assert.is(r.git('show', ':a.txt'), 'BAD\n');
+});
+
+test('commit-msg never reports a fix that cannot enter the commit: the check fails instead', () => {
+  const r = track(hookedRepo([fooFix], msgHook));
+  r.write('a.txt', 'foo\n').git('add', 'a.txt');
+  const res = commit(r, ['-m', 'c']);
+  assert.is.not(res.code, 0, `git had written the tree with foo already:\n${res.stdout}${res.stderr}`);
+  assert.is(r.read('a.txt'), 'foo\n', 'no fix ran');
+  assert.is(r.git('show', ':a.txt'), 'foo\n');
+});
+
 test.run();
