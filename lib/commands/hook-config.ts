@@ -31,7 +31,14 @@ export async function stagedConfig(ctx: Context, snapshot: Snapshot | Promise<Sn
   if (blobId(text, oid.length) === oid) return ctx.config;
   const staged = await git(['cat-file', 'blob', oid], { cwd: ctx.repo.root, okCodes: [128] });
   if (staged.code !== 0) return ctx.config;
-  const config = parseConfigText(staged.stdout.toString('utf8'), `${file} (staged)`);
+  let config: ResolvedConfig;
+  try {
+    config = parseConfigText(staged.stdout.toString('utf8'), `${file} (staged)`);
+  } catch (err) {
+    // Not a reason to block a commit that does not change it: the working copy's config decides, as before.
+    out.warn(`the staged ${CONFIG_NAME} is not valid (${(err as Error).message.split('\n')[0]}): this commit is checked by the working copy's`);
+    return ctx.config;
+  }
   if (JSON.stringify(config) !== JSON.stringify(ctx.config)) out.info(`${CONFIG_NAME} has unstaged changes: this commit is checked by the staged version`);
   return config;
 }

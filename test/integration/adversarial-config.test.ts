@@ -32,4 +32,14 @@ test('a check added in the staged .heph.json runs even when the working copy has
   assert.is.not(commit(r, ['-m', 'c']).code, 0);
 });
 
+test('an invalid staged .heph.json does not stop heph: the working copy decides, with a warning', () => {
+  const r = track(hookedRepo([ok]));
+  r.write('.heph.json', '{ "phases": [] }').git('add', '.heph.json');
+  r.config({ phases: [{ name: 'quality', checks: [ok] }] });
+  r.write('c.md', 'c\n').git('add', 'c.md');
+  const res = commit(r, ['-m', 'c']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stdout + res.stderr, /staged \.heph\.json is not valid/);
+});
+
 test.run();
