@@ -13,6 +13,10 @@ export interface Context {
   /** `<git common dir>/heph`, or HEPH_HOME. */
   dir: string;
   config: ResolvedConfig;
+  /** The root `.heph.json` alone, before members are folded in. */
+  rootConfig: ResolvedConfig;
+  /** The member directories found (empty without members). */
+  memberDirs: Promise<string[]>;
   /**
    * Settles once the members are folded into `config`; rejects (exit 2) on a bad member.
    * Already settled unless loaded with `deferMembers`.
@@ -52,7 +56,7 @@ export async function loadContext(cwd = process.cwd(), { deferMembers = false } 
     if (!(await recoverWithoutConfig(repo, dir, { warn: (t) => process.stderr.write(`warning: ${t}\n`) }))) throw err;
     config = load();
   }
-  const ctx: Context = { repo, dir, config, members: Promise.resolve() };
+  const ctx: Context = { repo, dir, config, rootConfig: config, memberDirs: dirs, members: Promise.resolve() };
   ctx.members = dirs.then((d) => {
     ctx.config = withMembers(repo.root, config, d);
   });

@@ -11,6 +11,7 @@ import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } f
 import { withRunLock } from './run-lock.js';
 import { afterRun, type AfterRun } from './after-run.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
+import { useStagedConfig } from './hook-config.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
 import { readSnapshot } from '../git/snapshot.js';
@@ -70,19 +71,21 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   let opts = runOptions(flags);
   // Only a commit's fixes become part of what git records: in a push a fix would turn a check green on a
   // working tree that is not what is pushed; after a checkout, merge or rewrite heph only re-syncs, and a
-  // fix would change tracked files under git's feet.
-  if (event !== 'pre-commit' && event !== 'commit-msg') opts = { ...opts, autoFix: false };
-  if (NEVER_BLOCK.includes(event)) opts = { ...opts, interactive: false };
+  // fix would change tracked files under git's feet; commit-msg runs after git has written the commit's tree.
+  if (event !== 'pre-commit') opts = { ...opts, autoFix: false };
+  if (event !== 'pre-commit' && event !== 'pre-push') opts = { ...opts, interactive: false };
   const ctx = await loadContext(undefined, { deferMembers: true });
+  const commitEvent = event === 'pre-commit' || event === 'commit-msg';
+  const readIndex = () => takeEarlySnapshot(ctx.repo.root, 'index') ?? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true });
+  let snapshot = commitEvent ? readIndex() : undefined;
+  // A commit is checked by the config it commits, not by unstaged edits to it.
+  if (snapshot) await useStagedConfig(ctx, snapshot, out);
   const hook = ctx.config.hooks[event];
   // A hook with nothing to do prints nothing (a rehearsal says why).
   if (!hook) {
     if (opts.dryRun) out.line(`.heph.json has no ${event} hook: nothing to run`);
     return EXIT.ok;
   }
-  const commitEvent = event === 'pre-commit' || event === 'commit-msg';
-  const readIndex = () => takeEarlySnapshot(ctx.repo.root, 'index') ?? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true });
-  let snapshot = commitEvent ? readIndex() : undefined;
   const ev = await eventPlan(ctx.repo.root, event, args, snapshot);
   if (!ev.candidates) {
     if (opts.dryRun) out.line(`heph ${event}: ${ev.idle}`);
@@ -110,7 +113,8 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
       mark('plan sealed');
       try {
         const run = (rollback?: RollbackPoint) => runSession({ ctx, opts, out, prepared, started, signal, msgfile: ev.msgfile, logHeader: ev.header, rollback });
-        const report = event === 'pre-commit' ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
+        // commit-msg checks read files too: they must see what is committed, as pre-commit's do.
+        const report = commitEvent ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
         report.interrupted = interrupted();
         mark('checks done');
         after = { ctx, opts, out, prepared, report, startedAt };
@@ -160,9 +164,13 @@ async function invalidate(ctx: Context, store: StateStore, changed: string[]): P
 async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, staged: string[], run: (rollback: RollbackPoint) => Promise<RunReport>): Promise<RunReport> {
   const runs = prepared.plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
   const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir) : null;
-  const rollback = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
+  const point = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
+  // Checks whose fix started: what they were given may have been rewritten, even if they then failed.
+  const fixStarted = new Set<string>();
+  const rollback: RollbackPoint = { ...point, beforeFix: (item) => (fixStarted.add(item.id), point.beforeFix(item)) };
   let fixed: string[] = [];
-  const forget = stash ? addCleanup(() => stash.restore(fixed)) : () => {};
+  const touched = () => fixablePaths(prepared, stash, fixStarted);
+  const forget = stash ? addCleanup(() => stash.restore(fixed, touched())) : () => {};
   try {
     const report = await run(rollback);
     const fixedChecks = new Set(report.checks.filter((c) => c.status === 'fixed').map((c) => c.id));
@@ -180,12 +188,31 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
   } finally {
     forget();
     if (stash) {
-      const { dropped, kept } = stash.restore(fixed);
+      const { dropped, kept, fixKept, incomplete } = stash.restore(fixed, touched());
+      if (incomplete) out.warn(`some unstaged changes could not be put back: they are in ${incomplete} (aside/ and manifest.json); the next heph command here retries`);
+      for (const k of fixKept) out.warn(`a fix rewrote ${k.path}, whose unstaged changes touch the same lines (or delete it): your version is back as it was; the fix's version is in ${k.copy}`);
       if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.map(shown).join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
       for (const k of kept) out.warn(`${k.path} changed while the hook ran: it keeps its new content; your version from before the hook is in ${k.copy}`);
     }
     await rollback.save();
   }
+}
+
+/**
+ * Put-aside paths that a fix which started may have rewritten: the files given
+ * to its check, that check's inputs, and every path for a check given no file
+ * list. On restore such a path is merged with the user's version (or the
+ * user's version comes back whole and the fix's is kept and named) instead of
+ * being taken for an edit saved during the hook: this covers a fix that left
+ * its check failing (eslint --fix with errors left) and one cut short by Ctrl-C.
+ */
+function fixablePaths(prepared: Prepared, stash: UnstagedStash | null, started: Set<string>): string[] {
+  if (!stash || !started.size) return [];
+  const items = prepared.plan.phases.flatMap((p) => p.items).filter((i) => started.has(i.id));
+  if (items.some((i) => !i.files)) return stash.files;
+  const given = new Set(items.flatMap((i) => i.files ?? []));
+  const inputs = items.filter((i) => i.check.inputs).map((i) => compileGlobs(i.check.inputs!));
+  return stash.files.filter((b) => given.has(shown(b)) || inputs.some((m) => m(shown(b))));
 }
 
 /**

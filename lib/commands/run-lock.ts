@@ -89,7 +89,8 @@ export async function recoverWithoutConfig(repo: Repo, dir: string, out: Pick<Ou
 
 /** Re-applies unstaged changes a killed run left aside (only the lock holder may touch the working tree). */
 function recover(ctx: Pick<Context, 'repo' | 'dir'>, out: Pick<Output, 'warn'>): boolean {
-  const { restored, kept, copies } = recoverStashes(ctx.repo.root, ctx.repo.gitDir, ctx.dir);
+  const { restored, kept, copies, orphans } = recoverStashes(ctx.repo.root, ctx.repo.gitDir, ctx.dir);
+  for (const o of orphans) out.warn(`unstaged changes that an interrupted heph run put aside in ${o.root}, which no longer exists (moved or removed), are saved in ${o.dir}: aside/ holds them and manifest.json says where each belongs; delete that folder once you have them back`);
   for (const f of restored) out.warn(`restored unstaged changes that an interrupted heph run had put aside (${f})`);
   for (const c of copies) out.warn(`${c.path} changed after an interrupted heph run put it aside: it keeps its current content; your version from before is in ${c.copy}`);
   for (const f of kept) {

@@ -6,7 +6,7 @@
  * a signal handler.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 
 /**
  * Paths are git's bytes held in latin1 strings (every byte one char), so a
@@ -58,9 +58,12 @@ export function move(from: Buffer | string, to: Buffer | string): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
   }
+  // A copy that fails removes what it made, never what was there before it.
+  if (kindOf(to) !== null) throw Object.assign(new Error(`${Buffer.from(to).toString('latin1')} exists`), { code: 'EEXIST' });
   try {
+    if (kindOf(from) === 'link') symlinkSync(readlinkSync(from, { encoding: 'buffer' }) as Buffer, to); // the target's bytes as they are
     // (node's copy takes names as text: a name that is not UTF-8 cannot cross file systems)
-    cpSync(from.toString(), to.toString(), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: true, force: false });
+    else cpSync(from.toString(), to.toString(), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: true, force: false });
   } catch (err) {
     rmSync(to, { recursive: true, force: true });
     throw err;

@@ -7,7 +7,7 @@
  * a kill, by the next heph command.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { at, kindOf, shown, move, removeWritten, signature } from './aside.js';
 import { gitSync } from './stash-git.js';
@@ -46,6 +46,8 @@ export interface Kept {
 export interface Settled {
   dropped: string[];
   kept: Kept[];
+  /** Paths a fix rewrote whose unstaged version could not be merged with it: the user's version is back, the fix's at `copy`. */
+  fixKept: Kept[];
   /** False when something could not be put back: the stash folder stays. */
   complete: boolean;
 }
@@ -78,11 +80,15 @@ function mergeThreeWay(root: string, dir: string, ours: Buffer, base: Buffer, th
   }
 }
 
-export function settle(m: Manifest, dir: string, keptDir: string, fixed: readonly string[]): Settled {
-  const out: Settled = { dropped: [], kept: [], complete: true };
+/**
+ * `touched`: paths with unstaged changes that a fix may have rewritten without
+ * them being staged (a whole-project fix ran); see settleTouched.
+ */
+export function settle(m: Manifest, dir: string, keptDir: string, fixed: readonly string[], touched: readonly string[] = []): Settled {
+  const out: Settled = { dropped: [], kept: [], fixKept: [], complete: true };
   for (const e of [...m.entries].reverse()) {
     try {
-      settleEntry(m, e, dir, keptDir, fixed, out);
+      settleEntry(m, e, dir, keptDir, fixed, touched, out);
     } catch {
       out.complete = false;
     }
@@ -90,7 +96,7 @@ export function settle(m: Manifest, dir: string, keptDir: string, fixed: readonl
   return out;
 }
 
-function settleEntry(m: Manifest, e: Entry, dir: string, keptDir: string, fixed: readonly string[], out: Settled): void {
+function settleEntry(m: Manifest, e: Entry, dir: string, keptDir: string, fixed: readonly string[], touched: readonly string[], out: Settled): void {
   const { root } = m;
   const aside = e.aside ? join(dir, e.aside) : null;
   // Already back, or killed before it moved: the user's version is where it belongs.
@@ -104,6 +110,7 @@ function settleEntry(m: Manifest, e: Entry, dir: string, keptDir: string, fixed:
   };
   const states = e.paths.map(state);
   const changedIta = e.ita.some((p) => kindOf(at(root, p)) !== null);
+  if (!changedIta && states.includes('changed') && settleTouched(m, e, aside, dir, keptDir, states, touched, out)) return;
   if (states.includes('changed') || changedIta) return keep(e, aside, keptDir, out);
   if (states.includes('fixed')) {
     if (mergeFixed(m, e, aside, dir)) return;
@@ -122,20 +129,70 @@ function keep(e: Entry, aside: string | null, keptDir: string, out: Settled): vo
   out.kept.push({ path: shown(e.path), copy: shown(at(keptDir, e.path).toString('latin1')) });
 }
 
+/**
+ * The staged blob as a checkout writes it (line endings, smudge filters), so
+ * that it is a fair base for the fixed file and the user's version: with
+ * `core.autocrlf` a raw blob differs from both on every line.
+ */
+function stagedAsCheckedOut(root: string, rel: string, blob: string): Buffer | null {
+  if (!rel.includes('\n')) {
+    const r = gitSync(root, ['cat-file', '--batch', '--filters'], Buffer.from(`${blob} ${rel}\n`, 'latin1'), false);
+    // One object: its content is all between the header and the final newline (the header's
+    // size is the blob's before conversion, so it cannot be used).
+    const nl = r.stdout.indexOf(0x0a);
+    if (r.code === 0 && nl > 0 && / blob \d+$/.test(r.stdout.subarray(0, nl).toString('latin1'))) return r.stdout.subarray(nl + 1, r.stdout.length - 1);
+  }
+  const raw = gitSync(root, ['cat-file', 'blob', blob]);
+  return raw.code === 0 ? raw.stdout : null;
+}
+
 /** A fixed regular file with the user's version aside: a clean three-way merge keeps both. True when done. */
 function mergeFixed(m: Manifest, e: Entry, aside: string | null, dir: string): boolean {
   const target = at(m.root, e.path);
   if (!aside || e.paths.length !== 1 || e.paths[0] !== e.path || kindOf(aside) !== 'file' || kindOf(target) !== 'file') return false;
   const blob = m.staged[e.path];
   if (!blob) return false;
-  const base = gitSync(m.root, ['cat-file', 'blob', blob]);
-  if (base.code !== 0) return false;
-  const merged = mergeThreeWay(m.root, dir, readFileSync(target), base.stdout, readFileSync(aside));
+  const base = stagedAsCheckedOut(m.root, e.path, blob);
+  if (!base) return false;
+  const merged = mergeThreeWay(m.root, dir, readFileSync(target), base, readFileSync(aside));
   if (!merged) return false;
   const tmp = aside + '.merged';
+  const mode = lstatSync(aside).mode & 0o7777;
   writeFileSync(tmp, merged);
-  chmodSync(tmp, lstatSync(aside).mode & 0o7777);
-  move(tmp, target); // replaces the fixed file in one step
+  chmodSync(tmp, mode);
+  try {
+    renameSync(tmp, target); // replaces the fixed file in one step
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    // heph's folder is on another file system: written in place (the user's version stays aside until done).
+    writeFileSync(target, merged);
+    chmodSync(target, mode);
+    rmSync(tmp, { force: true });
+  }
   rmSync(aside, { force: true });
+  return true;
+}
+
+/**
+ * A path a fix rewrote although the user's changes to it were not staged (a
+ * whole-project fix): a regular file gets the fix and the user's edit merged
+ * when they touch different lines; otherwise the user's version (a deletion
+ * too) comes back and the fix's version is kept in heph's folder and named.
+ * The fix's version can be made again; the user's cannot. False when some
+ * changed path was not touched by a fix: it is kept as an edit made during the hook.
+ */
+function settleTouched(m: Manifest, e: Entry, aside: string | null, dir: string, keptDir: string, states: string[], touched: readonly string[], out: Settled): boolean {
+  if (!e.paths.every((p, i) => states[i] !== 'changed' || touched.includes(p))) return false;
+  if (aside && mergeFixed(m, e, aside, dir)) return true;
+  for (const [i, p] of e.paths.entries()) {
+    if (states[i] !== 'changed') continue;
+    const copy = at(keptDir, p);
+    move(at(m.root, p), copy);
+    out.fixKept.push({ path: shown(p), copy: shown(copy.toString('latin1')) });
+  }
+  for (const p of e.paths) removeWritten(m.root, p, e.path);
+  if (!aside) return true;
+  if (kindOf(at(m.root, e.path)) !== null) keep(e, aside, keptDir, out); // something new stands there
+  else move(aside, at(m.root, e.path));
   return true;
 }

@@ -37,6 +37,10 @@ export interface RestoreOutcome {
   dropped: string[];
   /** Paths changed while the hook ran: the newer content stayed, the user's earlier version is at `copy`. */
   kept: Kept[];
+  /** Paths a fix rewrote whose unstaged version could not be merged with it: the user's version is back, the fix's at `copy`. */
+  fixKept: Kept[];
+  /** The stash folder, when something could not be put back (it stays for the next heph command). */
+  incomplete: string | null;
 }
 
 const realGitDir = (gitDir: string) => {
@@ -163,15 +167,15 @@ export class UnstagedStash {
    * Brings the unstaged changes back. `fixed` are files a fixer changed (already
    * re-staged by the caller).
    */
-  restore(fixed: readonly string[]): RestoreOutcome {
-    if (this.restored) return { dropped: [], kept: [] };
+  restore(fixed: readonly string[], touched: readonly string[] = []): RestoreOutcome {
+    if (this.restored) return { dropped: [], kept: [], fixKept: [], incomplete: null };
     this.restored = true;
-    const outcome = settle(this.manifest, this.dir, this.keptDir, fixed);
+    const outcome = settle(this.manifest, this.dir, this.keptDir, fixed, touched);
     this.restoreStateFiles();
     // Leave the index as fresh as git would: the files moved back have new stat data.
     gitSync(this.manifest.root, ['update-index', '-q', '--refresh'], undefined, false);
     if (outcome.complete) this.discard();
-    return outcome;
+    return { ...outcome, incomplete: outcome.complete ? null : this.dir };
   }
 }
 
@@ -232,9 +236,9 @@ export function pendingStash(gitDir: string, hephDir: string): boolean {
  * Settles what killed runs left aside in this worktree (never another's: the
  * manifest names its git dir). Returns what happened, for the caller to report.
  */
-export function recoverStashes(root: string, gitDir: string, hephDir: string): { restored: string[]; kept: string[]; copies: Kept[] } {
+export function recoverStashes(root: string, gitDir: string, hephDir: string): { restored: string[]; kept: string[]; copies: Kept[]; orphans: Orphan[] } {
   const stashDir = join(hephDir, 'stash');
-  const out = { restored: [] as string[], kept: [] as string[], copies: [] as Kept[] };
+  const out = { restored: [] as string[], kept: [] as string[], copies: [] as Kept[], orphans: [] as Orphan[] };
   const names = (readdirSafe(stashDir) ?? []).sort();
   const mine = realGitDir(gitDir);
   for (const name of names) {
@@ -253,7 +257,10 @@ export function recoverStashes(root: string, gitDir: string, hephDir: string): {
       for (const f of [join(stashDir, `${id}.patch`), join(stashDir, `${id}.patch.tmp`), dir]) rmSync(f, { recursive: true, force: true });
       continue;
     }
-    if (manifest.gitDir !== mine) continue;
+    if (manifest.gitDir !== mine) {
+      if (orphaned(manifest)) out.orphans.push({ dir, root: manifest.root });
+      continue;
+    }
     const res = settle(manifest, dir, join(hephDir, 'kept', id), []);
     out.copies.push(...res.kept);
     gitSync(root, ['update-index', '-q', '--refresh'], undefined, false);
@@ -264,4 +271,16 @@ export function recoverStashes(root: string, gitDir: string, hephDir: string): {
     } else out.kept.push(dir);
   }
   return out;
+}
+
+/** A killed run's work whose worktree is gone (moved, renamed or removed): it can only be reported. */
+export interface Orphan {
+  dir: string;
+  /** Where the worktree was. */
+  root: string;
+}
+
+/** Whether the worktree a manifest belongs to no longer exists: nothing would ever settle it. */
+function orphaned(m: Manifest): boolean {
+  return !existsSync(m.gitDir);
 }

@@ -1,0 +1,57 @@
+/**
+ * The config a commit is checked by: the staged `.heph.json`. An unstaged edit
+ * of it (a check turned off to try something) must not decide what runs on a
+ * commit that records the other version: that would be a pass for checks that
+ * never ran on what is committed.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CONFIG_NAME, configPath, type Context } from './context.js';
+import { parseConfigText } from '../config/load.js';
+import { git } from '../git/exec.js';
+import type { ResolvedConfig } from '../config/types.js';
+import type { Snapshot } from '../git/snapshot.js';
+import type { Output } from '../report/output.js';
+import { withMembers } from '../config/members.js';
+
+/**
+ * Puts the staged config in place for a commit: the root file as staged, with
+ * the members folded in as they are for the working copy's.
+ */
+export async function useStagedConfig(ctx: Context, snapshot: Snapshot | Promise<Snapshot>, out: Output): Promise<void> {
+  const staged = await stagedConfig({ ...ctx, config: ctx.rootConfig }, snapshot, out);
+  if (staged === ctx.rootConfig) return;
+  await ctx.members;
+  ctx.rootConfig = staged;
+  ctx.config = withMembers(ctx.repo.root, staged, await ctx.memberDirs);
+}
+
+const blobId = (data: Buffer, hex: number) =>
+  createHash(hex === 64 ? 'sha256' : 'sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+
+export async function stagedConfig(ctx: Context, snapshot: Snapshot | Promise<Snapshot>, out: Output): Promise<ResolvedConfig> {
+  const snap = await snapshot;
+  if (!snap.tracked.includes(CONFIG_NAME)) return ctx.config;
+  const { oid } = snap.identity(CONFIG_NAME);
+  const file = configPath(ctx.repo);
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch {
+    text = Buffer.alloc(0);
+  }
+  // Same bytes as staged (the common case): no git call.
+  if (blobId(text, oid.length) === oid) return ctx.config;
+  const staged = await git(['cat-file', 'blob', oid], { cwd: ctx.repo.root, okCodes: [128] });
+  if (staged.code !== 0) return ctx.config;
+  let config: ResolvedConfig;
+  try {
+    config = parseConfigText(staged.stdout.toString('utf8'), `${file} (staged)`);
+  } catch (err) {
+    // Not a reason to block a commit that does not change it: the working copy's config decides, as before.
+    out.warn(`the staged ${CONFIG_NAME} is not valid (${(err as Error).message.split('\n')[0]}): this commit is checked by the working copy's`);
+    return ctx.config;
+  }
+  if (JSON.stringify(config) !== JSON.stringify(ctx.config)) out.info(`${CONFIG_NAME} has unstaged changes: this commit is checked by the staged version`);
+  return config;
+}
