@@ -75,9 +75,11 @@ test('outcomes and hooks not configured are not sent; pre-commit is off unless l
   assert.is((await spawnHeph(r, ['run'], { env: { HOOK_SECRET: SECRET } }).done).code, 0);
   r.write('a.txt', '2').git('add', 'a.txt');
   r.config({ settings: { webhooks: [{ url: s.url, secretEnv: 'HOOK_SECRET', events: ['failed', 'passed'] }] }, phases: [{ name: 'q', checks: [{ name: 'lint', run: 'false', files: ['*.txt'] }] }] });
+  r.git('add', '.heph.json');
   assert.is((await spawnHeph(r, ['hook', 'run', 'pre-commit'], { env: { HOOK_SECRET: SECRET } }).done).code, 1);
   assert.is(s.received.length, 0, 'a passed run with only "failed" configured, and a pre-commit by default, send nothing');
   r.config({ settings: { webhooks: [{ url: s.url, secretEnv: 'HOOK_SECRET', hooks: ['pre-commit'] }] }, phases: [{ name: 'q', checks: [{ name: 'lint', run: 'false', files: ['*.txt'] }] }] });
+  r.git('add', '.heph.json'); // a commit is checked by the staged config
   assert.is((await spawnHeph(r, ['hook', 'run', 'pre-commit'], { env: { HOOK_SECRET: SECRET } }).done).code, 1);
   assert.is(s.received.length, 1, 'listed, pre-commit sends');
   assert.is(JSON.parse(s.received[0].body).data.hook, 'pre-commit');
