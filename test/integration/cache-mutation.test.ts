@@ -10,22 +10,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { Repo, statuses, repoPool } from '../helpers/repo.js';
+import { random as rng } from '../helpers/proc.js';
 
 const repo = repoPool(test);
 const STEPS = Number(process.env.HEPH_MUTATION_STEPS ?? 40);
 const SEEDS = process.env.HEPH_MUTATION_SEED ? [Number(process.env.HEPH_MUTATION_SEED)] : [1, 2];
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHECKS = [
   // Per-file: a text file must not contain BAD.
