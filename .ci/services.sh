@@ -33,7 +33,14 @@ if ! "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; then
     [ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
     "${AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR" -U postgres --auth=trust -E UTF8 >&2
   fi
-  "${AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/log" -w -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1" start >&2
+  pg_start() { "${AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/log" -w -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1" start >&2; }
+  if ! pg_start; then
+    # A server killed with its machine session leaves its pid file; when no postgres holds that pid, start afresh.
+    pid=$(head -1 "$PG_DIR/postmaster.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && ! grep -qsx postgres "/proc/$pid/comm"; then rm -f "$PG_DIR/postmaster.pid"; fi
+    sleep 1
+    pg_start
+  fi
 fi
 psql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 # A writer role that owns the database, and a reader that may only SELECT.
