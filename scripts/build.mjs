@@ -30,6 +30,12 @@ const LAZY = {
   'lib/state/remote-cache.ts': 'remote.cjs',
   'lib/state/remote-redis.ts': 'remote-redis.cjs',
   'lib/state/remote-postgres.ts': 'remote-postgres.cjs',
+  // Commands a git hook never runs: kept out of the bundle every commit parses.
+  'lib/commands/init.ts': 'init.cjs',
+  'lib/commands/stats.ts': 'stats.cjs',
+  'lib/commands/doctor.ts': 'doctor.cjs',
+  'lib/commands/config.ts': 'config.cjs',
+  'lib/commands/install.ts': 'install.cjs',
 };
 const ENTRY = { 'lib/main.ts': 'heph.cjs' };
 
