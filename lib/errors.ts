@@ -3,7 +3,8 @@
  * outcomes) to process exit codes. Only cli.ts turns these into an exit code.
  */
 /** `sigint`/`sigterm`: interrupted before any check started (while waiting for the lock). */
-export type ErrorKind = 'usage' | 'config' | 'lock' | 'disk' | 'git' | 'internal' | 'sigint' | 'sigterm';
+/** `unwritable`: a pre-commit had unstaged changes to put aside and heph's folder cannot be written. */
+export type ErrorKind = 'usage' | 'config' | 'lock' | 'disk' | 'unwritable' | 'git' | 'internal' | 'sigint' | 'sigterm';
 
 export const EXIT = {
   ok: 0,
@@ -12,6 +13,7 @@ export const EXIT = {
   config: 2,
   lock: 3,
   disk: 4,
+  unwritable: 5,
   git: 2,
   internal: 70,
   sigint: 130,

@@ -2,7 +2,7 @@
  * The checks behind `heph doctor`. Each returns one finding: ok or a problem,
  * with what was found and, for a problem, how to fix it. None changes anything.
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { onPath } from '../paths.js';
 import { gitText } from '../git/exec.js';
@@ -102,19 +102,6 @@ export function lock(dir: string): Finding {
     return { name: 'lock', ok: false, detail: `left by ${who}; that pid is now ${program ? `\`${program}\`, ` : ''}a process started after the lock was taken: not heph`, fix: `the next run takes it over; or delete ${path}` };
   }
   return { name: 'lock', ok: true, detail: `held by ${who}${state === 'unknown' ? ' (another host: cannot tell if it still runs)' : ''}` };
-}
-
-/** Patches of unstaged changes a killed pre-commit left aside (the next run re-applies them). */
-export function stashes(dir: string): Finding {
-  let left: string[] = [];
-  try {
-    left = readdirSync(join(dir, 'stash')).filter((f) => f.endsWith('.patch'));
-  } catch {
-    /* no stash folder: nothing was ever put aside */
-  }
-  if (!left.length) return { name: 'stash', ok: true, detail: 'no unstaged changes put aside' };
-  const files = left.map((f) => join(dir, 'stash', f)).join(', ');
-  return { name: 'stash', ok: false, detail: `unstaged changes put aside by an interrupted run: ${files}`, fix: 'run `heph run` (it re-applies them), or git apply --3way <patch>' };
 }
 
 export async function disk(ctx: Context): Promise<Finding> {

@@ -1,6 +1,6 @@
 /**
  * `heph doctor`: one line per environment check (git, hooks, config, state
- * store, lock, unstaged changes left aside, disk, tools), each problem with how to fix it. Exit 1 if any
+ * store, lock, unstaged changes left aside and copies kept, disk, tools), each problem with how to fix it. Exit 1 if any
  * problem was found. It reads only: no lock is taken, nothing is written.
  */
 import type { Output } from '../report/output.js';
@@ -9,7 +9,8 @@ import { EXIT, HephError } from '../errors.js';
 import { findRepo, hephDir } from '../git/repo.js';
 import { loadContext, type Context } from './context.js';
 import { remoteFinding } from './doctor-remote.js';
-import { disk, gitVersion, hooks, lock, stashes, store, tools, type Finding } from './doctor-checks.js';
+import { disk, gitVersion, hooks, lock, store, tools, type Finding } from './doctor-checks.js';
+import { stashes } from './doctor-stash.js';
 import { webhooks } from './doctor-webhooks.js';
 
 async function safely(name: string, fn: () => Finding | Promise<Finding>): Promise<Finding> {
@@ -37,7 +38,7 @@ export async function doctorCommand(out: Output): Promise<number> {
     findings.push(await safely('hooks', () => hooks(c)));
     findings.push(await safely('state', () => store(c)));
     findings.push(await safely('lock', () => lock(c.dir)));
-    findings.push(await safely('stash', () => stashes(c.dir)));
+    findings.push(...stashes(c.dir, c.repo.gitDir));
     findings.push(await safely('disk', () => disk(c)));
     findings.push(await safely('tools', () => tools(c.config, c.repo.root)));
     findings.push(await safely('webhooks', () => webhooks(c)));

@@ -5,11 +5,12 @@
  * `.heph.json` with the quality checks its own files call for, so a commit
  * costs only the members it touches (docs/monorepos.md).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, splitZ } from '../git/exec.js';
 import { compileGlobs } from '../plan/glob.js';
 import { detectPresets, diskProbe, renderConfig, starterConfig, type StarterOptions } from '../config/presets/index.js';
+import { occupied, writeConfigFile } from './init-file.js';
 
 type Raw = Record<string, unknown> & { phases: { name: string; checks: unknown[] }[] };
 
@@ -79,7 +80,7 @@ export async function planWorkspace(root: string, choose?: StarterOptions['choos
   const members: WorkspacePlan['members'] = [];
   const all = [...dirs].sort();
   for (const dir of all) {
-    if (existsSync(join(root, dir, '.heph.json'))) continue;
+    if (occupied(join(root, dir, '.heph.json'))) continue; // the member's own, or a link heph init does not write through
     const probe = diskProbe(join(root, dir));
     // A member's lockfile is the root's: it is detected by its manifest alone.
     const presets = detectPresets({ ...probe, has: (rel) => probe.has(rel) || (['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'uv.lock'].includes(rel) && existsSync(join(root, rel))) }).filter((n) =>
@@ -112,7 +113,7 @@ export function writeMembers(root: string, plan: WorkspacePlan, line: (s: string
   }
   line(`${plan.tool}: a .heph.json per member (its quality checks, run in its directory), the root one keeps the environment and dependency checks:`);
   for (const m of plan.members) {
-    writeFileSync(join(root, m.dir, '.heph.json'), renderConfig(m.config));
+    writeConfigFile(join(root, m.dir, '.heph.json'), `${m.dir}/.heph.json`, renderConfig(m.config));
     const names = m.config.phases.flatMap((p) => (p.checks as { name: string }[]).map((c) => c.name));
     line(`  ${m.dir}/.heph.json: ${m.presets.join(' + ')}, ${names.join(', ')}`);
   }

@@ -4,7 +4,7 @@
  * call for, saying what each check needs that is not installed and what
  * other hook managers the repository already has.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { findRepo } from '../git/repo.js';
 import { git } from '../git/exec.js';
@@ -20,6 +20,7 @@ import type { Output } from '../report/output.js';
 import { EXIT, HephError } from '../errors.js';
 import { detectTools } from '../migrate/detect.js';
 import { shortConfig } from '../config/sets.js';
+import { checkConfigTarget, writeConfigFile } from './init-file.js';
 
 export interface InitFlags {
   preset?: string | string[];
@@ -92,7 +93,7 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   const repo = await findRepo();
   const file = configPath(repo);
   const shown = relative(process.cwd(), file) || file;
-  if (existsSync(file) && !flags.force) {
+  if (checkConfigTarget(file, shown) && !flags.force) {
     throw new HephError('usage', `${shown} already exists; heph init leaves it as it is`, 'heph init --force overwrites it (commit or copy it first to keep it)');
   }
   if (flags.from !== undefined) return (await import('../migrate/command.js')).initFrom(repo.root, String(flags.from), file, shown, out);
@@ -116,7 +117,7 @@ export async function initCommand(flags: InitFlags, out: Output): Promise<number
   const config = workspace ? (await import('./init-workspace.js')).rootOfWorkspace(starter, workspace) : starter;
   const problems = validateConfig(config);
   if (problems.length) throw new HephError('internal', `the ${chosen.join(' + ')} preset made an invalid config:\n${formatProblems(file, problems)}`);
-  writeFileSync(file, renderConfig(flags.extends ? shortConfig(config, chosen) : config));
+  writeConfigFile(file, shown, renderConfig(flags.extends ? shortConfig(config, chosen) : config));
 
   const phases = config.phases as { name: string; checks: { name: string }[] }[];
   const count = phases.reduce((n, p) => n + p.checks.length, 0);

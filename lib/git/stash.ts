@@ -27,6 +27,7 @@ import { HephError } from '../errors.js';
 import { at, blockingAncestor, isDiskFull, kindOf, move, signature } from './aside.js';
 import { gitSync, HARD_DIFF, pathsInput, split0 } from './stash-git.js';
 import { settle, type Entry, type Kept, type Manifest } from './stash-settle.js';
+import { cannotWrite, unwritableError } from './stash-unwritable.js';
 
 export type { Kept } from './stash-settle.js';
 
@@ -110,6 +111,15 @@ export class UnstagedStash {
       writeDurably(patchFile, patch.stdout);
       stash.writeManifest();
     } catch (err) {
+      if (cannotWrite(err)) {
+        // Nothing was moved, and nothing could be written where the patch and manifest would go.
+        try {
+          stash.discard();
+        } catch {
+          /* a file where the folder should be: there is nothing of ours to remove */
+        }
+        throw unwritableError(hephDir, err);
+      }
       stash.discard();
       throw isDiskFull(err) ? diskError(stashDir) : err;
     }

@@ -165,7 +165,7 @@ test('a pre-commit kill -9 leaves the changes aside: doctor reports them, and th
   assert.is.not(commit(r, ['-m', 'a']).code, 0, 'killed');
   assert.is(r.read('a.txt'), 'staged\n', 'the unstaged line was aside');
   const doctor = r.heph(['doctor']);
-  assert.match(doctor.stdout, /✖ stash\s+unstaged changes put aside by an interrupted run: .*\.patch.*fix: run `heph run`/);
+  assert.match(doctor.stdout, /✖ stash\s+unstaged changes of this worktree put aside by a killed heph run: .*\.d\s.*fix: run `heph run`/);
   const res = r.heph(['run']);
   assert.match(res.stderr, /restored unstaged changes that an interrupted heph run had put aside/);
   assert.is(r.read('a.txt'), 'staged\nunstaged\n');
