@@ -64,4 +64,21 @@ test('a run-once formatter (fix = check in write mode) on a Latin-1 name: the re
   assert.is(readFileSync(abs(r), 'latin1'), 'UPPER\nb\nc\nd\ne unstaged\n');
 });
 
+test('heph rollback after a fix of a Latin-1 name restores it, and takes the fix out around later edits', () => {
+  const r = track(hookedRepo([{ name: 'ws', run: 'heph:trailing-whitespace', fix: 'heph:trailing-whitespace --fix' }]));
+  writeFileSync(abs(r), 'x\nb\nc\nd\ne\n');
+  r.commitAll('base');
+  writeFileSync(abs(r), 'a  \nb\nc\nd\ne\n');
+  assert.is(r.heph(['run']).code, 0);
+  assert.is(readFileSync(abs(r), 'latin1'), 'a\nb\nc\nd\ne\n');
+  let res = r.heph(['rollback']);
+  assert.is(res.code, 0, res.stderr);
+  assert.is(readFileSync(abs(r), 'latin1'), 'a  \nb\nc\nd\ne\n', `restored:\n${res.stdout}${res.stderr}`);
+  assert.is(r.heph(['run']).code, 0);
+  writeFileSync(abs(r), 'a\nb\nc\nd\ne edited\n');
+  res = r.heph(['rollback']);
+  assert.is(res.code, 0, res.stderr);
+  assert.is(readFileSync(abs(r), 'latin1'), 'a  \nb\nc\nd\ne edited\n', `the fix taken out, the edit kept:\n${res.stdout}${res.stderr}`);
+});
+
 test.run();
