@@ -5,11 +5,11 @@
  * never ran on what is committed.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { CONFIG_NAME, configPath, type Context } from './context.js';
 import { parseConfigText } from '../config/load.js';
-import { git } from '../git/exec.js';
+import { git, gitSync } from '../git/exec.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Snapshot } from '../git/snapshot.js';
 import type { Output } from '../report/output.js';
@@ -20,7 +20,19 @@ import { withMembers } from '../config/members.js';
  * file as staged.
  */
 export async function useStagedConfig(ctx: Context, snapshot: Snapshot | Promise<Snapshot>, out: Output): Promise<void> {
-  const staged = await stagedConfig({ ...ctx, config: ctx.rootConfig }, snapshot, out);
+  const snap = await snapshot;
+  // Files an `extends` chain names in the repository are read as staged too.
+  const { readExtendsFrom } = await import('../config/extends.js');
+  readExtendsFrom(stagedReader(ctx.repo.root, snap, out));
+  let staged = await stagedConfig({ ...ctx, config: ctx.rootConfig }, snapshot, out);
+  if (staged === ctx.rootConfig && ctx.rootConfig.sources) {
+    try {
+      const again = parseConfigText(readFileSync(configPath(ctx.repo)).toString('utf8'), configPath(ctx.repo));
+      if (JSON.stringify(again.phases) !== JSON.stringify(ctx.rootConfig.phases) || JSON.stringify(again.hooks) !== JSON.stringify(ctx.rootConfig.hooks)) staged = again;
+    } catch (err) {
+      out.warn(`a file ${CONFIG_NAME} extends is not valid as staged (${(err as Error).message.split('\n')[0]}): this commit is checked by the working copy's`);
+    }
+  }
   const dirs = await ctx.memberDirs;
   const members = await stagedMembers(ctx.repo.root, await snapshot, dirs, out);
   if (staged === ctx.rootConfig && !members.size) return;
@@ -54,6 +66,25 @@ async function stagedMembers(root: string, snap: Snapshot, dirs: string[], out: 
     out.info(`${file} has unstaged changes: this commit is checked by the staged version`);
   }
   return texts;
+}
+
+/** Reads a tracked file's staged text when its working copy differs (the reader `extends` uses). */
+function stagedReader(root: string, snap: Snapshot, out: Output): (file: string) => string | undefined {
+  const realRoot = realpathSync(root);
+  return (file) => {
+    const rel = relative(realRoot, file).split(sep).join('/');
+    if (rel.startsWith('..') || isAbsolute(rel) || !snap.tracked.includes(rel)) return undefined;
+    const { oid, mode } = snap.identity(rel);
+    if (mode !== '100644' && mode !== '100755') return undefined;
+    const disk = readRegular(file);
+    if (disk && blobId(disk, oid.length) === oid) return undefined;
+    const blob = gitSync(['cat-file', 'blob', oid], { cwd: root });
+    if (blob === null) return undefined;
+    const text = blob.toString('utf8');
+    if (disk && disk.toString('utf8').replace(/\r\n/g, '\n') === text) return undefined;
+    out.info(`${rel} has unstaged changes: this commit is checked by the staged version`);
+    return text;
+  };
 }
 
 function readRegular(path: string): Buffer | null {
