@@ -179,7 +179,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
           if (item.action === 'cached') {
             // Its stored pass is for the content planned; a fix of this run changed some of it since.
             if (touched !== 'all' && !touched.size) return emitPlanned(item, phase);
-            return finish(item, phase, verdict(item, await invoke(item, item.check.run, 'run after fixes', item.perFile && changedFiles ? changedFiles : (item.selected ?? item.files))));
+            const again = verdict({ ...item, reason: 'ran again: a fix of this run changed its files since its reused result' }, await invoke(item, item.check.run, 'run after fixes', item.perFile && changedFiles ? changedFiles : (item.selected ?? item.files)));
+            return finish(item, phase, again);
           }
           // A per-file check given only its uncertified files also looks at the certified ones a fix changed.
           const files = item.files && changedFiles ? [...new Set([...item.files, ...changedFiles])] : item.files;

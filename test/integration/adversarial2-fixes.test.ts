@@ -45,6 +45,7 @@ test('a check whose pass was reused is run again when a fix of the commit rewrit
   const before = head(r);
   const res = commit(r, ['-m', 'c']);
   assert.is.not(res.code, 0, `lint rejects what the fix wrote, which the commit would record:\n${res.stdout}${res.stderr}`);
+  assert.match(res.stdout + res.stderr, 'ran again: a fix of this run changed its files');
   assert.is(head(r), before);
 });
 
