@@ -230,7 +230,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     if (!fp || !item.cacheable || r.status === 'not-run') return;
     const at = now();
     // A fix of this run changed what it read: the result is not the planned content's (its fingerprint's).
-    const touched = intersect(access(item).reads, changedInRun);
+    const touched = changedInRun !== 'all' && !changedInRun.size ? changedInRun : intersect(access(item).reads, changedInRun);
     const moved = touched === 'all' || touched.size > 0;
     if (fp.certKeys && item.files && (r.status === 'passed' || r.status === 'fixed')) {
       // Certify each file given, under the content it passed on: after a fix, what the fix wrote.
@@ -266,7 +266,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     const running = phase.items.filter((i) => i.action === 'run');
     // A reused pass stands only while no fix of the run (earlier, or in this phase) changes what it read.
     const fixWrites = running.map(access).reduce<FileSet>((u, a) => (a.writes ? union(u, a.writes) : u), changedInRun);
-    const recheck = new Set(phase.items.filter((i) => i.action === 'cached' && overlaps(fixWrites, access(i).reads)));
+    const noFix = fixWrites !== 'all' && fixWrites.size === 0;
+    const recheck = new Set(noFix ? [] : phase.items.filter((i) => i.action === 'cached' && overlaps(fixWrites, access(i).reads)));
     const toRun = phase.items.filter((i) => i.action === 'run' || recheck.has(i));
     for (const item of phase.items) if (item.action !== 'run' && !recheck.has(item)) await emitPlanned(item, phase.name);
     await runPhase(toRun, phase.name);
