@@ -5,25 +5,94 @@
  * never ran on what is committed.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { CONFIG_NAME, configPath, type Context } from './context.js';
 import { parseConfigText } from '../config/load.js';
-import { git } from '../git/exec.js';
+import { git, gitSync } from '../git/exec.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Snapshot } from '../git/snapshot.js';
 import type { Output } from '../report/output.js';
 import { withMembers } from '../config/members.js';
 
 /**
- * Puts the staged config in place for a commit: the root file as staged, with
- * the members folded in as they are for the working copy's.
+ * Puts the staged config in place for a commit: the root file and each member's
+ * file as staged.
  */
 export async function useStagedConfig(ctx: Context, snapshot: Snapshot | Promise<Snapshot>, out: Output): Promise<void> {
-  const staged = await stagedConfig({ ...ctx, config: ctx.rootConfig }, snapshot, out);
-  if (staged === ctx.rootConfig) return;
-  await ctx.members;
+  const snap = await snapshot;
+  // Files an `extends` chain names in the repository are read as staged too.
+  const { readExtendsFrom } = await import('../config/extends.js');
+  readExtendsFrom(stagedReader(ctx.repo.root, snap, out));
+  let staged = await stagedConfig({ ...ctx, config: ctx.rootConfig }, snapshot, out);
+  if (staged === ctx.rootConfig && ctx.rootConfig.sources) {
+    try {
+      const again = parseConfigText(readFileSync(configPath(ctx.repo)).toString('utf8'), configPath(ctx.repo));
+      if (JSON.stringify(again.phases) !== JSON.stringify(ctx.rootConfig.phases) || JSON.stringify(again.hooks) !== JSON.stringify(ctx.rootConfig.hooks)) staged = again;
+    } catch (err) {
+      out.warn(`a file ${CONFIG_NAME} extends is not valid as staged (${(err as Error).message.split('\n')[0]}): this commit is checked by the working copy's`);
+    }
+  }
+  const dirs = await ctx.memberDirs;
+  const members = await stagedMembers(ctx.repo.root, await snapshot, dirs, out);
+  if (staged === ctx.rootConfig && !members.size) return;
+  // The working copy's members are folded in meanwhile: let that finish so it cannot overwrite what is set here.
+  if (members.size) await ctx.members.catch(() => {});
+  else await ctx.members;
   ctx.rootConfig = staged;
-  ctx.config = withMembers(ctx.repo.root, staged, await ctx.memberDirs);
+  ctx.config = withMembers(ctx.repo.root, staged, dirs, members);
+  ctx.members = Promise.resolve();
+}
+
+/**
+ * The staged text of each member config whose working copy differs (edited, deleted, or not a file):
+ * a member's checks on a commit are the ones the commit records, as for the root file.
+ */
+async function stagedMembers(root: string, snap: Snapshot, dirs: string[], out: Output): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const dir of dirs) {
+    const file = `${dir}/${CONFIG_NAME}`;
+    if (!snap.tracked.includes(file)) continue;
+    const { oid, mode } = snap.identity(file);
+    if (mode !== '100644' && mode !== '100755') continue; // a symlink: the working copy's check refuses it
+    const disk = readRegular(join(root, file));
+    if (disk && blobId(disk, oid.length) === oid) continue;
+    const blob = await git(['cat-file', 'blob', oid], { cwd: root, okCodes: [128] });
+    if (blob.code !== 0) continue;
+    const text = blob.stdout.toString('utf8');
+    // The same config with the line endings core.autocrlf gives it.
+    if (disk && disk.toString('utf8').replace(/\r\n/g, '\n') === text) continue;
+    texts.set(file, text);
+    out.info(`${file} has unstaged changes: this commit is checked by the staged version`);
+  }
+  return texts;
+}
+
+/** Reads a tracked file's staged text when its working copy differs (the reader `extends` uses). */
+function stagedReader(root: string, snap: Snapshot, out: Output): (file: string) => string | undefined {
+  const realRoot = realpathSync(root);
+  return (file) => {
+    const rel = relative(realRoot, file).split(sep).join('/');
+    if (rel.startsWith('..') || isAbsolute(rel) || !snap.tracked.includes(rel)) return undefined;
+    const { oid, mode } = snap.identity(rel);
+    if (mode !== '100644' && mode !== '100755') return undefined;
+    const disk = readRegular(file);
+    if (disk && blobId(disk, oid.length) === oid) return undefined;
+    const blob = gitSync(['cat-file', 'blob', oid], { cwd: root });
+    if (blob === null) return undefined;
+    const text = blob.toString('utf8');
+    if (disk && disk.toString('utf8').replace(/\r\n/g, '\n') === text) return undefined;
+    out.info(`${rel} has unstaged changes: this commit is checked by the staged version`);
+    return text;
+  };
+}
+
+function readRegular(path: string): Buffer | null {
+  try {
+    return lstatSync(path).isFile() ? readFileSync(path) : null;
+  } catch {
+    return null;
+  }
 }
 
 const blobId = (data: Buffer, hex: number) =>

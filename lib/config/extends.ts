@@ -59,12 +59,21 @@ function packageOf(file: string, name?: string): { id: string; sub: string } | n
   return null;
 }
 
+/**
+ * During a commit: the staged text of a repository file an `extends` chain names, when its working
+ * copy differs (undefined: read the file). A commit is checked by the config it records.
+ */
+let stagedText: ((file: string) => string | undefined) | null = null;
+export function readExtendsFrom(reader: ((file: string) => string | undefined) | null): void {
+  stagedText = reader;
+}
+
 /** A JSON file's object, or a module's export (`default` for an ES module); errors say which file. */
 export function readSetFile(file: string, parse: (text: string, file: string) => Raw): Raw {
   if (/\.json$/i.test(file)) {
     let text: string;
     try {
-      text = readRegularFile(file); // never a device, a FIFO or a huge file
+      text = stagedText?.(file) ?? readRegularFile(file); // never a device, a FIFO or a huge file
     } catch (e) {
       throw new Error(/ENOENT/.test((e as Error).message) ? `no such file` : (e as Error).message);
     }

@@ -60,12 +60,18 @@ interface Loaded {
   config: ResolvedConfig;
 }
 
-/** Null when the member's config is deleted in the working tree (the member is going away). */
-function loadMember(root: string, dir: string, nested: string[]): Loaded | null {
+/**
+ * Null when the member's config is deleted in the working tree (the member is going away).
+ * `staged` holds the text of member configs a commit records in another version than the working copy's.
+ */
+function loadMember(root: string, dir: string, nested: string[], staged?: ReadonlyMap<string, string>): Loaded | null {
   const file = `${dir}/${CONFIG_NAME}`;
-  const real = realInside(root, file);
-  if (real === null) return null;
-  const text = readFileSync(real, 'utf8');
+  let text = staged?.get(file);
+  if (text === undefined) {
+    const real = realInside(root, file);
+    if (real === null) return null;
+    text = readFileSync(real, 'utf8');
+  }
   const raw = parseJson(text, file) as Record<string, unknown>;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad(`${file}: expected a JSON object`, 'a member config is a .heph.json like the root one');
   if ('settings' in raw) throw bad(`${file}: "settings" are shared by the whole repository`, `move them to the root ${CONFIG_NAME}`);
@@ -99,10 +105,13 @@ function loadMember(root: string, dir: string, nested: string[]): Loaded | null 
   return { member, config };
 }
 
-/** Folds the members' checks into the root config; exit 2 for duplicate names or a config outside the repository. */
-export function withMembers(root: string, config: ResolvedConfig, found: string[]): ResolvedConfig {
+/**
+ * Folds the members' checks into the root config; exit 2 for duplicate names or a config outside the repository.
+ * `staged`: member config texts to use instead of the working copy's (a commit is checked by what it records).
+ */
+export function withMembers(root: string, config: ResolvedConfig, found: string[], staged?: ReadonlyMap<string, string>): ResolvedConfig {
   if (!found.length) return config;
-  const loaded = found.map((d) => loadMember(root, d, found.filter((o) => o.startsWith(`${d}/`)))).filter((l): l is Loaded => l !== null);
+  const loaded = found.map((d) => loadMember(root, d, found.filter((o) => o.startsWith(`${d}/`)), staged)).filter((l): l is Loaded => l !== null);
   const dirs = loaded.map((l) => l.member.dir);
   const byName = new Map<string, string>();
   for (const { member } of loaded) {

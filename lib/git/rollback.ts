@@ -10,10 +10,11 @@
  * the fix's change taken out by a three-way merge (the user's edits stay); a
  * file whose edits overlap the fix is left as it is and reported.
  */
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, readFileSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { git, gitText, splitZ } from './exec.js';
+import { fsPath } from './bytes.js';
 
 export const ROLLBACK_REF = 'refs/worktree/heph/rollback';
 
@@ -208,13 +209,13 @@ async function currentBlobs(root: string, paths: string[]): Promise<Map<string, 
   for (const p of paths) {
     let st;
     try {
-      st = lstatSync(join(root, p));
+      st = lstatSync(fsPath(join(root, p)));
     } catch {
       result.set(p, null);
       continue;
     }
     if (st.isSymbolicLink()) {
-      const target = readlinkSync(join(root, p));
+      const target = readlinkSync(fsPath(join(root, p)), { encoding: 'buffer' });
       result.set(p, await gitText(['hash-object', '--stdin'], { cwd: root, input: target }));
     } else if (!st.isFile()) result.set(p, null);
     else present.push(p);
@@ -235,11 +236,11 @@ async function blob(root: string, sha: string, path: string): Promise<Buffer> {
 }
 
 async function writeEntry(root: string, path: string, entry: { mode: string; sha: string }): Promise<void> {
-  const file = join(root, path);
+  const file = fsPath(join(root, path));
   rmSync(file, { force: true });
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(join(root, path)), { recursive: true });
   if (entry.mode === '120000') {
-    symlinkSync((await git(['cat-file', 'blob', entry.sha], { cwd: root })).stdout.toString('utf8'), file);
+    symlinkSync((await git(['cat-file', 'blob', entry.sha], { cwd: root })).stdout, file);
     return;
   }
   writeFileSync(file, await blob(root, entry.sha, path));
@@ -250,9 +251,12 @@ async function writeEntry(root: string, path: string, entry: { mode: string; sha
 async function unmerge(root: string, c: Change, tmp: string): Promise<Buffer | null> {
   const base = join(tmp, 'after');
   const theirs = join(tmp, 'before');
+  // A copy under a plain name: argv cannot carry a name that is not UTF-8.
+  const current = join(tmp, 'current');
+  writeFileSync(current, readFileSync(fsPath(join(root, c.path))));
   writeFileSync(base, await blob(root, c.after!.sha, c.path));
   writeFileSync(theirs, await blob(root, c.before!.sha, c.path));
-  const res = await git(['merge-file', '-p', '--quiet', join(root, c.path), base, theirs], { cwd: root, okCodes: Array.from({ length: 127 }, (_, i) => i + 1) });
+  const res = await git(['merge-file', '-p', '--quiet', current, base, theirs], { cwd: root, okCodes: Array.from({ length: 127 }, (_, i) => i + 1) });
   return res.code === 0 ? res.stdout : null;
 }
 
@@ -266,12 +270,12 @@ export async function rollBack(root: string, changes: Change[], restaged: Change
       if (now === (c.before?.sha ?? null)) outcome.unchanged.push(c.path);
       else if (now === (c.after?.sha ?? null)) {
         if (c.before) await writeEntry(root, c.path, c.before);
-        else rmSync(join(root, c.path), { force: true });
+        else rmSync(fsPath(join(root, c.path)), { force: true });
         outcome.restored.push(c.path);
       } else if (now && c.before && c.after && c.before.mode !== '120000' && c.after.mode !== '120000') {
         const merged = await unmerge(root, c, tmp);
         if (merged) {
-          writeFileSync(join(root, c.path), merged);
+          writeFileSync(fsPath(join(root, c.path)), merged);
           outcome.merged.push(c.path);
         } else outcome.kept.push({ path: c.path, why: 'edited since, on the lines the fix changed' });
       } else outcome.kept.push({ path: c.path, why: now ? 'changed since the fixes' : 'deleted since the fixes' });

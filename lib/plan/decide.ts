@@ -112,7 +112,7 @@ export function decide(input: DecideInput): Plan {
       name: phase.name,
       items: phase.checks.map((s): PlanItem => {
         const id = s.check.id;
-        const base = { id, check: s.check, files: s.files };
+        const base = { id, check: s.check, files: s.files, selected: s.files };
         if (s.skip) return { ...base, action: 'skipped', reason: s.skip, fingerprint: null, cacheable: false };
         const fp = input.fingerprints.get(id)!;
         return { ...base, ...decideOne(s, input), fingerprint: fp.digest, cacheable: fp.cacheable };

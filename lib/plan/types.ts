@@ -15,6 +15,11 @@ export interface PlanItem {
   reason: string;
   /** The files the check is given (`{files}`), or null when it is not file-scoped. */
   files: string[] | null;
+  /**
+   * Every file the check's `files` select (`files` may hold fewer: those a per-file check has no
+   * certification for). A fix earlier in the run that changes one of them makes the check look again.
+   */
+  selected?: string[] | null;
   fingerprint: string | null;
   /** False when the result must not be stored for reuse (unmerged inputs). */
   cacheable: boolean;

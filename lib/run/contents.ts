@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsPath } from '../git/bytes.js';
 
 interface Seen {
   digest: string | null;
@@ -63,7 +64,7 @@ export class Contents {
         const f = files[i++];
         let st: import('node:fs').BigIntStats | null = null;
         try {
-          st = await lstat(join(this.root, f), { bigint: true });
+          st = await lstat(fsPath(join(this.root, f)), { bigint: true });
         } catch {}
         const key = st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : 'absent';
         const newest = st ? Number((st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1_000_000n) : 0;
@@ -78,7 +79,7 @@ export class Contents {
 
   private async digest(f: string): Promise<string | null> {
     try {
-      return createHash('sha1').update(await readFile(join(this.root, f))).digest('hex');
+      return createHash('sha1').update(await readFile(fsPath(join(this.root, f)))).digest('hex');
     } catch {
       return null;
     }

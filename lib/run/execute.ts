@@ -5,7 +5,7 @@
  * known, so an interrupted run keeps what it finished.
  */
 import { join } from 'node:path';
-import type { Plan, PlanItem } from '../plan/types.js';
+import type { Plan, PlanItem, Status } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Fingerprint } from '../state/fingerprint.js';
 import { cappedOutput, type RunLog } from '../state/logs.js';
@@ -17,7 +17,7 @@ import { now as clock } from '../clock.js';
 import { failureTail } from '../report/tail.js';
 import { Contents } from './contents.js';
 import { fixFlow, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
-import { overlaps, runTasks, union, type FileSet, type Task } from './schedule.js';
+import { intersect, overlaps, runTasks, union, type FileSet, type Task } from './schedule.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -59,6 +59,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
   const oneAtATime = serial();
   const contents = new Contents(opts.root);
   let failedPhase: string | null = null;
+  /** Every file a fix of this run changed so far: results on them are not the planned content's. */
+  let changedInRun: FileSet = new Set<string>();
 
   const emit = (r: CheckResult) => {
     results.push(r);
@@ -130,11 +132,20 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     emit(result);
   }
 
+  /** A check the plan decided not to run: reported (and a reused result's shortcut stored) as planned. */
+  async function emitPlanned(item: PlanItem, phase: string): Promise<void> {
+    opts.log.write(`[${item.id}] ${item.action}: ${item.reason}`);
+    const refresh = item.action === 'cached' ? opts.fingerprints.get(item.id)?.refresh : undefined;
+    if (refresh) await opts.store.putResult(item.id, refresh).catch(() => {}); // only a shortcut for the next plan
+    emit({ id: item.id, phase, name: item.check.name, status: item.action as Status, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}), ...(item.source ? { source: item.source } : {}) });
+  }
+
   /** What a check reads, and what its fix may write (null: no fix will run). */
   function access(item: PlanItem): { reads: FileSet; writes: FileSet | null } {
-    const scoped = (cmd: string) => (item.files && cmd.includes('{files}') ? new Set(item.files) : 'all');
-    const fix = opts.autoFix ? item.check.fix : null;
-    return { reads: scoped(item.check.run), writes: fix ? scoped(fix) : null };
+    const scoped = (cmd: string, files: string[] | null) => (files && cmd.includes('{files}') ? new Set(files) : 'all');
+    const fix = opts.autoFix && item.action === 'run' ? item.check.fix : null;
+    // It reads every selected file, certified or not: a fix may change a certified one.
+    return { reads: scoped(item.check.run, item.selected ?? item.files), writes: fix ? scoped(fix, item.files) : null };
   }
 
   async function runPhase(items: PlanItem[], phase: string): Promise<void> {
@@ -152,6 +163,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
         priority: i,
         run: async () => {
           fixed.set(i, opts.signal?.aborted ? { outcome: interrupted, changed: new Set() } : await fixFlow(flow, item).catch((err) => ({ outcome: crashOutcome(item, err), changed: new Set<string>() })));
+          changedInRun = union(changedInRun, fixed.get(i)!.changed);
         },
       });
     });
@@ -160,7 +172,20 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       // A check waits for every fix of the files it reads; a fixer, for the later ones.
       const writers = [...fixTasks.keys()].filter((j) => (j === i || !acc[i].writes || j > i) && overlaps(acc[j].writes!, reads));
       const check = async (): Promise<void> => {
-        if (!acc[i].writes) return finish(item, phase, opts.signal?.aborted ? interrupted : verdict(item, await invoke(item, item.check.run, 'run')));
+        if (!acc[i].writes) {
+          if (opts.signal?.aborted) return finish(item, phase, interrupted);
+          const touched = intersect(reads, changedInRun);
+          const changedFiles = touched === 'all' ? null : [...touched];
+          if (item.action === 'cached') {
+            // Its stored pass is for the content planned; a fix of this run changed some of it since.
+            if (touched !== 'all' && !touched.size) return emitPlanned(item, phase);
+            const again = verdict({ ...item, reason: 'ran again: a fix of this run changed its files since its reused result' }, await invoke(item, item.check.run, 'run after fixes', item.perFile && changedFiles ? changedFiles : (item.selected ?? item.files)));
+            return finish(item, phase, again);
+          }
+          // A per-file check given only its uncertified files also looks at the certified ones a fix changed.
+          const files = item.files && changedFiles ? [...new Set([...item.files, ...changedFiles])] : item.files;
+          return finish(item, phase, verdict(item, await invoke(item, item.check.run, 'run', files)));
+        }
         const mine = fixed.get(i)!;
         const touching = writers.filter((j) => j > i && overlaps(fixed.get(j)!.changed, reads));
         const changedLater = touching.reduce<FileSet>((u, j) => union(u, fixed.get(j)!.changed), new Set());
@@ -204,11 +229,16 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     const fp = opts.fingerprints.get(item.id);
     if (!fp || !item.cacheable || r.status === 'not-run') return;
     const at = now();
+    // A fix of this run changed what it read: the result is not the planned content's (its fingerprint's).
+    const touched = changedInRun !== 'all' && !changedInRun.size ? changedInRun : intersect(access(item).reads, changedInRun);
+    const moved = touched === 'all' || touched.size > 0;
     if (fp.certKeys && item.files && (r.status === 'passed' || r.status === 'fixed')) {
       // Certify each file given, under the content it passed on: after a fix, what the fix wrote.
-      const keys = fp.certKeys(item.files, r.status === 'fixed').filter((k): k is string => k !== null);
+      const given = moved && touched !== 'all' ? [...new Set([...item.files, ...touched])] : item.files;
+      const keys = fp.certKeys(given, r.status === 'fixed' || moved).filter((k): k is string => k !== null);
       if (keys.length) await opts.store.putCerts(item.id, keys, at);
     }
+    if (moved && r.status === 'passed') return;
     await opts.store.putResult(item.id, {
       fingerprint: fp.digest,
       components: fp.components,
@@ -233,14 +263,13 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       continue;
     }
     opts.log.write(`phase ${phase.name}`);
-    const toRun = phase.items.filter((i) => i.action === 'run');
-    for (const item of phase.items) {
-      if (item.action === 'run') continue;
-      opts.log.write(`[${item.id}] ${item.action}: ${item.reason}`);
-      const refresh = item.action === 'cached' ? opts.fingerprints.get(item.id)?.refresh : undefined;
-      if (refresh) await opts.store.putResult(item.id, refresh).catch(() => {}); // only a shortcut for the next plan
-      emit({ id: item.id, phase: phase.name, name: item.check.name, status: item.action, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}), ...(item.source ? { source: item.source } : {}) });
-    }
+    const running = phase.items.filter((i) => i.action === 'run');
+    // A reused pass stands only while no fix of the run (earlier, or in this phase) changes what it read.
+    const fixWrites = running.map(access).reduce<FileSet>((u, a) => (a.writes ? union(u, a.writes) : u), changedInRun);
+    const noFix = fixWrites !== 'all' && fixWrites.size === 0;
+    const recheck = new Set(noFix ? [] : phase.items.filter((i) => i.action === 'cached' && overlaps(fixWrites, access(i).reads)));
+    const toRun = phase.items.filter((i) => i.action === 'run' || recheck.has(i));
+    for (const item of phase.items) if (item.action !== 'run' && !recheck.has(item)) await emitPlanned(item, phase.name);
     await runPhase(toRun, phase.name);
     const phaseResults = results.filter((r) => r.phase === phase.name);
     if (phaseResults.some((r) => r.status === 'failed')) failedPhase = phase.name;
