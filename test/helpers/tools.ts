@@ -91,3 +91,14 @@ export function overlapping(events: ToolEvent[], a: string, b: string): string[]
   for (const x of s.filter((v) => v.tool === a)) for (const y of s.filter((v) => v.tool === b)) if (x.from < y.to && y.from < x.to) out.push(`${a} ${x.args} with ${b} ${y.args}`);
   return out;
 }
+
+/** A formatter without event logging: `--check FILE…` fails on "lower", `--write FILE…` turns it into "UPPER" and exits 0. */
+export const LOWER_TO_UPPER = `#!/bin/sh
+mode=$1; shift; rc=0
+for f in "$@"; do
+  if grep -q lower "$f"; then
+    if [ "$mode" = --write ]; then sed -i s/lower/UPPER/g "$f"; else echo "$f: lower"; rc=1; fi
+  fi
+done
+exit $rc
+`;

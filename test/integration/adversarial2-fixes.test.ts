@@ -10,24 +10,14 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPool, type Repo } from '../helpers/repo.js';
+import { LOWER_TO_UPPER } from '../helpers/tools.js';
 import { commit, head, hookedRepo } from '../helpers/hooks.js';
 
 const track = repoPool(test);
 
-/** A formatter: `--check` fails on a file holding "lower", `--write` turns it into "UPPER" and exits 0. */
-const FMT = `#!/bin/sh
-mode=$1; shift; rc=0
-for f in "$@"; do
-  if grep -q lower "$f"; then
-    if [ "$mode" = --write ]; then sed -i s/lower/UPPER/g "$f"; else echo "$f: lower"; rc=1; fi
-  fi
-done
-exit $rc
-`;
-
 function repo(rejects: string): Repo {
   const bin = join(tmpdir(), `heph-adv2-fmt-${process.pid}`);
-  writeFileSync(bin, FMT, { mode: 0o755 });
+  writeFileSync(bin, LOWER_TO_UPPER, { mode: 0o755 });
   const r = track(
     hookedRepo([
       { name: 'fmt', run: `${bin} --check {files}`, fix: `${bin} --write {files}`, files: ['*.txt'] },

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPool, type Repo } from '../helpers/repo.js';
+import { LOWER_TO_UPPER } from '../helpers/tools.js';
 import { commit, hookedRepo } from '../helpers/hooks.js';
 
 const track = repoPool(test);
@@ -22,17 +23,6 @@ function committed(r: Repo): string {
   assert.ok(entry, 'the file is committed');
   return r.git('cat-file', 'blob', entry!.split(/\s/)[2]);
 }
-
-/** A formatter: `--check` fails on a file holding "lower", `--write` rewrites it and exits 0. */
-const FMT = `#!/bin/sh
-mode=$1; shift; rc=0
-for f in "$@"; do
-  if grep -q lower "$f"; then
-    if [ "$mode" = --write ]; then sed -i s/lower/UPPER/g "$f"; else echo "$f: lower"; rc=1; fi
-  fi
-done
-exit $rc
-`;
 
 function partiallyStaged(r: Repo, staged: string, unstaged: string) {
   writeFileSync(abs(r), 'x\nb\nc\nd\ne\n');
@@ -54,7 +44,7 @@ test('heph:trailing-whitespace --fix on a Latin-1 name with unstaged lines: the 
 
 test('a run-once formatter (fix = check in write mode) on a Latin-1 name: the rewritten file is re-staged', () => {
   const bin = join(tmpdir(), `heph-fmt-${process.pid}`);
-  writeFileSync(bin, FMT, { mode: 0o755 });
+  writeFileSync(bin, LOWER_TO_UPPER, { mode: 0o755 });
   const r = track(hookedRepo([{ name: 'fmt', run: `${bin} --check {files}`, fix: `${bin} --write {files}`, files: ['*.txt'] }]));
   partiallyStaged(r, 'lower\nb\nc\nd\ne\n', 'lower\nb\nc\nd\ne unstaged\n');
   const res = commit(r, ['-m', 'c']);
