@@ -4,14 +4,13 @@
  * commit that records the other version: that would be a pass for checks that
  * never ran on what is committed.
  */
-import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { CONFIG_NAME, configPath, type Context } from './context.js';
 import { parseConfigText } from '../config/load.js';
 import { git, gitSync } from '../git/exec.js';
 import type { ResolvedConfig } from '../config/types.js';
-import type { Snapshot } from '../git/snapshot.js';
+import { algoOf, blobId, type Snapshot } from '../git/snapshot.js';
 import type { Output } from '../report/output.js';
 import { withMembers } from '../config/members.js';
 
@@ -56,7 +55,7 @@ async function stagedMembers(root: string, snap: Snapshot, dirs: string[], out: 
     const { oid, mode } = snap.identity(file);
     if (mode !== '100644' && mode !== '100755') continue; // a symlink: the working copy's check refuses it
     const disk = readRegular(join(root, file));
-    if (disk && blobId(disk, oid.length) === oid) continue;
+    if (disk && isBlob(disk, oid)) continue;
     const blob = await git(['cat-file', 'blob', oid], { cwd: root, okCodes: [128] });
     if (blob.code !== 0) continue;
     const text = blob.stdout.toString('utf8');
@@ -77,7 +76,7 @@ function stagedReader(root: string, snap: Snapshot, out: Output): (file: string)
     const { oid, mode } = snap.identity(rel);
     if (mode !== '100644' && mode !== '100755') return undefined;
     const disk = readRegular(file);
-    if (disk && blobId(disk, oid.length) === oid) return undefined;
+    if (disk && isBlob(disk, oid)) return undefined;
     const blob = gitSync(['cat-file', 'blob', oid], { cwd: root });
     if (blob === null) return undefined;
     const text = blob.toString('utf8');
@@ -95,8 +94,8 @@ function readRegular(path: string): Buffer | null {
   }
 }
 
-const blobId = (data: Buffer, hex: number) =>
-  createHash(hex === 64 ? 'sha256' : 'sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+/** Whether some bytes are the blob `oid`. */
+const isBlob = (data: Buffer, oid: string) => blobId(data, algoOf(oid)) === oid;
 
 export async function stagedConfig(ctx: Context, snapshot: Snapshot | Promise<Snapshot>, out: Output): Promise<ResolvedConfig> {
   const snap = await snapshot;
@@ -110,7 +109,7 @@ export async function stagedConfig(ctx: Context, snapshot: Snapshot | Promise<Sn
     text = Buffer.alloc(0);
   }
   // Same bytes as staged (the common case): no git call.
-  if (blobId(text, oid.length) === oid) return ctx.config;
+  if (isBlob(text, oid)) return ctx.config;
   const staged = await git(['cat-file', 'blob', oid], { cwd: ctx.repo.root, okCodes: [128] });
   if (staged.code !== 0) return ctx.config;
   let config: ResolvedConfig;

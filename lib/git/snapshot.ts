@@ -68,6 +68,9 @@ export function parseStage(out: string): { entries: Map<string, Identity>; order
   return { entries, order, conflicted };
 }
 
+/** The object format a blob id is written in (64 hex digits: SHA-256). */
+export const algoOf = (oid: string): 'sha1' | 'sha256' => (oid.length === 64 ? 'sha256' : 'sha1');
+
 /** The git blob id of some bytes, in the repository's object format. */
 export function blobId(content: Buffer, algo: 'sha1' | 'sha256'): string {
   return createHash(algo).update(`blob ${content.length}\0`).update(content).digest('hex');
@@ -121,7 +124,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
   const untrackedList = untracked ? splitZ(untracked.stdout) : [];
   const first = entries.values().next().value as Identity | undefined;
-  const algo: 'sha1' | 'sha256' = first && first.oid.length === 64 ? 'sha256' : 'sha1';
+  const algo = first ? algoOf(first.oid) : 'sha1';
   const hashed = new Map<string, Identity>();
 
   function identity(path: string): Identity {

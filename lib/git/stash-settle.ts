@@ -6,11 +6,11 @@
  * version is kept as a copy in heph's folder. Used by the hook itself and, after
  * a kill, by the next heph command.
  */
-import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { at, kindOf, shown, move, removeWritten, signature } from './aside.js';
 import { gitSync } from './stash-git.js';
+import { algoOf, blobId } from './snapshot.js';
 
 /** One thing moved aside and the tracked paths heph checked out in its place. */
 export interface Entry {
@@ -52,14 +52,12 @@ export interface Settled {
   complete: boolean;
 }
 
-const blobOf = (data: Buffer) => createHash('sha1').update(`blob ${Buffer.byteLength(data)}\0`).update(data).digest('hex');
-
 /** Whether the path holds the staged content (what a checkout writes, filters applied). */
 function holdsStaged(root: string, rel: string, blob: string | undefined): boolean {
   if (!blob) return false;
   const abs = at(root, rel);
   const kind = kindOf(abs);
-  if (kind === 'link') return blobOf(readlinkSync(abs, { encoding: 'buffer' }) as Buffer) === blob;
+  if (kind === 'link') return blobId(readlinkSync(abs, { encoding: 'buffer' }) as Buffer, algoOf(blob)) === blob;
   if (kind !== 'file' || rel.includes('\n')) return false;
   // The name goes on stdin (bytes, not an argument); git applies its attributes as a checkout would.
   const r = gitSync(root, ['hash-object', '--stdin-paths'], Buffer.from(rel + '\n', 'latin1'), false);
