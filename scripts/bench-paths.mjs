@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { filterGlobs } = await import(resolve(ROOT, 'build/lib/plan/glob.js'));
+const { filterGlobs } = await import(resolve(ROOT, 'build/lib/util/glob.js'));
 const { decodeBytes } = await import(resolve(ROOT, 'build/lib/git/bytes.js'));
 
 const N = 40_000;

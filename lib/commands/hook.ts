@@ -17,7 +17,7 @@ import { takeEarlySnapshot } from '../run/early.js';
 import { readSnapshot } from '../git/snapshot.js';
 import { addCleanup } from '../run/signals.js';
 import { openStore, preloadDriver } from '../state/store.js';
-import { compileGlobs } from '../plan/glob.js';
+import { compileGlobs } from '../util/glob.js';
 import { git } from '../git/exec.js';
 import { UnstagedStash } from '../git/stash.js';
 import { shown } from '../git/aside.js';

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, splitZ } from '../git/exec.js';
-import { compileGlobs } from '../plan/glob.js';
+import { compileGlobs } from '../util/glob.js';
 import { detectPresets, diskProbe, renderConfig, starterConfig, type StarterOptions } from '../config/presets/index.js';
 import { occupied, writeConfigFile } from './init-file.js';
 

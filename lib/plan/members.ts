@@ -6,7 +6,7 @@
 import type { HookEvent, Member, Mode, ResolvedConfig } from '../config/types.js';
 import type { Plan } from './types.js';
 import { HephError } from '../errors.js';
-import { compileGlobs } from './glob.js';
+import { compileGlobs } from '../util/glob.js';
 import type { Selection } from './select.js';
 
 /** How `--project` names the root config's own checks. */

@@ -5,7 +5,7 @@
  */
 import type { ResolvedCheck, ResolvedConfig } from '../config/types.js';
 import { HephError } from '../errors.js';
-import { filterGlobs } from './glob.js';
+import { filterGlobs } from '../util/glob.js';
 
 export interface SelectOptions {
   /** Only these phases (--phase, or a hook's phases). */

@@ -13,7 +13,7 @@
 import * as crypto from 'node:crypto';
 import type { ResolvedCheck } from '../config/types.js';
 import { hashWorktreeFile, type Identity, type Snapshot } from '../git/snapshot.js';
-import { compileGlobs, filterGlobs } from '../plan/glob.js';
+import { compileGlobs, filterGlobs } from '../util/glob.js';
 import type { Components } from './types.js';
 import { encodeBytes, hasRawBytes } from '../git/bytes.js';
 

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collapseGlobstars, compileGlobs, globSource } from '../../lib/plan/glob.js';
-import { linearMatcher } from '../../lib/plan/glob-linear.js';
+import { collapseGlobstars, compileGlobs, globSource } from '../../lib/util/glob.js';
+import { linearMatcher } from '../../lib/util/glob-linear.js';
 import { random } from '../helpers/proc.js';
 
 const cases: [string[], string, boolean][] = [
@@ -66,7 +66,7 @@ const hostile: [string, string, boolean][] = [
 ];
 for (const [glob, path, want] of hostile) {
   test(`linear time: ${glob} on a ${path.length}-character path`, () => {
-    const code = `import('${join(dirname(fileURLToPath(import.meta.url)), '../../lib/plan/glob.js')}').then((g) => process.stdout.write(String(g.compileGlobs([${JSON.stringify(glob)}])(${JSON.stringify(path)}))))`;
+    const code = `import('${join(dirname(fileURLToPath(import.meta.url)), '../../lib/util/glob.js')}').then((g) => process.stdout.write(String(g.compileGlobs([${JSON.stringify(glob)}])(${JSON.stringify(path)}))))`;
     const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
     assert.is(r.signal, null, 'matching did not finish');
     assert.is(r.stdout, String(want), r.stderr);

@@ -4,7 +4,7 @@ import { insideMember, literalGlob, rebaseCwd, rebaseGlob } from '../../lib/conf
 import { memberDirs } from '../../lib/config/members.js';
 import { memberAt, scopeMembers } from '../../lib/plan/members.js';
 import { selectChecks } from '../../lib/plan/select.js';
-import { compileGlobs } from '../../lib/plan/glob.js';
+import { compileGlobs } from '../../lib/util/glob.js';
 import type { Member, ResolvedCheck, ResolvedConfig } from '../../lib/config/types.js';
 
 test('member globs become root globs', () => {

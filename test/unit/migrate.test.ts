@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { regexToGlobs, typesToGlobs } from '../../lib/migrate/regex.js';
 import { splitFixer, toolName, needsShell } from '../../lib/migrate/commands.js';
-import { compileGlobs } from '../../lib/plan/glob.js';
+import { compileGlobs } from '../../lib/util/glob.js';
 
 const regexes: [string, string[] | null][] = [
   ['\\.py$', ['*.py']],
