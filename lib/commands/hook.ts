@@ -22,6 +22,7 @@ import { git } from '../git/exec.js';
 import { UnstagedStash } from '../git/stash.js';
 import { shown } from '../git/aside.js';
 import { pathsInput } from '../git/stash-git.js';
+import { indexInfo, parseStageEntries } from '../git/ls-files.js';
 import { HOOK_EVENTS, type HookEvent, type ResolvedHook } from '../config/types.js';
 import type { RunReport } from '../run/types.js';
 import type { StateStore } from '../state/types.js';
@@ -252,6 +253,8 @@ async function mirrorToRealIndex(ctx: Context, files: string[]): Promise<void> {
   const real = join(ctx.repo.gitDir, 'index.lock');
   if (!existsSync(real)) return;
   const want = new Set(files);
-  const recs = byteNames((await git(['ls-files', '-s', '-z'], { cwd: ctx.repo.root })).stdout).filter((r) => want.has(r.slice(r.indexOf('\t') + 1)));
+  const recs = parseStageEntries((await git(['ls-files', '-s', '-z'], { cwd: ctx.repo.root })).stdout.toString('latin1'))
+    .filter((e) => want.has(e.path))
+    .map(indexInfo);
   if (recs.length) await git(['update-index', '-z', '--index-info'], { cwd: ctx.repo.root, input: pathsInput([...recs, '']), env: { GIT_INDEX_FILE: real } });
 }

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { git, gitText, splitZ } from './exec.js';
 import { fsPath } from './bytes.js';
+import { indexInfo, parseStageEntries, removedInfo } from './ls-files.js';
 
 export const ROLLBACK_REF = 'refs/worktree/heph/rollback';
 
@@ -73,15 +74,14 @@ async function applyUnstaged(root: string, patch: string, env: Record<string, st
   const stat = (await git([...BASE, 'apply', '--numstat', '-z', patch], { cwd: root, env })).stdout.toString('latin1');
   // -z numstat: "added\tdeleted\tpath\0", or "added\tdeleted\t\0old\0new\0" for a rename (none here: no rename detection).
   const paths = new Set(stat.split('\0').filter(Boolean).map((rec) => rec.split('\t').slice(2).join('\t')));
-  const staged = (await git(['ls-files', '-s', '-z'], { cwd: root })).stdout.toString('latin1').split('\0').filter(Boolean);
-  const byPath = new Map(staged.map((rec) => [rec.slice(rec.indexOf('\t') + 1), rec]));
-  const removed = (p: string) => `0 ${'0'.repeat(40)}\t${p}`;
+  const staged = parseStageEntries((await git(['ls-files', '-s', '-z'], { cwd: root })).stdout.toString('latin1'));
+  const byPath = new Map(staged.map((e) => [e.path, e]));
   const setEntries = (recs: string[]) => git(['update-index', '-z', '--index-info'], { cwd: root, env, input: Buffer.from(recs.join('\0') + '\0', 'latin1') });
-  await setEntries([...paths].map((p) => byPath.get(p) ?? removed(p)));
+  await setEntries([...paths].map((p) => (byPath.has(p) ? indexInfo(byPath.get(p)!) : removedInfo(p))));
   let again = await apply();
   if (again.code !== 0) {
     // An intent-to-add entry (the empty blob) is a file the patch creates: it must not be there.
-    await setEntries([...paths].filter((p) => byPath.get(p)?.split(' ')[1] === EMPTY_BLOB).map(removed));
+    await setEntries([...paths].filter((p) => byPath.get(p)?.oid === EMPTY_BLOB).map((p) => removedInfo(p)));
     again = await apply();
   }
   if (again.code !== 0) throw new Error(`git apply --cached ${patch} failed: ${again.stderr.trim()}`);
@@ -294,8 +294,8 @@ export async function rollBack(root: string, changes: Change[], restaged: Change
 async function restoreIndex(root: string, restaged: Change[]): Promise<string[]> {
   if (!restaged.length) return [];
   const paths = restaged.map((c) => c.path);
-  const staged = splitZ((await git(['ls-files', '-s', '-z', '--', ...paths], { cwd: root, env: NO_MAGIC })).stdout);
-  const now = new Map(staged.map((l) => [l.slice(l.indexOf('\t') + 1), l.split(' ')[1]]));
+  const staged = parseStageEntries((await git(['ls-files', '-s', '-z', '--', ...paths], { cwd: root, env: NO_MAGIC })).stdout);
+  const now = new Map(staged.map((e) => [e.path, e.oid]));
   const lines: string[] = [];
   const unstaged: string[] = [];
   for (const c of restaged) {

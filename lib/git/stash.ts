@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { HephError } from '../errors.js';
 import { at, blockingAncestor, isDiskFull, kindOf, move, signature } from './aside.js';
 import { gitSync, HARD_DIFF, pathsInput, split0 } from './stash-git.js';
+import { eachStageEntry } from './ls-files.js';
 import { settle, type Entry, type Kept, type Manifest } from './stash-settle.js';
 import { cannotWrite, unwritableError } from './stash-unwritable.js';
 
@@ -200,10 +201,7 @@ function readdirSafe(dir: string): string[] | null {
 /** The staged blob of every index entry, to recognise what heph checked out after a kill. */
 function stagedBlobs(root: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const rec of split0(gitSync(root, ['ls-files', '-s', '-z']).stdout)) {
-    const tab = rec.indexOf('\t');
-    out[rec.slice(tab + 1)] = rec.split(' ')[1];
-  }
+  eachStageEntry(gitSync(root, ['ls-files', '-s', '-z']).stdout.toString('latin1'), (_mode, oid, _stage, path) => (out[path] = oid));
   return out;
 }
 
