@@ -1,7 +1,11 @@
 /**
- * The one funnel through which heph runs git. It uses node's spawn directly:
- * git runs several times on every hook, and a process library would cost more
- * to load than the calls themselves.
+ * The one funnel through which heph runs git: `git` (async), `gitParallel`
+ * (several reads from one spawn) and `gitSyncResult`/`gitSync` (synchronous,
+ * for code that cannot wait: hashing a submodule, and the stash, which also
+ * runs from signal handlers). All build git's arguments and environment the
+ * same way (`prepare`). It uses node's spawn directly: git runs several times
+ * on every hook, and a process library would cost more to load than the calls
+ * themselves.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { HephError } from '../errors.js';
@@ -18,6 +22,12 @@ export interface GitOptions {
   env?: Record<string, string | undefined>;
   /** Exit codes that are not errors (besides 0). */
   okCodes?: number[];
+  /** Pathspecs are file names, never patterns (`GIT_LITERAL_PATHSPECS=1`): a name may start with `:` or hold `*`. @default false */
+  literal?: boolean;
+  /** A read that must not take optional locks (`GIT_OPTIONAL_LOCKS=0`): it never refreshes the index under a user's `git`. @default false */
+  noLocks?: boolean;
+  /** `key=value` settings git runs with (each passed as `-c`), ahead of the user's configuration. */
+  config?: readonly string[];
 }
 
 export interface GitResult {
@@ -34,7 +44,8 @@ const derived = new Map<string, NodeJS.ProcessEnv>();
 function childEnv(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv {
   baseEnv ??= { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
   if (!extra) return baseEnv;
-  const key = JSON.stringify(extra);
+  // Entries, not the object: JSON.stringify drops an undefined value, and a removal must not share the key of a call without it.
+  const key = JSON.stringify(Object.entries(extra));
   let env = derived.get(key);
   if (!env) {
     env = { ...baseEnv };
@@ -44,11 +55,24 @@ function childEnv(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv
   return env;
 }
 
+const LITERAL = { GIT_LITERAL_PATHSPECS: '1' };
+const NO_LOCKS = { GIT_OPTIONAL_LOCKS: '0' };
+
+/** git's argument list and environment for a call: the one place options become flags and variables. */
+function prepare(args: readonly string[], opts: Omit<GitOptions, 'cwd'>): { argv: string[]; env: NodeJS.ProcessEnv } {
+  const argv = opts.config?.length ? [...opts.config.flatMap((kv) => ['-c', kv]), ...args] : [...args];
+  const extra = opts.literal || opts.noLocks ? { ...(opts.literal ? LITERAL : {}), ...(opts.noLocks ? NO_LOCKS : {}), ...opts.env } : opts.env;
+  return { argv, env: childEnv(extra) };
+}
+
+const stdinOf = (input: string | Buffer | undefined): Buffer | string => (typeof input === 'string' ? encodeBytes(input) : input ?? '');
+
 /** Runs git and resolves with raw stdout; a non-zero exit (not in okCodes) rejects with HephError('git'). */
 export function git(args: string[], opts: GitOptions): Promise<GitResult> {
   const started = performance.now();
+  const { argv, env } = prepare(args, opts);
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: childEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', argv, { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -67,7 +91,7 @@ export function git(args: string[], opts: GitOptions): Promise<GitResult> {
       else reject(new HephError('git', `git ${args.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`));
     });
     child.stdin.on('error', () => {}); // git may exit before reading all input
-    child.stdin.end(typeof opts.input === 'string' ? encodeBytes(opts.input) : opts.input ?? '');
+    child.stdin.end(stdinOf(opts.input));
   });
 }
 
@@ -82,15 +106,16 @@ export function git(args: string[], opts: GitOptions): Promise<GitResult> {
 export async function gitParallel(commands: string[][], opts: GitOptions): Promise<GitResult[]> {
   if (process.platform === 'win32' || commands.length < 2) return Promise.all(commands.map((args) => git(args, opts)));
   const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const { env } = prepare([], opts);
   const script =
-    commands.map((args, i) => `git ${args.map(quote).join(' ')} >&${i + 3} 2>/dev/null & p${i}=$!`).join('\n') +
+    commands.map((args, i) => `git ${prepare(args, opts).argv.map(quote).join(' ')} >&${i + 3} 2>/dev/null & p${i}=$!`).join('\n') +
     '\n' +
     commands.map((_, i) => `wait $p${i} || exit $((100 + ${i}))`).join('\n');
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const stdio = ['ignore', 'ignore', 'pipe', ...commands.map(() => 'pipe' as const)] as ('ignore' | 'pipe')[];
     // By absolute path: a bare `sh` makes the kernel try every PATH entry before it (a failed exec each).
-    const child = spawn('/bin/sh', ['-c', script], { cwd: opts.cwd, env: childEnv(opts.env), stdio });
+    const child = spawn('/bin/sh', ['-c', script], { cwd: opts.cwd, env, stdio });
     const outs = commands.map(() => [] as Buffer[]);
     commands.forEach((_, i) => (child.stdio[i + 3] as NodeJS.ReadableStream).on('data', (b: Buffer) => outs[i].push(b)));
     child.on('error', () => resolve(Promise.all(commands.map((args) => git(args, opts)))));
@@ -105,14 +130,22 @@ export async function gitParallel(commands: string[][], opts: GitOptions): Promi
 }
 
 /**
- * Runs git synchronously, for the rare reads that sit inside synchronous code
- * (a dirty submodule's state while hashing); null when git fails.
+ * Runs git synchronously and returns its exit code and output, whatever the
+ * code (git that cannot start is code 1): for code that cannot wait, such as
+ * the stash's restore from a signal handler.
  */
-export function gitSync(args: string[], opts: Pick<GitOptions, 'cwd' | 'env'>): Buffer | null {
+export function gitSyncResult(args: string[], opts: Omit<GitOptions, 'okCodes'>): GitResult {
   const started = performance.now();
-  const r = spawnSync('git', args, { cwd: opts.cwd, env: childEnv(opts.env), maxBuffer: 1 << 30 });
+  const { argv, env } = prepare(args, opts);
+  const r = spawnSync('git', argv, { cwd: opts.cwd, env, input: opts.input === undefined ? undefined : stdinOf(opts.input), maxBuffer: 1 << 30 });
   log(`${args.join(' ')} → ${r.status} (${(performance.now() - started).toFixed(1)}ms, sync)`);
-  return r.status === 0 ? r.stdout : null;
+  return { code: r.status ?? 1, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? '') };
+}
+
+/** Runs git synchronously, for the rare reads that sit inside synchronous code (a dirty submodule's state while hashing); null when git fails. */
+export function gitSync(args: string[], opts: Omit<GitOptions, 'okCodes' | 'input'>): Buffer | null {
+  const r = gitSyncResult(args, opts);
+  return r.code === 0 ? r.stdout : null;
 }
 
 /** Runs git and returns trimmed stdout text. */
