@@ -1,9 +1,9 @@
 /** Built-ins about files themselves: size, names, symlinks, modes, macOS leftovers. */
-import { execFileSync } from 'node:child_process';
 import { lstatSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { option, type Builtin } from './types.js';
-import { decodeBytes, fsPath } from '../git/bytes.js';
+import { fsPath } from '../git/bytes.js';
+import { git, splitZ } from '../git/exec.js';
 
 /** Files over `--max-kb` (default 500 KiB). */
 export const largeFiles: Builtin = (files, ctx) => {
@@ -26,8 +26,8 @@ export const largeFiles: Builtin = (files, ctx) => {
  * Names that differ only in case clash on macOS and Windows: each given path
  * (and each of its folders) against every tracked path.
  */
-export const caseConflict: Builtin = (files, ctx) => {
-  const tracked = decodeBytes(execFileSync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z'], { cwd: ctx.root, maxBuffer: 1 << 30 })).split('\0').filter(Boolean);
+export const caseConflict: Builtin = async (files, ctx) => {
+  const tracked = splitZ((await git(['ls-files', '-z'], { cwd: ctx.root })).stdout);
   const withDirs = (paths: string[]) => {
     const out = new Set<string>();
     for (const p of paths) for (let i = p.indexOf('/'); ; i = p.indexOf('/', i + 1)) {

@@ -5,7 +5,7 @@
  * `.gitconfig` (noprefix, color, renames, relative, external diff) cannot
  * change what heph puts aside or reads back.
  */
-import { spawnSync } from 'node:child_process';
+import { gitSyncResult, type GitResult } from './exec.js';
 
 /** Settings that shape diff output; the content conversions (autocrlf, filters) stay the user's, as git would use them. */
 const HARD_CONFIG = [
@@ -18,19 +18,20 @@ const HARD_CONFIG = [
   'color.diff=false',
   'core.quotePath=false',
   'apply.whitespace=nowarn',
-].flatMap((kv) => ['-c', kv]);
+];
 
 /** Flags for every `git diff` that is parsed or written as a patch. */
 export const HARD_DIFF = ['--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '--no-relative', '--src-prefix=a/', '--dst-prefix=b/', '--ignore-submodules=all'];
 
-export function gitSync(cwd: string, args: string[], input?: Buffer | string, hardened = true): { code: number; stdout: Buffer; stderr: string } {
-  // No hook of any tool runs on heph's own checkouts.
-  const pre = ['-c', 'core.hooksPath=/dev/null', ...(hardened ? HARD_CONFIG : ['-c', 'submodule.recurse=false'])];
-  // HEPH=0: our own checkout must not start heph's post-checkout hook.
-  const env: NodeJS.ProcessEnv = { ...process.env, HEPH: '0', LC_ALL: 'C', GIT_LITERAL_PATHSPECS: '1' };
-  delete env.GIT_EXTERNAL_DIFF;
-  const r = spawnSync('git', [...pre, ...args], { cwd, input, env, maxBuffer: 1 << 30 });
-  return { code: r.status ?? 1, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? '') };
+// No hook of any tool runs on heph's own checkouts.
+const HARDENED = ['core.hooksPath=/dev/null', ...HARD_CONFIG];
+const PLAIN = ['core.hooksPath=/dev/null', 'submodule.recurse=false'];
+// HEPH=0: our own checkout must not start heph's post-checkout hook.
+const ENV = { HEPH: '0', GIT_EXTERNAL_DIFF: undefined };
+
+/** git through the funnel's synchronous entry, with the stash's settings; `hardened: false` keeps the user's diff settings (content reads and checkouts). */
+export function gitSync(cwd: string, args: string[], input?: Buffer | string, hardened = true): GitResult {
+  return gitSyncResult(args, { cwd, input, env: ENV, literal: true, config: hardened ? HARDENED : PLAIN });
 }
 
 /** NUL-separated names as byte strings (latin1: a name that is not UTF-8 survives). */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Identity } from './snapshot.js';
 import { gitSync } from './exec.js';
 
-const run = (dir: string, args: string[]) => gitSync(args, { cwd: dir, env: { GIT_OPTIONAL_LOCKS: '0' } });
+const run = (dir: string, args: string[]) => gitSync(args, { cwd: dir, noLocks: true });
 
 /** null when `dir` is not a submodule checkout; an uncacheable identity when its state cannot be read whole. */
 export function submoduleIdentity(dir: string, algo: 'sha1' | 'sha256'): Identity | null {
