@@ -44,7 +44,7 @@ export async function loadContext(cwd = process.cwd(), { deferMembers = false } 
   };
   // Members are found while the root config is read, from the snapshot a run has already started when there is one.
   const early = peekEarlySnapshot(repo.root);
-  const dirs = early ? early.then((s) => memberDirs(s.tracked, s.untracked)) : discoverMembers(repo.root);
+  const dirs = early ? early.then((s) => memberDirs(s.trackedEndingWith(`/${CONFIG_NAME}`), s.untracked)) : discoverMembers(repo.root);
   dirs.catch(() => {}); // a bad root config is reported first
   let config: ResolvedConfig;
   try {

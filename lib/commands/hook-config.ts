@@ -51,7 +51,7 @@ async function stagedMembers(root: string, snap: Snapshot, dirs: string[], out: 
   const texts = new Map<string, string>();
   for (const dir of dirs) {
     const file = `${dir}/${CONFIG_NAME}`;
-    if (!snap.tracked.includes(file)) continue;
+    if (!snap.has(file)) continue;
     const { oid, mode } = snap.identity(file);
     if (mode !== '100644' && mode !== '100755') continue; // a symlink: the working copy's check refuses it
     const disk = readRegular(join(root, file));
@@ -72,7 +72,7 @@ function stagedReader(root: string, snap: Snapshot, out: Output): (file: string)
   const realRoot = realpathSync(root);
   return (file) => {
     const rel = relative(realRoot, file).split(sep).join('/');
-    if (rel.startsWith('..') || isAbsolute(rel) || !snap.tracked.includes(rel)) return undefined;
+    if (rel.startsWith('..') || isAbsolute(rel) || !snap.has(rel)) return undefined;
     const { oid, mode } = snap.identity(rel);
     if (mode !== '100644' && mode !== '100755') return undefined;
     const disk = readRegular(file);
@@ -99,7 +99,7 @@ const isBlob = (data: Buffer, oid: string) => blobId(data, algoOf(oid)) === oid;
 
 export async function stagedConfig(ctx: Context, snapshot: Snapshot | Promise<Snapshot>, out: Output): Promise<ResolvedConfig> {
   const snap = await snapshot;
-  if (!snap.tracked.includes(CONFIG_NAME)) return ctx.config;
+  if (!snap.has(CONFIG_NAME)) return ctx.config;
   const { oid } = snap.identity(CONFIG_NAME);
   const file = configPath(ctx.repo);
   let text: Buffer;

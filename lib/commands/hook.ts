@@ -93,7 +93,8 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     return EXIT.ok;
   }
   const remote = { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir };
-  const plan = async (store: StateStore | Promise<StateStore>) => (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot, remote }));
+  const plan = async (store: StateStore | Promise<StateStore>) =>
+    (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot, remote, memo: { dir: ctx.dir, write: !opts.dryRun } }));
   if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;

@@ -26,6 +26,7 @@ async function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepar
     select: { phases: opts.phases, only: opts.only, skip: opts.skip, skipTags: opts.skipTests ? ['test'] : [] },
     remote: { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir },
     members: { projects: opts.projects, changed: null, event: null },
+    memo: { dir: ctx.dir, write: !opts.dryRun },
   });
 }
 

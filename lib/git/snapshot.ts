@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
-import { decodeBytes, fsPath } from './bytes.js';
+import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
+import { IndexListing } from './index-listing.js';
 import { submoduleIdentity } from './submodule.js';
 
 /** Content identity of one path: git file mode and blob id (or a marker). */
@@ -24,21 +25,33 @@ export interface Snapshot {
   root: string;
   /** The repository's object format, for hashing files as git would. */
   algo: 'sha1' | 'sha256';
-  /** Tracked paths (sorted, as git lists them). */
-  tracked: string[];
+  /** Tracked paths (sorted, as git lists them); reading it parses the whole index listing. */
+  readonly tracked: string[];
   /** Untracked, non-ignored paths. */
   untracked: string[];
   /** The staged files a commit adds, copies, modifies or renames, when asked for (pre-commit). */
   staged?: string[];
   /** Paths with unmerged index entries; results that depend on them are not cached. */
-  conflicted: Set<string>;
+  readonly conflicted: Set<string>;
   /** Tracked paths missing from the working tree (worktree source only). */
   isDeleted(path: string): boolean;
   /** The content identity of a tracked or untracked path as a check would see it. */
   identity(path: string): Identity;
+  /** Whether the index lists this path (in any stage), without parsing the whole listing. */
+  has(path: string): boolean;
+  /** Tracked paths ending with `suffix`, without parsing the whole listing. */
+  trackedEndingWith(suffix: string): string[];
+  /**
+   * One digest of everything the snapshot says about content: the index
+   * listing, and each changed and untracked path with its identity. Equal keys,
+   * equal input digests (state/digest-memo.ts). null when too many files would
+   * have to be hashed to tell.
+   */
+  contentKey(): string | null;
 }
 
 const DELETED: Identity = { mode: '0', oid: 'deleted' };
+const CONFLICT: Identity = { mode: 'conflict', oid: 'conflict' };
 
 /** Parses `git ls-files -s -z`: `<mode> <oid> <stage>\t<path>\0`. */
 export function parseStage(out: string): { entries: Map<string, Identity>; order: string[]; conflicted: Set<string> } {
@@ -103,6 +116,9 @@ export interface SnapshotOptions {
 /** The staged files a commit adds, copies, modifies or renames (not deletions). */
 export const STAGED_ARGS = ['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR', '--no-renames', '--ignore-submodules=all'];
 
+/** Untracked and changed files beyond this many: no content key (hashing them all would cost more than it saves). */
+const KEY_LIMIT = 2000;
+
 /** Reads the snapshot with at most three git calls, run in parallel. */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const { root, source } = opts;
@@ -117,35 +133,71 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   ];
   const results = await gitParallel(commands, { cwd, env });
   const stagedNames = opts.staged ? splitZ(results.pop()!.stdout) : undefined;
-  const staged = results[0];
+  const listing = new IndexListing(results[0].stdout);
   const dirty = source === 'worktree' ? results[1] : null;
   const untracked = opts.untracked === false ? null : results[results.length - 1];
-  const { entries, order, conflicted } = parseStage(decodeBytes(staged.stdout));
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
   const untrackedList = untracked ? splitZ(untracked.stdout) : [];
-  const first = entries.values().next().value as Identity | undefined;
-  const algo = first ? algoOf(first.oid) : 'sha1';
+  const first = listing.firstOid();
+  const algo = first ? algoOf(first) : 'sha1';
   const hashed = new Map<string, Identity>();
+  // Parsing every entry is deferred to the first caller that needs them all.
+  let parsed: ReturnType<typeof parseStage> | undefined;
+  const parse = () => (parsed ??= parseStage(decodeBytes(listing.raw)));
+  const looked = new Map<string, Identity | undefined>();
+
+  function indexEntry(path: string): Identity | undefined {
+    if (parsed) return parsed.entries.get(path);
+    if (looked.has(path)) return looked.get(path);
+    const recs = listing.lookup(path);
+    const id = !recs.length ? undefined : recs.some((r) => r.stage !== '0') ? CONFLICT : { mode: recs[0].mode, oid: recs[0].oid };
+    looked.set(path, id);
+    return id;
+  }
 
   function identity(path: string): Identity {
     const known = hashed.get(path);
     if (known) return known;
-    const e = entries.get(path);
+    const e = indexEntry(path);
     if (e && !dirtySet.has(path)) return e;
-    const id = conflicted.has(path) ? { mode: 'conflict', oid: 'conflict' } : hashWorktreeFile(root, path, algo);
+    const id = e?.mode === 'conflict' ? CONFLICT : hashWorktreeFile(root, path, algo);
     hashed.set(path, id);
     return id;
+  }
+
+  let key: string | null | undefined;
+  function contentKey(): string | null {
+    if (key !== undefined) return key;
+    if (dirtySet.size + untrackedList.length > KEY_LIMIT) return (key = null);
+    const h = createHash('sha256').update(`heph snapshot 1\0${source}\0${algo}\0`).update(listing.raw);
+    const add = (label: string, paths: Iterable<string>) => {
+      h.update(`\0${label}\0`);
+      for (const p of paths) {
+        const id = identity(p);
+        h.update(encodeBytes(p)).update(`\0${id.mode} ${id.oid}\0`);
+      }
+    };
+    add('changed', [...dirtySet].sort());
+    add('untracked', untrackedList);
+    return (key = h.digest('hex'));
   }
 
   return {
     source,
     root,
     algo,
-    tracked: order,
+    get tracked() {
+      return parse().order;
+    },
     untracked: untrackedList,
-    conflicted,
+    get conflicted() {
+      return parse().conflicted;
+    },
     ...(stagedNames ? { staged: stagedNames } : {}),
     isDeleted: (path) => dirtySet.has(path) && identity(path) === DELETED,
     identity,
+    has: (path) => indexEntry(path) !== undefined,
+    trackedEndingWith: (suffix) => (parsed ? parsed.order.filter((p) => p.endsWith(suffix)) : listing.endingWith(suffix)),
+    contentKey,
   };
 }

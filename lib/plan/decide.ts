@@ -67,7 +67,7 @@ function decideOne(s: Selected, input: DecideInput): Decision {
   const fp = input.fingerprints.get(id)!;
   const prev = input.stored.get(id);
   const certs = input.certs?.get(id);
-  if (certs && s.files) return decidePerFile(s, s.files, certs, fp, prev, input);
+  if (certs && !s.skip) return decidePerFile(s, certs, fp, prev, input);
   if (!fp.cacheable) return { action: 'run', reason: 'unmerged inputs; results are not reused' };
   if (input.mode === 'full') return { action: 'run', reason: 'full mode' };
   if (!prev) return { action: 'run', reason: 'no previous result' };
@@ -84,12 +84,14 @@ function decideOne(s: Selected, input: DecideInput): Decision {
 }
 
 /** A per-file check is given only the files without a fresh certification. */
-function decidePerFile(s: Selected, files: string[], certs: (number | null)[], fp: FingerprintInfo, prev: StoredResult | undefined, input: DecideInput): Decision {
-  const total = files.length;
-  const all = (reason: string): Decision => ({ action: 'run', reason, files, perFile: { total, uncertified: total } });
+function decidePerFile(s: Selected, certs: (number | null)[], fp: FingerprintInfo, prev: StoredResult | undefined, input: DecideInput): Decision {
+  // One certification per selected file, in order: the files themselves are listed only when some must run.
+  const total = certs.length;
+  const all = (reason: string): Decision => ({ action: 'run', reason, files: s.files!, perFile: { total, uncertified: total } });
   if (!fp.cacheable) return all('unmerged inputs; results are not reused');
   if (input.mode === 'full') return all('full mode');
-  const todo = files.filter((_, i) => certs[i] === null || !isFresh(certs[i]!, input.now, s.check.ttlMs));
+  const stale = (t: number | null) => t === null || !isFresh(t, input.now, s.check.ttlMs);
+  const todo = certs.some(stale) ? s.files!.filter((_, i) => stale(certs[i])) : [];
   const perFile = { total, uncertified: todo.length };
   if (!todo.length) {
     const newest = Math.max(...(certs as number[]));
@@ -104,6 +106,17 @@ function decidePerFile(s: Selected, files: string[], certs: (number | null)[], f
   return { action: 'run', reason: `${count(todo.length)} of ${count(total)} files changed: ${listPaths(todo)}`, files: todo, perFile };
 }
 
+/** A property computed on first read (and then a plain value, writable like any other). */
+function listedLater<K extends 'files' | 'selected'>(item: PlanItem, name: K, get: () => PlanItem[K]): void {
+  const settle = (value: PlanItem[K]) => Object.defineProperty(item, name, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(item, name, {
+    get: () => (settle(get()), item[name]),
+    set: (v: PlanItem[K]) => settle(v),
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 export function decide(input: DecideInput): Plan {
   return {
     mode: input.mode,
@@ -112,10 +125,14 @@ export function decide(input: DecideInput): Plan {
       name: phase.name,
       items: phase.checks.map((s): PlanItem => {
         const id = s.check.id;
-        const base = { id, check: s.check, files: s.files, selected: s.files };
-        if (s.skip) return { ...base, action: 'skipped', reason: s.skip, fingerprint: null, cacheable: false };
+        if (s.skip) return { id, check: s.check, files: s.files, selected: s.files, action: 'skipped', reason: s.skip, fingerprint: null, cacheable: false };
         const fp = input.fingerprints.get(id)!;
-        return { ...base, ...decideOne(s, input), fingerprint: fp.digest, cacheable: fp.cacheable };
+        const d = decideOne(s, input);
+        const item = { id, check: s.check, ...d, fingerprint: fp.digest, cacheable: fp.cacheable } as PlanItem;
+        // The selection is listed when something reads it (a fix of the run, a report), not to be carried.
+        listedLater(item, 'selected', () => s.files);
+        if (!('files' in d)) listedLater(item, 'files', () => s.files);
+        return item;
       }),
     })),
   };

@@ -18,8 +18,13 @@ export interface SelectOptions {
   skipTags?: string[];
   /** Where we run (process.platform). */
   platform: string;
-  /** Files a file-scoped check may be given (tracked files for a run, staged files for pre-commit...). */
-  candidates: readonly string[];
+  /**
+   * Files a file-scoped check may be given (tracked files for a run, staged files for pre-commit...);
+   * a function when listing them is costly: called only if a selection is not known from `cache`.
+   */
+  candidates: readonly string[] | (() => readonly string[]);
+  /** How many files each selection held the last time the same snapshot was seen (candidates given as a function only). */
+  cache?: SelectionCache;
   /** Whether a candidate is a symbolic link (left out of `{files}` unless the check sets `symlinks`). */
   isSymlink?: (path: string) => boolean;
   /** Whether a candidate is no file at all (a submodule, a directory): never in `{files}`. */
@@ -30,7 +35,34 @@ export interface Selected {
   check: ResolvedCheck;
   /** Set when the check is skipped, with the reason. */
   skip?: string;
+  /** The selected files; listed on first read when the selection came from the cache. */
   files: string[] | null;
+  /** How many files `files` holds (known without listing them). */
+  count?: number;
+  /** Names this selection in the cache (set when the candidates were given as a function). */
+  key?: string;
+}
+
+/** Selection sizes remembered by snapshot content (state/digest-memo.ts). */
+export interface SelectionCache {
+  get(key: string): { count: number } | undefined;
+  set(key: string, value: { digest: string; count: number; cacheable: boolean }): void;
+}
+
+/** A selection whose files are listed only when something reads them. */
+function lazySelected(check: ResolvedCheck, count: number, key: string, list: () => string[]): Selected {
+  let files: string[] | undefined;
+  return {
+    check,
+    count,
+    key,
+    get files() {
+      return (files ??= list());
+    },
+    set files(v) {
+      files = v ?? undefined;
+    },
+  };
 }
 
 export interface Selection {
@@ -62,6 +94,16 @@ function skipReason(check: ResolvedCheck, opts: SelectOptions): string | undefin
 
 export function selectChecks(config: ResolvedConfig, opts: SelectOptions): Selection {
   validateNames(config, opts);
+  const given = opts.candidates;
+  let listed: readonly string[] | undefined;
+  const candidates = () => (listed ??= typeof given === 'function' ? given() : given);
+  const cache = typeof given === 'function' ? opts.cache : undefined;
+  const pick = (check: ResolvedCheck): string[] => {
+    let files = filterGlobs(candidates(), check.files!);
+    if (!check.symlinks && opts.isSymlink) files = files.filter((f) => !opts.isSymlink!(f));
+    if (opts.isNotFile) files = files.filter((f) => !opts.isNotFile!(f));
+    return files;
+  };
   const phases = config.phases.filter((p) => !opts.phases || opts.phases.includes(p.name));
   return {
     phases: phases
@@ -73,10 +115,13 @@ export function selectChecks(config: ResolvedConfig, opts: SelectOptions): Selec
           const skip = skipReason(check, opts);
           if (skip) return { check, skip, files: null };
           if (!check.files) return { check, files: null };
-          let files = filterGlobs(opts.candidates, check.files);
-          if (!check.symlinks && opts.isSymlink) files = files.filter((f) => !opts.isSymlink!(f));
-          if (opts.isNotFile) files = files.filter((f) => !opts.isNotFile!(f));
-          return files.length ? { check, files } : { check, skip: 'no matching files', files: null };
+          const key = cache ? `select\0${check.files.join('\0')}\0${check.symlinks ? 1 : 0}` : undefined;
+          const known = key ? cache!.get(key) : undefined;
+          if (known && known.count > 0) return lazySelected(check, known.count, key!, () => pick(check));
+          if (known) return { check, skip: 'no matching files', files: null };
+          const files = pick(check);
+          if (key) cache!.set(key, { digest: '', count: files.length, cacheable: true });
+          return files.length ? { check, files, count: files.length, ...(key ? { key } : {}) } : { check, skip: 'no matching files', files: null };
         }),
       }))
       .filter((p) => p.checks.length > 0),

@@ -141,11 +141,20 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
   }
 
   /** What a check reads, and what its fix may write (null: no fix will run). */
-  function access(item: PlanItem): { reads: FileSet; writes: FileSet | null } {
+  function access(item: PlanItem): { reads: FileSet; readsAll: boolean; writes: FileSet | null } {
     const scoped = (cmd: string, files: string[] | null) => (files && cmd.includes('{files}') ? new Set(files) : 'all');
     const fix = opts.autoFix && item.action === 'run' ? item.check.fix : null;
-    // It reads every selected file, certified or not: a fix may change a certified one.
-    return { reads: scoped(item.check.run, item.selected ?? item.files), writes: fix ? scoped(fix, item.files) : null };
+    let reads: FileSet | undefined;
+    return {
+      // It reads every selected file, certified or not: a fix may change a certified one. Listed only
+      // when a fix of the run makes it matter (a reused selection may not be listed yet).
+      get reads() {
+        return (reads ??= scoped(item.check.run, item.selected ?? item.files));
+      },
+      // A non-skipped check with `files` always has some selected.
+      readsAll: !(item.check.files && item.check.run.includes('{files}')),
+      writes: fix ? scoped(fix, item.files) : null,
+    };
   }
 
   async function runPhase(items: PlanItem[], phase: string): Promise<void> {
@@ -168,13 +177,13 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       });
     });
     const checkTasks = items.map((item, i): Task => {
-      const { reads } = acc[i];
+      const acci = acc[i];
       // A check waits for every fix of the files it reads; a fixer, for the later ones.
-      const writers = [...fixTasks.keys()].filter((j) => (j === i || !acc[i].writes || j > i) && overlaps(acc[j].writes!, reads));
+      const writers = [...fixTasks.keys()].filter((j) => (j === i || !acci.writes || j > i) && overlaps(acc[j].writes!, acci.reads));
       const check = async (): Promise<void> => {
         if (!acc[i].writes) {
           if (opts.signal?.aborted) return finish(item, phase, interrupted);
-          const touched = intersect(reads, changedInRun);
+          const touched = changedInRun !== 'all' && !changedInRun.size ? new Set<string>() : intersect(acci.reads, changedInRun);
           const changedFiles = touched === 'all' ? null : [...touched];
           if (item.action === 'cached') {
             // Its stored pass is for the content planned; a fix of this run changed some of it since.
@@ -187,15 +196,15 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
           return finish(item, phase, verdict(item, await invoke(item, item.check.run, 'run', files)));
         }
         const mine = fixed.get(i)!;
-        const touching = writers.filter((j) => j > i && overlaps(fixed.get(j)!.changed, reads));
+        const touching = writers.filter((j) => j > i && overlaps(fixed.get(j)!.changed, acci.reads));
         const changedLater = touching.reduce<FileSet>((u, j) => union(u, fixed.get(j)!.changed), new Set());
-        const o = touching.length && !opts.signal?.aborted ? await reverify(flow, item, mine.outcome, reads, changedLater, touching.map((j) => items[j].id)) : mine.outcome;
+        const o = touching.length && !opts.signal?.aborted ? await reverify(flow, item, mine.outcome, acci.reads, changedLater, touching.map((j) => items[j].id)) : mine.outcome;
         return finish(item, phase, o);
       };
       return {
         deps: writers.map((j) => fixTasks.get(j)!),
         // Whole-project checks (type checkers, tests) are usually the longest: first among the checks.
-        priority: (reads === 'all' ? 1 : 2) * items.length + i,
+        priority: (acci.readsAll ? 1 : 2) * items.length + i,
         // Whatever goes wrong while running one check is that check's failure; the others go on.
         run: () => check().catch((err) => emit(crashed(item, phase, err))),
       };

@@ -13,7 +13,8 @@ import { selectChecks, type Selection, type SelectOptions } from '../plan/select
 import { decide, isFresh } from '../plan/decide.js';
 import { memberModes, mixModes, scopeMembers, type MemberOptions } from '../plan/members.js';
 import type { Plan } from '../plan/types.js';
-import { diffManifests, fingerprint, InputHasher, type Fingerprint } from '../state/fingerprint.js';
+import { diffManifests, fingerprint, InputHasher, isIncremental, type Fingerprint } from '../state/fingerprint.js';
+import { DigestMemo } from '../state/digest-memo.js';
 import type { StateStore, StoredResult } from '../state/types.js';
 import { now as clock } from '../clock.js';
 import { remoteStep, type RemoteStepOptions } from './remote-step.js';
@@ -40,6 +41,8 @@ export interface PlanRequest {
   remote?: RemoteStepOptions;
   /** Which members take part (repositories with nested `.heph.json` files). */
   members?: MemberOptions;
+  /** heph's folder, where input digests of an unchanged snapshot are remembered; `write: false` only reads. */
+  memo?: { dir: string; write: boolean };
 }
 
 export interface Prepared {
@@ -61,18 +64,21 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const platform = req.select.platform ?? process.platform;
   const remote = remoteStep(req.config, env, req.mode, req.remote ?? {});
   const [snapshot, store] = await Promise.all([req.snapshot ?? startSnapshot(req.repo, req.source), req.store]);
-  const candidates = req.candidates ? req.candidates(snapshot) : snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
+  const key = req.memo ? snapshot.contentKey() : null;
+  const memo = key ? DigestMemo.open(req.memo!.dir, key) : undefined;
+  const candidates = req.candidates ? req.candidates(snapshot) : () => snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
   const isNotFile = (p: string) => NOT_FILES.has(snapshot.identity(p).mode);
-  let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000', isNotFile });
+  let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000', isNotFile, cache: memo });
   if (req.members) selection = scopeMembers(req.config, selection, req.members);
-  const hasher = new InputHasher(snapshot);
+  const hasher = new InputHasher(snapshot, memo);
   const fingerprints = new Map<string, Fingerprint>();
   for (const phase of selection.phases) {
-    for (const s of phase.checks) if (!s.skip) fingerprints.set(s.check.id, fingerprint(s.check, hasher, env, `${platform}/${process.arch}`, s.files, req.extra));
+    for (const s of phase.checks) if (!s.skip) fingerprints.set(s.check.id, fingerprint(s.check, hasher, env, `${platform}/${process.arch}`, isIncremental(s.check) ? null : s.files, req.extra));
   }
   const now = req.now ?? clock();
   const stored = await store.getResults([...fingerprints.keys()]);
-  const certs = await certifications(selection, fingerprints, stored, store, req.mode, now);
+  const certs = await certifications(selection, fingerprints, stored, store, req.mode, now, memo);
+  if (req.memo?.write) memo?.save();
   // Name the changed inputs of the checks that will miss on them (never on the all-cached path).
   const changedInputs = new Map<string, string[]>();
   await Promise.all(
@@ -111,22 +117,30 @@ async function certifications(
   store: StateStore,
   mode: Mode,
   now: number,
+  memo?: DigestMemo,
 ): Promise<Map<string, (number | null)[]>> {
   const out = new Map<string, (number | null)[]>();
   const keys = new Map<string, (string | null)[]>();
   for (const phase of selection.phases) {
     for (const s of phase.checks) {
       const fp = fingerprints.get(s.check.id);
-      if (!fp?.certKeys || !fp.filesDigest || !s.files) continue;
-      const whole = fp.filesDigest(s.files);
+      if (!fp?.certKeys || !fp.filesDigest || s.skip || !s.check.files) continue;
+      // A selection known from the memo is listed only if some file turns out not to be certified.
+      const memoKey = memo && s.key ? `files\0${fp.digest}\0${s.key}` : undefined;
+      let whole = memoKey ? memo!.get(memoKey) : undefined;
+      if (!whole) {
+        const d = fp.filesDigest(s.files!);
+        whole = { ...d, count: s.files!.length };
+        if (memoKey) memo!.set(memoKey, whole);
+      }
       const prev = stored.get(s.check.id);
       const known = prev?.fingerprint === fp.digest && Array.isArray(prev.files) ? prev.files : [];
       if (whole.cacheable) fp.selection = [whole.digest, ...known.filter((d) => d !== whole.digest)].slice(0, KEEP_SELECTIONS);
       if (mode === 'fast' && s.check.ttlMs === Infinity && prev?.status === 'passed' && known.includes(whole.digest) && isFresh(prev.at, now, s.check.ttlMs)) {
-        out.set(s.check.id, s.files.map(() => prev.at));
+        out.set(s.check.id, new Array<number>(whole.count).fill(prev.at));
         continue;
       }
-      keys.set(s.check.id, fp.certKeys(s.files));
+      keys.set(s.check.id, fp.certKeys(s.files!));
     }
   }
   if (!keys.size) return out;

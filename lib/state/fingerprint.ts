@@ -10,7 +10,7 @@
  * its `files`, env, platform), and each file is certified separately under
  * `certKey(digest, path, content)` (see docs/caching.md).
  */
-import * as crypto from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import type { ResolvedCheck } from '../config/types.js';
 import { hashWorktreeFile, type Identity, type Snapshot } from '../git/snapshot.js';
 import { compileGlobs, filterGlobs } from '../util/glob.js';
@@ -56,8 +56,10 @@ export interface Fingerprint {
 
 // crypto.hash (Node 20.12+) is a one-shot digest, ~2× faster than createHash for
 // the short strings hashed once per file of a per-file check.
-const oneShot = (crypto as { hash?: (algo: string, data: string, enc: 'hex') => string }).hash;
-const sha = oneShot ? (s: string) => oneShot('sha256', s, 'hex') : (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+// (A namespace import of node:crypto would make the bundle copy every property of the module, loading
+// its lazy parts such as webcrypto: ~19 ms of startup.)
+const oneShot = oneShotHash as ((algo: string, data: string, enc: 'hex') => string) | undefined;
+const sha = oneShot ? (s: string) => oneShot('sha256', s, 'hex') : (s: string) => createHash('sha256').update(s).digest('hex');
 const GLOB_CHARS = /[*?[\]{}!\\]/;
 
 /**
@@ -81,15 +83,28 @@ export function certKey(shared: string, path: string, id: Identity): string | nu
 
 interface Digest {
   digest: string;
-  paths: string[];
+  /** How many paths the digest covers. */
+  count: number;
+  /** The paths themselves (listed again when the digest came from the memo). */
+  paths(): string[];
   cacheable: boolean;
+}
+
+/** Where input digests of an unchanged snapshot are remembered between runs (state/digest-memo.ts). */
+export interface DigestCache {
+  get(glob: string): { digest: string; count: number; cacheable: boolean } | undefined;
+  set(glob: string, d: { digest: string; count: number; cacheable: boolean }): void;
 }
 
 /** Digests of the input lists, shared by checks with the same input globs within one run. */
 export class InputHasher {
   private memo = new Map<string, Digest>();
   private everything: string[] | undefined;
-  constructor(private snap: Snapshot) {}
+  /** @param cache digests remembered for this snapshot's content key, if it has one. */
+  constructor(
+    private snap: Snapshot,
+    private cache?: DigestCache,
+  ) {}
 
   /**
    * The inputs of a glob list: tracked and untracked (not ignored) files that
@@ -97,21 +112,27 @@ export class InputHasher {
    * ignores it (`.env`). null = every tracked and untracked file.
    */
   paths(globs: readonly string[] | null, exclude?: readonly string[] | null): string[] {
+    return this.select(globs, exclude).paths;
+  }
+
+  /** `literal`: a path outside the snapshot was added, whose content the snapshot's key does not cover. */
+  private select(globs: readonly string[] | null, exclude?: readonly string[] | null): { paths: string[]; literal: boolean } {
     // A per-file check's inputs default to its files: nothing is left to share.
-    if (globs && exclude && globs.length === exclude.length && globs.every((g, i) => g === exclude[i])) return [];
+    if (globs && exclude && globs.length === exclude.length && globs.every((g, i) => g === exclude[i])) return { paths: [], literal: false };
     let out: string[];
+    let literal: string[] = [];
     if (!globs) out = this.all();
     else {
       const tracked = filterGlobs(this.snap.tracked, globs);
       const untracked = filterGlobs(this.snap.untracked, globs);
-      const literal = this.literals(globs, tracked, untracked);
+      literal = this.literals(globs, tracked, untracked);
       out = untracked.length || literal.length ? [...tracked, ...untracked, ...literal].sort() : tracked;
     }
     if (exclude) {
       const m = compileGlobs(exclude);
       out = out.filter((p) => !m(p));
     }
-    return out;
+    return { paths: out, literal: literal.length > 0 };
   }
 
   private all(): string[] {
@@ -136,9 +157,18 @@ export class InputHasher {
     const key = `${globs ? globs.join('\0') : '\0all'}\u0001${exclude ? exclude.join('\0') : ''}`;
     const hit = this.memo.get(key);
     if (hit) return hit;
-    const paths = this.paths(globs, exclude);
-    const { digest, cacheable } = this.listDigest(paths, '');
-    const res = { digest, paths, cacheable };
+    const remembered = this.cache?.get(key);
+    let res: Digest;
+    if (remembered) {
+      let listed: string[] | undefined;
+      res = { ...remembered, paths: () => (listed ??= this.paths(globs, exclude)) };
+    } else {
+      const { paths, literal } = this.select(globs, exclude);
+      const { digest, cacheable } = this.listDigest(paths, '');
+      res = { digest, count: paths.length, cacheable, paths: () => paths };
+      // A literal path outside the snapshot (an ignored `.env`) is not covered by the snapshot's key.
+      if (!literal) this.cache?.set(key, { digest, count: paths.length, cacheable });
+    }
     this.memo.set(key, res);
     return res;
   }
@@ -146,7 +176,7 @@ export class InputHasher {
   /** A digest of (path, mode, blob id) of each path, hashed in chunks rather than one call per path. */
   listDigest(paths: readonly string[], seed: string): { digest: string; cacheable: boolean } {
     let cacheable = true;
-    const h = crypto.createHash('sha256').update(seed);
+    const h = createHash('sha256').update(seed);
     let chunk = '';
     for (const p of paths) {
       const id = this.snap.identity(p);
@@ -219,7 +249,7 @@ export function fingerprint(
   const components: Components = {
     command: commandDigest(check),
     inputs: inputs.digest,
-    inputCount: inputs.paths.length,
+    inputCount: inputs.count,
     scope: perFile ? 'per-file' : files ? sha(files.map(keyPath).join('\0')) : 'all',
     env: envDigests(check.env, env),
     platform,
@@ -231,7 +261,7 @@ export function fingerprint(
     digest,
     components,
     cacheable: inputs.cacheable,
-    manifest: () => hasher.manifest(inputs.paths),
+    manifest: () => hasher.manifest(inputs.paths()),
     ...(perFile
       ? {
           certKeys: (paths: readonly string[], fresh?: boolean) => paths.map((p) => certKey(digest, p, hasher.identity(p, fresh))),

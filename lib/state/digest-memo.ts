@@ -1,0 +1,85 @@
+/**
+ * Input digests remembered by snapshot content. A check's input digest is a
+ * function of the snapshot's content (Snapshot.contentKey) and its globs
+ * alone, so when a run finds the index and the working tree as the last run
+ * left them, it takes the digests from here instead of listing, matching and
+ * hashing every path again: the repeated `heph run --fast` or hook costs what
+ * git's reads cost, not a pass over every file in JavaScript. The memo is
+ * content-addressed (a key names what was hashed, wherever it was), so a
+ * stale or shared file can only miss, never mislead. A damaged file is
+ * ignored and rewritten.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FORMAT_VERSION } from './fingerprint.js';
+
+export interface MemoDigest {
+  digest: string;
+  count: number;
+  cacheable: boolean;
+}
+
+type Row = [digest: string, count: number, cacheable: 0 | 1];
+
+interface Entry {
+  key: string;
+  digests: Record<string, Row>;
+}
+
+/** Snapshots remembered: a pre-commit's (the index) and a run's (the working tree) alternate. */
+const KEEP = 4;
+const FILE = 'digests.json';
+
+export class DigestMemo {
+  private dirty = false;
+  private constructor(
+    private readonly path: string | null,
+    private readonly entries: Entry[],
+    private readonly current: Entry,
+  ) {}
+
+  /** The memo for one snapshot key; `dir` null: read nothing, write nothing. */
+  static open(dir: string | null, key: string): DigestMemo {
+    const path = dir ? join(dir, FILE) : null;
+    const entries = path ? read(path) : [];
+    const found = entries.find((e) => e.key === key);
+    const current = found ?? { key, digests: {} };
+    return new DigestMemo(path, entries, current);
+  }
+
+  get(glob: string): MemoDigest | undefined {
+    const row = this.current.digests[glob];
+    if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'number') return undefined;
+    return { digest: row[0], count: row[1], cacheable: row[2] === 1 };
+  }
+
+  set(glob: string, d: MemoDigest): void {
+    this.current.digests[glob] = [d.digest, d.count, d.cacheable ? 1 : 0];
+    this.dirty = true;
+  }
+
+  /** Writes the memo when this run added to it (atomically: a reader sees the old file or the new). */
+  save(): void {
+    if (!this.dirty || !this.path) return;
+    this.dirty = false;
+    const rest = this.entries.filter((e) => e.key !== this.current.key);
+    const body = JSON.stringify({ v: FORMAT_VERSION, entries: [this.current, ...rest].slice(0, KEEP) });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, body);
+      renameSync(tmp, this.path);
+    } catch {
+      // An unwritable state folder: the next run computes the digests again.
+    }
+  }
+}
+
+function read(path: string): Entry[] {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown; entries?: unknown };
+    if (data.v !== FORMAT_VERSION || !Array.isArray(data.entries)) return [];
+    return data.entries.filter((e): e is Entry => !!e && typeof e.key === 'string' && typeof e.digests === 'object' && e.digests !== null);
+  } catch {
+    return [];
+  }
+}
