@@ -7,6 +7,7 @@
  * a caller that needs every entry.
  */
 import { decodeBytes, encodeBytes } from './bytes.js';
+import { parseStageEntries } from './ls-files.js';
 
 export interface RawRecord {
   mode: string;
@@ -18,25 +19,17 @@ export interface RawRecord {
 
 const NUL = 0;
 const TAB = 9;
-const SPACE = 32;
 
 export class IndexListing {
   constructor(readonly raw: Buffer) {}
 
-  /** The record starting at `start` (the byte after a NUL, or 0). */
+  /** The record starting at `start` (the byte after a NUL, or 0), read by the one ls-files parser. */
   private record(start: number): RawRecord & { end: number } {
     const end = this.raw.indexOf(NUL, start);
     const stop = end === -1 ? this.raw.length : end;
-    const tab = this.raw.indexOf(TAB, start);
-    const sp1 = this.raw.indexOf(SPACE, start);
-    const sp2 = this.raw.indexOf(SPACE, sp1 + 1);
-    return {
-      mode: this.raw.toString('latin1', start, sp1),
-      oid: this.raw.toString('latin1', sp1 + 1, sp2),
-      stage: this.raw.toString('latin1', sp2 + 1, tab),
-      path: this.raw.subarray(tab + 1, stop),
-      end: stop,
-    };
+    // latin1: one character per byte, so the path's length in characters is its length in bytes.
+    const [e] = parseStageEntries(this.raw.toString('latin1', start, stop));
+    return { mode: e.mode, oid: e.oid, stage: String(e.stage), path: this.raw.subarray(stop - e.path.length, stop), end: stop };
   }
 
   /** The first record's object id (its length tells the object format). */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
 import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
 import { IndexListing } from './index-listing.js';
+import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
 
 /** Content identity of one path: git file mode and blob id (or a marker). */
@@ -53,31 +54,21 @@ export interface Snapshot {
 const DELETED: Identity = { mode: '0', oid: 'deleted' };
 const CONFLICT: Identity = { mode: 'conflict', oid: 'conflict' };
 
-/** Parses `git ls-files -s -z`: `<mode> <oid> <stage>\t<path>\0`. */
+/** The snapshot's view of `git ls-files -s -z` (decoded names): entries, their order, and the unmerged paths. */
 export function parseStage(out: string): { entries: Map<string, Identity>; order: string[]; conflicted: Set<string> } {
   const entries = new Map<string, Identity>();
   const order: string[] = [];
   const conflicted = new Set<string>();
-  let i = 0;
-  while (i < out.length) {
-    const end = out.indexOf('\0', i);
-    const rec = out.slice(i, end === -1 ? out.length : end);
-    i = end === -1 ? out.length : end + 1;
-    const tab = rec.indexOf('\t');
-    if (tab < 0) continue;
-    const path = rec.slice(tab + 1);
-    const sp1 = rec.indexOf(' ');
-    const sp2 = rec.indexOf(' ', sp1 + 1);
-    const stage = rec.slice(sp2 + 1, tab);
-    if (stage !== '0') {
-      if (!conflicted.has(path)) order.push(path);
+  eachStageEntry(out, (mode, oid, stage, path) => {
+    if (stage === 0) {
+      order.push(path);
+      entries.set(path, { mode, oid });
+    } else if (!conflicted.has(path)) {
+      order.push(path);
       conflicted.add(path);
-      entries.set(path, { mode: 'conflict', oid: 'conflict' });
-      continue;
+      entries.set(path, CONFLICT);
     }
-    order.push(path);
-    entries.set(path, { mode: rec.slice(0, sp1), oid: rec.slice(sp1 + 1, sp2) });
-  }
+  });
   return { entries, order, conflicted };
 }
 
