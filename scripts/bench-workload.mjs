@@ -32,7 +32,7 @@ function arg(argv, name, dflt) {
   return i >= 0 ? argv[i + 1] : dflt;
 }
 
-function baseEnv() {
+export function baseEnv() {
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
   for (const k of Object.keys(env)) if (k.startsWith('HEPH') || k.startsWith('GIT_') || k.startsWith('LEFTHOOK')) delete env[k];
@@ -110,7 +110,7 @@ function source(kind, i) {
 }
 
 /** Defects each fixer of its kind undoes; with the trailing space and the missing final newline, 3–4 fixers per file. */
-function defective(kind, clean) {
+export function defective(kind, clean) {
   let s = clean;
   switch (kind) {
     case 'py':
@@ -154,13 +154,14 @@ function checks(textfix) {
     { name: 'prettier', run: 'prettier --check {files}', fix: 'prettier --write {files}', exts: PRETTIER },
     { name: 'shfmt', run: 'shfmt -d {files}', fix: 'shfmt -w {files}', exts: ['sh'] },
     { name: 'jq', run: 'jq empty {files}', exts: ['json'] },
-    { name: 'mypy', run: 'mypy' },
-    { name: 'tsc', run: 'tsc --noEmit -p .' },
+    // What the type checkers read (heph's `inputs`): each waits only for the fixers of those files.
+    { name: 'mypy', run: 'mypy', inputs: ['**/*.py', 'mypy.ini'] },
+    { name: 'tsc', run: 'tsc --noEmit -p .', inputs: ['**/*.ts', 'tsconfig.json'] },
   ];
 }
 
 function hephConfig(list) {
-  return { phases: [{ name: 'quality', checks: list.map((c) => ({ name: c.name, run: c.run, ...(c.fix ? { fix: c.fix } : {}), ...(c.exts ? { files: GLOBS(c.exts) } : {}) })) }] };
+  return { phases: [{ name: 'quality', checks: list.map((c) => ({ name: c.name, run: c.run, ...(c.fix ? { fix: c.fix } : {}), ...(c.exts ? { files: GLOBS(c.exts) } : {}), ...(c.inputs ? { inputs: c.inputs } : {}) })) }] };
 }
 
 /** lefthook runs the fix commands directly, in order, re-staging what they change. */
@@ -256,7 +257,7 @@ function timed(cmd, args, opts) {
 }
 
 /** Commits `count` defective files (new content each sample) and checks the commit byte for byte. */
-function commitSample(runner, count, files, k, env) {
+export function commitSample(runner, count, files, k, env) {
   const { dir, base, name } = runner;
   git(dir, env, 'reset', '-q', '--hard', base);
   if (name === 'heph') execFileSync(process.execPath, [CLI, 'cache', 'clear'], { cwd: dir, env, stdio: 'ignore' });

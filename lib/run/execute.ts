@@ -17,7 +17,12 @@ import { now as clock } from '../clock.js';
 import { failureTail } from '../report/tail.js';
 import { Contents } from './contents.js';
 import { fixFlow, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
-import { intersect, overlaps, runTasks, union, type FileSet, type Task } from './schedule.js';
+import { intersect, overlaps, runTasks, union, type FileSet, type Reads, type Task } from './schedule.js';
+import { compileGlobs } from '../plan/glob.js';
+import { debug } from '../debug.js';
+
+/** `HEPH_DEBUG=run`: when each command starts and ends, to see the schedule. */
+const trace = debug('run');
 
 export interface ExecuteOptions {
   root: string;
@@ -83,6 +88,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     for (const argv of invocations) {
       opts.log.write(`[${item.id}] ${label}: ${JSON.stringify(argv.length > 12 ? [...argv.slice(0, 12), `…(${argv.length - 12} more)`] : argv)}`);
       const sink = cappedOutput(opts.log, `[${item.id}] `);
+      trace(`start ${item.id} ${label} (${argv.length} args)`);
       const res = await runProcess(argv, {
         cwd,
         env,
@@ -97,6 +103,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       if (res.interrupted || res.timedOut || res.spawnError) break;
     }
     opts.log.write(`[${item.id}] ${label} ${ok ? 'passed' : 'failed'} (exit ${last?.exitCode ?? last?.signal}, ${Math.round(durationMs)} ms)`);
+    trace(`end   ${item.id} ${label} ${ok ? 'passed' : 'failed'} ${Math.round(durationMs)} ms`);
     return { ...last!, output, durationMs, ok };
   }
 
@@ -140,12 +147,25 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     emit({ id: item.id, phase, name: item.check.name, status: item.action as Status, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}), ...(item.source ? { source: item.source } : {}) });
   }
 
-  /** What a check reads, and what its fix may write (null: no fix will run). */
-  function access(item: PlanItem): { reads: FileSet; writes: FileSet | null } {
+  const accessOf = new Map<PlanItem, { reads: Reads; writes: FileSet | null }>();
+
+  /**
+   * What a check reads, and what its fix may write (null: no fix will run). A
+   * command without `{files}` reads the check's inputs (a type checker whose
+   * inputs are the Python files need not wait for a fixer of JavaScript), everything
+   * when it has none; a fix without `{files}` may write anything.
+   */
+  function access(item: PlanItem): { reads: Reads; writes: FileSet | null } {
+    let a = accessOf.get(item);
+    if (a) return a;
     const scoped = (cmd: string, files: string[] | null) => (files && cmd.includes('{files}') ? new Set(files) : 'all');
+    const inputs = item.check.inputs;
     const fix = opts.autoFix && item.action === 'run' ? item.check.fix : null;
     // It reads every selected file, certified or not: a fix may change a certified one.
-    return { reads: scoped(item.check.run, item.selected ?? item.files), writes: fix ? scoped(fix, item.files) : null };
+    const listed = scoped(item.check.run, item.selected ?? item.files);
+    a = { reads: listed === 'all' && inputs?.length ? { match: compileGlobs(inputs) } : listed, writes: fix ? scoped(fix, item.files) : null };
+    accessOf.set(item, a);
+    return a;
   }
 
   async function runPhase(items: PlanItem[], phase: string): Promise<void> {
@@ -195,7 +215,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       return {
         deps: writers.map((j) => fixTasks.get(j)!),
         // Whole-project checks (type checkers, tests) are usually the longest: first among the checks.
-        priority: (reads === 'all' ? 1 : 2) * items.length + i,
+        priority: (reads instanceof Set ? 2 : 1) * items.length + i,
         // Whatever goes wrong while running one check is that check's failure; the others go on.
         run: () => check().catch((err) => emit(crashed(item, phase, err))),
       };

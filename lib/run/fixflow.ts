@@ -6,7 +6,7 @@
 import type { PlanItem } from '../plan/types.js';
 import type { ProcessResult } from './process.js';
 import type { Contents } from './contents.js';
-import { intersect, type FileSet } from './schedule.js';
+import { intersect, type FileSet, type Reads } from './schedule.js';
 import { splitWords } from './words.js';
 
 /** Options that only make a tool report instead of write: dropped from `run` when comparing. */
@@ -119,9 +119,10 @@ export async function fixFlow(ctx: FlowContext, item: PlanItem): Promise<{ outco
  * A fixed or passed check whose files a later fix changed runs again on
  * those files, so its result describes what the phase leaves behind.
  */
-export async function reverify(ctx: FlowContext, item: PlanItem, o: Outcome, reads: FileSet, later: FileSet, by: string[]): Promise<Outcome> {
+export async function reverify(ctx: FlowContext, item: PlanItem, o: Outcome, reads: Reads, later: FileSet, by: string[]): Promise<Outcome> {
   if (o.status !== 'passed' && o.status !== 'fixed') return o;
-  const files = reads === 'all' ? item.files : [...(intersect(reads, later) as ReadonlySet<string>)];
+  // A command without `{files}` runs whole; one with them, on the files that changed.
+  const files = reads instanceof Set ? [...(intersect(reads, later) as ReadonlySet<string>)] : item.files;
   if (files && !files.length) return o;
   const res = await ctx.invoke(item, item.check.run, `recheck after ${by.join(', ')}`, files);
   const total = o.durationMs + res.durationMs;

@@ -141,6 +141,28 @@ test('fixers of disjoint files run side by side', () => {
   assert.equal([readFileSync(`${ev}.a`, 'utf8'), readFileSync(`${ev}.b`, 'utf8')], ['saw b\n', 'saw a\n']);
 });
 
+test('a whole-project check waits only for the fixers of its inputs: it runs beside a fixer of other files', () => {
+  // A type checker of `t/` beside a formatter of `a/`: each waits until it sees the other running.
+  const fixer = { name: 'a', run: 'peer --check a t {files}', fix: 'peer --write a t {files}', files: ['a/*.txt'] };
+  const r = repoWith([fixer, { name: 't', run: 'peer --check t a', inputs: ['t/*.txt'] }]);
+  useTools(r);
+  r.write('a/x.txt', 'x\n').write('t/y.txt', 'y\n').commitAll();
+  const { code, report } = r.hephJson(['run', '--concurrency', '2']);
+  assert.is(code, 0, JSON.stringify(report.checks));
+  const ev = r.env.HEPH_TEST_EVENTS!;
+  assert.equal([readFileSync(`${ev}.a`, 'utf8'), readFileSync(`${ev}.t`, 'utf8')], ['saw t\n', 'saw a\n']);
+});
+
+test('a whole-project check whose inputs a fixer writes runs after it, and sees its fix', () => {
+  const r = repoWith([fmt, { name: 'types', shell: true, run: 'notrail *.txt', inputs: ['*.txt'] }]);
+  const t = useTools(r);
+  r.write('a.txt', 'one \n').write('b.txt', 'two\n').commitAll();
+  const { code, report } = r.hephJson(['run', '--concurrency', '4']);
+  assert.equal(statuses(report), { 'q/fmt': 'fixed', 'q/types': 'passed' }, JSON.stringify(report.checks));
+  assert.is(code, 0);
+  assert.equal(overlapping(t.events(), 'fmt', 'notrail'), []);
+});
+
 test('a check whose files a later fix changed is checked again on them', () => {
   // `up` passes on "lower"; the later `mk` rewrites the file to contain "lower" again.
   const up = { name: 'up', shell: true, run: '! grep -q lower {files}', fix: 'sed -i s/lower/UPPER/ {files}', files: ['*.txt'] };
