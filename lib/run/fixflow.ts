@@ -3,7 +3,7 @@
  * (so the fix's exit status is the check's verdict on what it leaves), the
  * fix itself, the recheck, and the recheck after later fixes.
  */
-import type { PlanItem } from '../plan/types.js';
+import type { Plan, PlanItem } from '../plan/types.js';
 import type { ProcessResult } from './process.js';
 import type { Contents } from './contents.js';
 import { intersect, type FileSet, type Reads } from './schedule.js';
@@ -129,4 +129,23 @@ export async function reverify(ctx: FlowContext, item: PlanItem, o: Outcome, rea
   if (res.ok) return { ...o, durationMs: total };
   if (res.interrupted || res.timedOut || res.spawnError) return verdict(item, res, total);
   return { status: 'failed', reason: `failed after ${by.join(', ')} changed its files`, durationMs: total, res };
+}
+
+/**
+ * Every path a fix of the run may write, or null when a fix may write any: one
+ * without `{files}`, a check given no file list, or one whose `inputs` name
+ * more than its `files` (a fix may rewrite an input: `uv lock` and `uv.lock`).
+ * Known before the first fix starts, so the rollback point records only these.
+ */
+export function fixScope(plan: Plan, autoFix: boolean): string[] | null {
+  if (!autoFix) return [];
+  const out = new Set<string>();
+  const same = (a: string[] | null, b: string[] | null) => a === b || (!!a && !!b && [...a].sort().join('\0') === [...b].sort().join('\0'));
+  for (const item of plan.phases.flatMap((p) => p.items)) {
+    const fix = item.action === 'run' ? item.check.fix : null;
+    if (!fix) continue;
+    if (!item.files || !fix.includes('{files}') || !same(item.check.inputs, item.check.files)) return null;
+    for (const f of item.files) out.add(f);
+  }
+  return [...out];
 }

@@ -210,4 +210,19 @@ test('a later run whose fixer changed nothing keeps the rollback point of the fi
   assert.is(r.read('a.txt'), 'one \n');
 });
 
+test('pre-commit with unstaged edits elsewhere: a fixer that changed nothing keeps the rollback point of the fixes before it', () => {
+  const r = track(hookedRepo([fmt]));
+  useTools(r);
+  r.write('other.md', 'committed\n').commitAll();
+  r.write('a.txt', 'one \n').git('add', 'a.txt');
+  assert.is(commit(r, ['-m', 'a']).code, 0);
+  const first = r.git('rev-parse', 'refs/worktree/heph/rollback');
+  r.write('other.md', 'edited, not staged\n');
+  r.write('b.txt', 'clean\n').git('add', 'b.txt');
+  const res = commit(r, ['-m', 'b']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.is(r.git('rev-parse', 'refs/worktree/heph/rollback'), first, 'the unstaged edit is not taken for a fix');
+  assert.is(r.read('other.md'), 'edited, not staged\n');
+});
+
 test.run();
