@@ -10,7 +10,7 @@ import { execute } from '../run/execute.js';
 import { fixScope } from '../run/fixflow.js';
 import { encodeBytes } from '../git/bytes.js';
 import { fixPolicy, type ConfirmFix } from '../run/confirm.js';
-import { dropBeforeFix, keepBeforeFix, saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
+import { BEFORE_FIX_REF, ROLLBACK_REF, dropBeforeFix, keepBeforeFix, saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
 import type { CheckResult, RunReport } from '../run/types.js';
 import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
 import { runRecord } from '../run/record.js';
@@ -140,7 +140,7 @@ export interface RollbackPoint {
  * after the run, the paths the put-aside patch touched, back by then).
  */
 export function rollbackPoint(root: string, out: Output, unstagedPatch: () => string | null = () => null): RollbackPoint {
-  let before: Promise<(TreeSnapshot & { patched: Buffer[] }) | null> | null = null;
+  let before: Promise<(TreeSnapshot & { patched: Buffer[]; indexFile: string }) | null> | null = null;
   let scope: Buffer[] | null = null;
   const checks: string[] = [];
   const failed = (err: unknown) => {
@@ -163,10 +163,10 @@ export function rollbackPoint(root: string, out: Output, unstagedPatch: () => st
       const snap = before && (await before);
       if (!snap) return;
       try {
-        const after = await snapshotTrees(root, null, scope && unique([...scope, ...snap.patched]));
+        const after = await snapshotTrees(root, null, scope && unique([...scope, ...snap.patched]), snap.indexFile);
         // Fixes that changed nothing (a formatter run on clean files) keep the last record.
-        if (after.worktree !== snap.worktree || after.index !== snap.index) await saveRollback(root, snap, after, checks);
-        await dropBeforeFix(root);
+        if (after.worktree !== snap.worktree || after.index !== snap.index) await saveRollback(root, snap, after, checks, Date.now(), ROLLBACK_REF, BEFORE_FIX_REF);
+        else await dropBeforeFix(root);
       } catch (err) {
         failed(err);
       }

@@ -52,10 +52,10 @@ export interface RollbackRecord {
  * `patched` (returned): the paths the put-aside patch touches, which the
  * record after the run must read from the working tree as well.
  */
-export async function snapshotTrees(root: string, unstagedPatch?: string | null, scope: Buffer[] | null = null): Promise<TreeSnapshot & { patched: Buffer[] }> {
+export async function snapshotTrees(root: string, unstagedPatch?: string | null, scope: Buffer[] | null = null, knownIndexFile?: string): Promise<TreeSnapshot & { patched: Buffer[]; indexFile: string }> {
   const [index, indexFile] = await Promise.all([
     git(['write-tree'], { cwd: root, okCodes: [128] }).then((r) => (r.code === 0 ? r.stdout.toString().trim() : null)),
-    gitText(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: root }),
+    knownIndexFile ?? gitText(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: root }),
   ]);
   const tmp = mkdtempSync(join(tmpdir(), 'heph-snap-'));
   try {
@@ -70,7 +70,7 @@ export async function snapshotTrees(root: string, unstagedPatch?: string | null,
       await applyUnstaged(root, unstagedPatch, env);
     }
     const worktree = await gitText(['write-tree'], { cwd: root, env });
-    return { worktree, index, patched };
+    return { worktree, index, patched, indexFile };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -167,8 +167,8 @@ export async function settleKilledFix(root: string): Promise<boolean> {
   return true;
 }
 
-/** Stores the rollback point (replacing the previous one). */
-export async function saveRollback(root: string, before: TreeSnapshot, after: TreeSnapshot, checks: string[], at = Date.now(), ref = ROLLBACK_REF): Promise<string> {
+/** Stores the rollback point (replacing the previous one); `drop`: a ref deleted in the same update. */
+export async function saveRollback(root: string, before: TreeSnapshot, after: TreeSnapshot, checks: string[], at = Date.now(), ref = ROLLBACK_REF, drop?: string): Promise<string> {
   const trees: [string, string | null][] = [
     [NAMES.before, before.worktree],
     [NAMES.after, after.worktree],
@@ -180,7 +180,8 @@ export async function saveRollback(root: string, before: TreeSnapshot, after: Tr
   const message = `heph rollback point\n\n${JSON.stringify({ version: 1, at, checks })}\n`;
   const who = { GIT_AUTHOR_NAME: 'heph', GIT_AUTHOR_EMAIL: 'heph@localhost', GIT_COMMITTER_NAME: 'heph', GIT_COMMITTER_EMAIL: 'heph@localhost' };
   const commit = await gitText(['commit-tree', tree], { cwd: root, input: message, env: who });
-  await git(['update-ref', '-m', 'heph: before automatic fixes', ref, commit], { cwd: root });
+  if (drop) await git(['update-ref', '-m', 'heph: before automatic fixes', '--stdin'], { cwd: root, input: `update ${ref} ${commit}\ndelete ${drop}\n` });
+  else await git(['update-ref', '-m', 'heph: before automatic fixes', ref, commit], { cwd: root });
   return commit;
 }
 
