@@ -53,10 +53,10 @@ export interface RollbackRecord {
  * record after the run must read from the working tree as well.
  */
 export async function snapshotTrees(root: string, unstagedPatch?: string | null, scope: Buffer[] | null = null, knownIndexFile?: string): Promise<TreeSnapshot & { patched: Buffer[]; indexFile: string }> {
-  const [index, indexFile] = await Promise.all([
-    git(['write-tree'], { cwd: root, okCodes: [128] }).then((r) => (r.code === 0 ? r.stdout.toString().trim() : null)),
-    knownIndexFile ?? gitText(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: root }),
-  ]);
+  // The index's own tree is written beside the working tree's: both only read the index.
+  const indexTree = git(['write-tree'], { cwd: root, okCodes: [128] }).then((r) => (r.code === 0 ? r.stdout.toString().trim() : null));
+  indexTree.catch(() => {});
+  const indexFile = knownIndexFile ?? (await gitText(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: root }));
   const tmp = mkdtempSync(join(tmpdir(), 'heph-snap-'));
   try {
     const tmpIndex = join(tmp, 'index');
@@ -70,7 +70,7 @@ export async function snapshotTrees(root: string, unstagedPatch?: string | null,
       await applyUnstaged(root, unstagedPatch, env);
     }
     const worktree = await gitText(['write-tree'], { cwd: root, env });
-    return { worktree, index, patched, indexFile };
+    return { worktree, index: await indexTree, patched, indexFile };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -59,8 +59,8 @@ export function union(a: Reads, b: Reads): Reads {
 export interface Task {
   /** Tasks that must have finished before this one starts. */
   deps: Task[];
-  /** Lower starts first among the tasks ready at the same time. */
-  priority: number;
+  /** Lower starts first among the tasks ready at the same time; read when the task becomes ready. */
+  priority: number | (() => number);
   run: () => Promise<void>;
 }
 
@@ -79,7 +79,8 @@ export async function runTasks(tasks: readonly Task[], limit: number): Promise<v
   await new Promise<void>((resolve) => {
     const pump = () => {
       if (done === tasks.length || (failure && running === 0)) return resolve();
-      ready.sort((a, b) => a.priority - b.priority);
+      const rank = (t: Task) => (typeof t.priority === 'number' ? t.priority : t.priority());
+      ready.sort((a, b) => rank(a) - rank(b));
       while (!failure && running < Math.max(1, limit) && ready.length) {
         const t = ready.shift()!;
         running++;

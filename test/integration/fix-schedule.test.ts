@@ -163,6 +163,18 @@ test('a whole-project check whose inputs a fixer writes runs after it, and sees 
   assert.equal(overlapping(t.events(), 'fmt', 'notrail'), []);
 });
 
+test('rechecks after a later fix start longest first, by how long each check took in this run', () => {
+  // Both pass at once; a later formatter changes a file, so both run again, one at a time.
+  const mark = (name: string, wait: string) => ({ name, shell: true, run: `${wait}echo ${name} >> "$HEPH_TEST_EVENTS"`, fix: 'true {files}', files: ['*.txt'] });
+  const r = repoWith([mark('quick', ''), mark('slow', 'sleep 1; '), fmt]);
+  const t = useTools(r);
+  r.write('a.txt', 'one \n').commitAll();
+  const { code, report } = r.hephJson(['run', '--concurrency', '1']);
+  assert.is(code, 0, JSON.stringify(report.checks));
+  const order = t.events().map((e) => e.kind as string).filter((k) => k === 'quick' || k === 'slow');
+  assert.equal(order, ['quick', 'slow', 'slow', 'quick'], 'in config order first; the recheck of the slow one first');
+});
+
 test('a check whose files a later fix changed is checked again on them', () => {
   // `up` passes on "lower"; the later `mk` rewrites the file to contain "lower" again.
   const up = { name: 'up', shell: true, run: '! grep -q lower {files}', fix: 'sed -i s/lower/UPPER/ {files}', files: ['*.txt'] };
