@@ -212,6 +212,16 @@ test('the rollback point reads only the files fixes may write; rollback still un
   assert.equal(['a.txt', 'other.md', 'notes.md'].map((f) => r.read(f)), ['lower\n', 'edited\n', 'untracked\n']);
 });
 
+test('a fix that deletes a file it was given: the rollback point records the deletion and rollback brings the file back', () => {
+  const r = repoWith([{ name: 'clean', shell: true, run: 'test ! -e x.tmp', fix: 'rm {files}', files: ['*.tmp'] }]);
+  r.write('x.tmp', 'scratch\n').commitAll();
+  assert.is(r.hephJson(['run']).report.checks[0].status, 'fixed');
+  assert.not.ok(r.exists('x.tmp'));
+  const res = r.heph(['rollback']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.is(r.read('x.tmp'), 'scratch\n');
+});
+
 test('a fix that may write anything (no {files}) still has the whole working tree recorded', () => {
   const r = repoWith([{ name: 'gen', shell: true, run: 'test -f gen.out', fix: 'echo made > gen.out' }]);
   r.commitAll();
