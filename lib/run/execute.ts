@@ -4,14 +4,11 @@
  * `concurrency` at once; each finished check's result stored as soon as it is
  * known, so an interrupted run keeps what it finished.
  */
-import { join } from 'node:path';
 import type { Plan, PlanItem, Status } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Fingerprint } from '../state/fingerprint.js';
-import { cappedOutput, type RunLog } from '../state/logs.js';
+import type { RunLog } from '../state/logs.js';
 import type { CheckResult, RunReport } from './types.js';
-import { argPaths, buildInvocations } from './words.js';
-import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
 import { now as clock } from '../clock.js';
 import { failureTail } from '../report/tail.js';
@@ -19,10 +16,7 @@ import { Contents } from './contents.js';
 import { fixFlow, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
 import { intersect, overlaps, runTasks, union, type FileSet, type Reads, type Task } from './schedule.js';
 import { compileGlobs } from '../plan/glob.js';
-import { debug } from '../debug.js';
-
-/** `HEPH_DEBUG=run`: when each command starts and ends, to see the schedule. */
-const trace = debug('run');
+import { invokeCheck } from './invoke.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -72,40 +66,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     opts.onResult?.(r);
   };
 
-  async function invoke(item: PlanItem, cmd: string, label: string, files = item.files): Promise<Ran> {
-    // Built-in checks (`heph:<name>`) run in-process; their module loads only when one runs.
-    if (/^\s*heph:/.test(cmd)) return (await import('../builtins/index.js')).runBuiltin(cmd, files ?? [], opts.root, (s) => opts.log.write(`[${item.id}] ${label}: ${s}`));
-    const check = item.check;
-    const cwd = join(opts.root, check.cwd);
-    // Loaded only when something runs: the process library is the heaviest module.
-    const { checkEnv, runProcess } = await import('./process.js');
-    const env = checkEnv(opts.env, opts.msgfile ? { HEPH_MSGFILE: opts.msgfile } : {});
-    const invocations = buildInvocations(cmd, check.shell, { files: files && argPaths(files, check.cwd), msgfile: opts.msgfile });
-    let output = '';
-    let last: ProcessResult | null = null;
-    let ok = true;
-    let durationMs = 0;
-    for (const argv of invocations) {
-      opts.log.write(`[${item.id}] ${label}: ${JSON.stringify(argv.length > 12 ? [...argv.slice(0, 12), `…(${argv.length - 12} more)`] : argv)}`);
-      const sink = cappedOutput(opts.log, `[${item.id}] `);
-      trace(`start ${item.id} ${label} (${argv.length} args)`);
-      const res = await runProcess(argv, {
-        cwd,
-        env,
-        timeoutMs: check.timeoutMs,
-        signal: opts.signal,
-        onOutput: sink.write,
-      }).finally(sink.end);
-      output += res.output;
-      durationMs += res.durationMs;
-      last = res;
-      if (res.exitCode !== 0) ok = false;
-      if (res.interrupted || res.timedOut || res.spawnError) break;
-    }
-    opts.log.write(`[${item.id}] ${label} ${ok ? 'passed' : 'failed'} (exit ${last?.exitCode ?? last?.signal}, ${Math.round(durationMs)} ms)`);
-    trace(`end   ${item.id} ${label} ${ok ? 'passed' : 'failed'} ${Math.round(durationMs)} ms`);
-    return { ...last!, output, durationMs, ok };
-  }
+  const invoke = (item: PlanItem, cmd: string, label: string, files = item.files): Promise<Ran> => invokeCheck(opts, item, cmd, label, files);
 
   /** Null when the fix may go ahead (the rollback point is recorded), else why not. */
   const approve = (item: PlanItem) =>
