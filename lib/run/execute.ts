@@ -13,7 +13,7 @@ import type { ConfirmFix } from './confirm.js';
 import { now as clock } from '../clock.js';
 import { failureTail } from '../report/tail.js';
 import { Contents } from './contents.js';
-import { fixFlow, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
+import { fixFlow, ownInputs, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
 import { intersect, overlaps, runTasks, union, type FileSet, type Reads, type Task } from './schedule.js';
 import { compileGlobs } from '../plan/glob.js';
 import { invokeCheck } from './invoke.js';
@@ -112,15 +112,17 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
 
   /**
    * What a check reads, and what its fix may write (null: no fix will run). A
-   * command without `{files}` reads the check's inputs (a type checker whose
-   * inputs are the Python files need not wait for a fixer of JavaScript), everything
-   * when it has none; a fix without `{files}` may write anything.
+   * command without `{files}` reads the check's inputs when they are set apart
+   * from its `files` (a type checker whose inputs are the Python files need not
+   * wait for a fixer of JavaScript), everything otherwise; a fix without
+   * `{files}` may write anything.
    */
   function access(item: PlanItem): { reads: Reads; writes: FileSet | null } {
     let a = accessOf.get(item);
     if (a) return a;
     const scoped = (cmd: string, files: string[] | null) => (files && cmd.includes('{files}') ? new Set(files) : 'all');
-    const inputs = item.check.inputs;
+    // Only inputs set apart from `files`: a whole-project check selected by `files` also reads its config.
+    const inputs = ownInputs(item);
     const fix = opts.autoFix && item.action === 'run' ? item.check.fix : null;
     // It reads every selected file, certified or not: a fix may change a certified one.
     const listed = scoped(item.check.run, item.selected ?? item.files);

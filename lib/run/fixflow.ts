@@ -140,12 +140,18 @@ export async function reverify(ctx: FlowContext, item: PlanItem, o: Outcome, rea
 export function fixScope(plan: Plan, autoFix: boolean): string[] | null {
   if (!autoFix) return [];
   const out = new Set<string>();
-  const same = (a: string[] | null, b: string[] | null) => a === b || (!!a && !!b && [...a].sort().join('\0') === [...b].sort().join('\0'));
   for (const item of plan.phases.flatMap((p) => p.items)) {
     const fix = item.action === 'run' ? item.check.fix : null;
     if (!fix) continue;
-    if (!item.files || !fix.includes('{files}') || !same(item.check.inputs, item.check.files)) return null;
+    if (!item.files || !fix.includes('{files}') || ownInputs(item)) return null;
     for (const f of item.files) out.add(f);
   }
   return [...out];
+}
+
+/** The check's `inputs` name more than its `files` (they default to its `files`): null when not. */
+export function ownInputs(item: PlanItem): string[] | null {
+  const { inputs, files } = item.check;
+  const same = inputs === files || (!!inputs && !!files && [...inputs].sort().join('\0') === [...files].sort().join('\0'));
+  return same || !inputs?.length ? null : inputs;
 }

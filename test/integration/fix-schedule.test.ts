@@ -153,6 +153,19 @@ test('a whole-project check waits only for the fixers of its inputs: it runs bes
   assert.equal([readFileSync(`${ev}.a`, 'utf8'), readFileSync(`${ev}.t`, 'utf8')], ['saw t\n', 'saw a\n']);
 });
 
+test('a whole-project check selected by `files` alone (no `inputs`) still waits for every fixer: it may read their files too', () => {
+  // Without inputs set apart, `t` may read a/ (a tsconfig.json a formatter rewrites): it must not run beside `a`.
+  const fixer = { name: 'a', run: 'peer --check a t {files}', fix: 'peer --write a t {files}', files: ['a/*.txt'] };
+  const r = repoWith([fixer, { name: 't', run: 'peer --check t a', files: ['t/*.txt'] }]);
+  useTools(r);
+  r.env.PEER_TRIES = '20';
+  r.write('a/x.txt', 'x\n').write('t/y.txt', 'y\n').commitAll();
+  const { code, report } = r.hephJson(['run', '--concurrency', '2']);
+  assert.is(code, 0, JSON.stringify(report.checks));
+  const ev = r.env.HEPH_TEST_EVENTS!;
+  assert.is(readFileSync(`${ev}.a`, 'utf8'), '', 'the fixer never saw the check running');
+});
+
 test('a whole-project check whose inputs a fixer writes runs after it, and sees its fix', () => {
   const r = repoWith([fmt, { name: 'types', shell: true, run: 'notrail *.txt', inputs: ['*.txt'] }]);
   const t = useTools(r);
