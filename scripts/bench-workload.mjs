@@ -1,4 +1,4 @@
-// `npm run bench -- --workload [--files N] [--rounds N] [--only heph|lefthook]`: heph
+// `npm run bench -- --workload [--files N] [--rounds N] [--only heph|lefthook] [--builtins]`: heph
 // against lefthook on a generated multi-language project (Python, JS, TS,
 // JSON, YAML, CSS, Markdown, shell) whose defective files each need three or
 // four fixers (trailing whitespace, end of file, then black / eslint+prettier
@@ -7,7 +7,9 @@
 // another (its commands share files, so running them in parallel would race).
 // Scenarios: a commit of 8 and of 60 defective files (heph's results cleared
 // before each sample), every file checked on a clean tree, and the same check
-// again with nothing changed. Rounds interleave the runners; the figures are
+// again with nothing changed. `--builtins` adds a third runner: heph with its
+// in-process whitespace and end-of-file checks in place of the Python fixers.
+// Rounds interleave the runners; the figures are
 // medians. After every sample the committed tree (or the working tree) is
 // compared byte for byte with the expected one.
 //
@@ -32,7 +34,7 @@ function arg(argv, name, dflt) {
   return i >= 0 ? argv[i + 1] : dflt;
 }
 
-function baseEnv() {
+export function baseEnv() {
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
   for (const k of Object.keys(env)) if (k.startsWith('HEPH') || k.startsWith('GIT_') || k.startsWith('LEFTHOOK')) delete env[k];
@@ -110,7 +112,7 @@ function source(kind, i) {
 }
 
 /** Defects each fixer of its kind undoes; with the trailing space and the missing final newline, 3–4 fixers per file. */
-function defective(kind, clean) {
+export function defective(kind, clean) {
   let s = clean;
   switch (kind) {
     case 'py':
@@ -154,13 +156,20 @@ function checks(textfix) {
     { name: 'prettier', run: 'prettier --check {files}', fix: 'prettier --write {files}', exts: PRETTIER },
     { name: 'shfmt', run: 'shfmt -d {files}', fix: 'shfmt -w {files}', exts: ['sh'] },
     { name: 'jq', run: 'jq empty {files}', exts: ['json'] },
-    { name: 'mypy', run: 'mypy' },
-    { name: 'tsc', run: 'tsc --noEmit -p .' },
+    // What the type checkers read (heph's `inputs`): each waits only for the fixers of those files.
+    { name: 'mypy', run: 'mypy', inputs: ['**/*.py', 'mypy.ini'] },
+    { name: 'tsc', run: 'tsc --noEmit -p .', inputs: ['**/*.ts', 'tsconfig.json'] },
   ];
 }
 
+/** heph's own in-process checks in place of the Python whitespace and end-of-file fixers (`--builtins`). */
+function withBuiltins(list) {
+  const own = { ws: 'heph:trailing-whitespace', eof: 'heph:end-of-file' };
+  return list.map((c) => (own[c.name] ? { ...c, run: own[c.name], fix: `${own[c.name]} --fix` } : c));
+}
+
 function hephConfig(list) {
-  return { phases: [{ name: 'quality', checks: list.map((c) => ({ name: c.name, run: c.run, ...(c.fix ? { fix: c.fix } : {}), ...(c.exts ? { files: GLOBS(c.exts) } : {}) })) }] };
+  return { phases: [{ name: 'quality', checks: list.map((c) => ({ name: c.name, run: c.run, ...(c.fix ? { fix: c.fix } : {}), ...(c.exts ? { files: GLOBS(c.exts) } : {}), ...(c.inputs ? { inputs: c.inputs } : {}) })) }] };
 }
 
 /** lefthook runs the fix commands directly, in order, re-staging what they change. */
@@ -224,8 +233,8 @@ function setupRunner(name, src, dir, env, list) {
   rmSync(dir, { recursive: true, force: true });
   git(ROOT, env, 'clone', '-q', src, dir);
   symlinkSync(join(TOOLS, 'node_modules'), join(dir, 'node_modules'));
-  if (name === 'heph') {
-    write(dir, '.heph.json', JSON.stringify(hephConfig(list), null, 2) + '\n');
+  if (name.startsWith('heph')) {
+    write(dir, '.heph.json', JSON.stringify(hephConfig(name === 'heph-builtins' ? withBuiltins(list) : list), null, 2) + '\n');
     git(dir, env, 'add', '.heph.json');
     git(dir, env, 'commit', '-q', '--no-verify', '-m', 'heph');
     execFileSync(process.execPath, [CLI, 'install'], { cwd: dir, env, stdio: 'ignore' });
@@ -256,10 +265,10 @@ function timed(cmd, args, opts) {
 }
 
 /** Commits `count` defective files (new content each sample) and checks the commit byte for byte. */
-function commitSample(runner, count, files, k, env) {
+export function commitSample(runner, count, files, k, env) {
   const { dir, base, name } = runner;
   git(dir, env, 'reset', '-q', '--hard', base);
-  if (name === 'heph') execFileSync(process.execPath, [CLI, 'cache', 'clear'], { cwd: dir, env, stdio: 'ignore' });
+  if (name.startsWith('heph')) execFileSync(process.execPath, [CLI, 'cache', 'clear'], { cwd: dir, env, stdio: 'ignore' });
   // Spread over the kinds: every k-th file.
   const step = Math.floor(files.length / count);
   const picked = Array.from({ length: count }, (_, j) => files[(j * step + k) % files.length]);
@@ -290,8 +299,8 @@ function commitSample(runner, count, files, k, env) {
 function checkAllSample(runner, clear, env) {
   const { dir, base, name } = runner;
   git(dir, env, 'reset', '-q', '--hard', base);
-  if (name === 'heph' && clear) execFileSync(process.execPath, [CLI, 'cache', 'clear'], { cwd: dir, env, stdio: 'ignore' });
-  const r = name === 'heph' ? timed(process.execPath, [CLI, 'run', ...(clear ? [] : ['--fast'])], { cwd: dir, env }) : timed('lefthook', ['run', 'pre-commit', '--all-files', '--no-tty'], { cwd: dir, env });
+  if (name.startsWith('heph') && clear) execFileSync(process.execPath, [CLI, 'cache', 'clear'], { cwd: dir, env, stdio: 'ignore' });
+  const r = name.startsWith('heph') ? timed(process.execPath, [CLI, 'run', ...(clear ? [] : ['--fast'])], { cwd: dir, env }) : timed('lefthook', ['run', 'pre-commit', '--all-files', '--no-tty'], { cwd: dir, env });
   const problems = [];
   if (r.code !== 0) problems.push(`exit ${r.code}: ${r.out.slice(-2000)}`);
   if (git(dir, env, 'status', '--porcelain').trim()) problems.push('the clean tree was changed');
@@ -319,7 +328,8 @@ export async function run(argv) {
   console.log(`generating a ${n}-file project…`);
   const src = join(WORK, 'project');
   const files = makeProject(src, n, env, textfix);
-  const runners = ['heph', 'lefthook']
+  const builtins = argv.includes('--builtins');
+  const runners = ['heph', 'lefthook', ...(builtins ? ['heph-builtins'] : [])]
     .filter((r) => !only || r === only)
     .map((name) => {
       const dir = join(WORK, name);
@@ -358,6 +368,15 @@ export async function run(argv) {
     const [h, l, hc, lc] = [m(times, 'heph'), m(times, 'lefthook'), m(cpus, 'heph'), m(cpus, 'lefthook')];
     summary[sc.key] = { heph: h, lefthook: l, ratio: h / l, cpu: { heph: hc, lefthook: lc }, samples: times[sc.key], cpuSamples: cpus[sc.key] };
     console.log(`| ${sc.label} | ${s(h)} | ${s(l)} | ${(h / l).toFixed(2)} | ${s(hc)} | ${s(lc)} | ${(hc / lc).toFixed(2)} |`);
+  }
+  if (builtins) {
+    console.log('\nheph with its built-in whitespace and end-of-file checks (heph:trailing-whitespace, heph:end-of-file) in place of the Python fixers:\n');
+    console.log('| scenario | heph, built-ins | lefthook | ratio | CPU: heph, built-ins | CPU ratio |\n| --- | --- | --- | --- | --- | --- |');
+    for (const sc of scenarios) {
+      const [h, l, hc, lc] = [median(times[sc.key]['heph-builtins']), median(times[sc.key].lefthook), median(cpus[sc.key]['heph-builtins']), median(cpus[sc.key].lefthook)];
+      summary[sc.key].builtins = { heph: h, ratio: h / l, cpu: hc, cpuRatio: hc / lc, samples: times[sc.key]['heph-builtins'] };
+      console.log(`| ${sc.label} | ${s(h)} | ${s(l)} | ${(h / l).toFixed(2)} | ${s(hc)} | ${(hc / lc).toFixed(2)} |`);
+    }
   }
   console.log('\nfastest sample of each (the quietest moment of the machine):\n');
   for (const sc of scenarios) {

@@ -7,8 +7,11 @@ import type { Context } from './context.js';
 import type { RunOptions } from './options.js';
 import type { Prepared } from '../run/pipeline.js';
 import { execute } from '../run/execute.js';
+import { fixScope } from '../run/fixflow.js';
+import { encodeBytes } from '../git/bytes.js';
 import { fixPolicy, type ConfirmFix } from '../run/confirm.js';
-import { dropBeforeFix, keepBeforeFix, saveRollback, snapshotTrees, type TreeSnapshot } from '../git/rollback.js';
+import { BEFORE_FIX_REF, ROLLBACK_REF, dropBeforeFix, keepBeforeFix, saveRollback, type TreeSnapshot } from '../git/rollback.js';
+import { snapshotTrees } from '../git/rollback-snapshot.js';
 import type { CheckResult, RunReport } from '../run/types.js';
 import { openRunLog, nullLog, type RunLog } from '../state/logs.js';
 import { runRecord } from '../run/record.js';
@@ -68,6 +71,7 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
   log.write(`mode ${plan.mode}${plan.event ? `, event ${plan.event}` : ''}${s.logHeader ? `\n${s.logHeader}` : ''}`);
   const width = idWidth(plan);
   const rollback = s.rollback ?? rollbackPoint(ctx.repo.root, out);
+  rollback.limitTo(fixScope(plan, opts.autoFix));
   // While a fix question is on screen, lines of checks finishing meanwhile wait, then print.
   const held: CheckResult[] = [];
   let asking = false;
@@ -119,6 +123,8 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
 }
 
 export interface RollbackPoint {
+  /** The only paths the run's fixes may write (null: any), known before the first starts. */
+  limitTo(paths: string[] | null): void;
   /** Before each fix: the first records the state (the executor calls these one at a time). */
   beforeFix(item: { id: string }): Promise<void>;
   /** After the run: records the state the fixes left, if any fix ran. */
@@ -130,20 +136,26 @@ export interface RollbackPoint {
  * first fix, and again after the run. Recording is best effort: a failure
  * warns and the fixes go on (git still holds the staged work).
  * `unstagedPatch`: in a pre-commit, the unstaged changes put aside, so the
- * recorded working tree is the user's.
+ * recorded working tree is the user's. Once `limitTo` has named the paths
+ * fixes may write, both records read only those from the working tree (and,
+ * after the run, the paths the put-aside patch touched, back by then).
  */
 export function rollbackPoint(root: string, out: Output, unstagedPatch: () => string | null = () => null): RollbackPoint {
-  let before: Promise<TreeSnapshot | null> | null = null;
+  let before: Promise<(TreeSnapshot & { patched: Buffer[]; indexFile: string }) | null> | null = null;
+  let scope: Buffer[] | null = null;
   const checks: string[] = [];
   const failed = (err: unknown) => {
     out.warn(`could not record the state before fixes (heph rollback will not undo them): ${(err as Error).message}`);
     return null;
   };
   return {
+    limitTo(paths) {
+      scope = paths && paths.map(encodeBytes);
+    },
     async beforeFix(item) {
       checks.push(item.id);
       // Kept under a ref at once: a kill -9 during the fixes must not leave what they replaced unreachable.
-      before ??= snapshotTrees(root, unstagedPatch())
+      before ??= snapshotTrees(root, unstagedPatch(), scope)
         .then(async (snap) => (await keepBeforeFix(root, snap, checks), snap))
         .catch(failed);
       await before;
@@ -152,16 +164,18 @@ export function rollbackPoint(root: string, out: Output, unstagedPatch: () => st
       const snap = before && (await before);
       if (!snap) return;
       try {
-        const after = await snapshotTrees(root);
+        const after = await snapshotTrees(root, null, scope && unique([...scope, ...snap.patched]), snap.indexFile);
         // Fixes that changed nothing (a formatter run on clean files) keep the last record.
-        if (after.worktree !== snap.worktree || after.index !== snap.index) await saveRollback(root, snap, after, checks);
-        await dropBeforeFix(root);
+        if (after.worktree !== snap.worktree || after.index !== snap.index) await saveRollback(root, snap, after, checks, Date.now(), ROLLBACK_REF, BEFORE_FIX_REF);
+        else await dropBeforeFix(root);
       } catch (err) {
         failed(err);
       }
     },
   };
 }
+
+const unique = (paths: Buffer[]) => [...new Map(paths.map((p) => [p.toString('latin1'), p])).values()];
 
 export function finishReport(out: Output, report: RunReport): number {
   if (out.json) out.data(reportJson(report));

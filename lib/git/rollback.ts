@@ -1,16 +1,16 @@
 /**
  * The rollback point of automatic fixes. Before the first fix of a run, heph
- * records the working tree (tracked and untracked, non-ignored files) and the
- * index as git trees; after the run, the working tree again. The three trees
- * are kept in one commit object under a per-worktree ref, so git's garbage
- * collection keeps them and worktrees do not share them.
+ * records the working tree (the files fixes may write, or all of it) and the
+ * index as git trees (rollback-snapshot.ts); after the run, both again. The
+ * trees are kept in one commit object under a per-worktree ref, so git's
+ * garbage collection keeps them and worktrees do not share them.
  *
  * `rollBack` reverts what the fixes changed and nothing else: a file the user
  * has not touched since gets its old content back; a file edited since gets
  * the fix's change taken out by a three-way merge (the user's edits stay); a
  * file whose edits overlap the fix is left as it is and reported.
  */
-import { chmodSync, copyFileSync, existsSync, lstatSync, readFileSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { git, gitText, splitZ } from './exec.js';
@@ -20,8 +20,8 @@ import { indexInfo, parseStageEntries, removedInfo } from './ls-files.js';
 export const ROLLBACK_REF = 'refs/worktree/heph/rollback';
 
 /** Git's commands here never recurse into submodules or read pathspecs as globs. */
-const NO_MAGIC = { GIT_LITERAL_PATHSPECS: '1' };
-const BASE = ['-c', 'submodule.recurse=false', '-c', 'core.hooksPath=/dev/null'];
+export const NO_MAGIC = { GIT_LITERAL_PATHSPECS: '1' };
+export const BASE = ['-c', 'submodule.recurse=false', '-c', 'core.hooksPath=/dev/null'];
 
 export interface TreeSnapshot {
   /** The working tree: tracked files plus untracked, non-ignored ones. */
@@ -40,35 +40,12 @@ export interface RollbackRecord {
 }
 
 /**
- * Writes the working tree and the index as tree objects. The working tree goes
- * through a copy of the index (the real one is not touched). `unstagedPatch`:
- * while a pre-commit has unstaged changes put aside, the patch that holds
- * them, applied on top so the tree is the user's working tree.
- */
-export async function snapshotTrees(root: string, unstagedPatch?: string | null): Promise<TreeSnapshot> {
-  const index = await git(['write-tree'], { cwd: root, okCodes: [128] }).then((r) => (r.code === 0 ? r.stdout.toString().trim() : null));
-  const indexFile = await gitText(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: root });
-  const tmp = mkdtempSync(join(tmpdir(), 'heph-snap-'));
-  try {
-    const tmpIndex = join(tmp, 'index');
-    if (existsSync(indexFile)) copyFileSync(indexFile, tmpIndex);
-    const env = { ...NO_MAGIC, GIT_INDEX_FILE: tmpIndex };
-    await git([...BASE, 'add', '-A', '--', '.'], { cwd: root, env });
-    if (unstagedPatch && existsSync(unstagedPatch)) await applyUnstaged(root, unstagedPatch, env);
-    const worktree = await gitText(['write-tree'], { cwd: root, env });
-    return { worktree, index };
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-/**
  * Applies the put-aside changes to the working-tree index. The patch was made
  * against the staged entries; a path put aside that changed meanwhile (an
  * editor saving during the hook) gets its staged entry back first, so the
  * tree is the user's working tree from before the hook.
  */
-async function applyUnstaged(root: string, patch: string, env: Record<string, string>): Promise<void> {
+export async function applyUnstaged(root: string, patch: string, env: Record<string, string>): Promise<void> {
   const apply = () => git([...BASE, 'apply', '--cached', '--binary', '--whitespace=nowarn', patch], { cwd: root, env, okCodes: [1] });
   if ((await apply()).code === 0) return;
   const stat = (await git([...BASE, 'apply', '--numstat', '-z', patch], { cwd: root, env })).stdout.toString('latin1');
@@ -114,8 +91,8 @@ export async function settleKilledFix(root: string): Promise<boolean> {
   return true;
 }
 
-/** Stores the rollback point (replacing the previous one). */
-export async function saveRollback(root: string, before: TreeSnapshot, after: TreeSnapshot, checks: string[], at = Date.now(), ref = ROLLBACK_REF): Promise<string> {
+/** Stores the rollback point (replacing the previous one); `drop`: a ref deleted in the same update. */
+export async function saveRollback(root: string, before: TreeSnapshot, after: TreeSnapshot, checks: string[], at = Date.now(), ref = ROLLBACK_REF, drop?: string): Promise<string> {
   const trees: [string, string | null][] = [
     [NAMES.before, before.worktree],
     [NAMES.after, after.worktree],
@@ -127,7 +104,8 @@ export async function saveRollback(root: string, before: TreeSnapshot, after: Tr
   const message = `heph rollback point\n\n${JSON.stringify({ version: 1, at, checks })}\n`;
   const who = { GIT_AUTHOR_NAME: 'heph', GIT_AUTHOR_EMAIL: 'heph@localhost', GIT_COMMITTER_NAME: 'heph', GIT_COMMITTER_EMAIL: 'heph@localhost' };
   const commit = await gitText(['commit-tree', tree], { cwd: root, input: message, env: who });
-  await git(['update-ref', '-m', 'heph: before automatic fixes', ref, commit], { cwd: root });
+  if (drop) await git(['update-ref', '-m', 'heph: before automatic fixes', '--stdin'], { cwd: root, input: `update ${ref} ${commit}\ndelete ${drop}\n` });
+  else await git(['update-ref', '-m', 'heph: before automatic fixes', ref, commit], { cwd: root });
   return commit;
 }
 

@@ -2,7 +2,7 @@
  * Which files a fix changed, by content, as cheaply as the file system allows.
  */
 import { createHash } from 'node:crypto';
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync, readFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { fsPath } from '../git/bytes.js';
 
@@ -56,30 +56,27 @@ export class Contents {
     this.seen.clear();
   }
 
+  // One synchronous loop: a few hundred lstat calls cost less on the main thread than their
+  // round trips through the thread pool, and this runs between a fix's end and the next start.
   private async look(files: readonly string[], fn: (f: string, key: string, settled: (at: number) => boolean) => Promise<Seen>): Promise<Map<string, Seen>> {
     const out = new Map<string, Seen>();
-    let i = 0;
-    const worker = async () => {
-      while (i < files.length) {
-        const f = files[i++];
-        let st: import('node:fs').BigIntStats | null = null;
-        try {
-          st = await lstat(fsPath(join(this.root, f)), { bigint: true });
-        } catch {}
-        const key = st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : 'absent';
-        const newest = st ? Number((st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1_000_000n) : 0;
-        const seen = await fn(f, key, (at) => newest < at - SETTLE_MS);
-        out.set(f, seen);
-        this.seen.set(f, seen);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+    for (const f of files) {
+      let st: BigIntStats | undefined;
+      try {
+        st = lstatSync(fsPath(join(this.root, f)), { bigint: true });
+      } catch {}
+      const key = st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : 'absent';
+      const newest = st ? Number((st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1_000_000n) : 0;
+      const seen = await fn(f, key, (at) => newest < at - SETTLE_MS);
+      out.set(f, seen);
+      this.seen.set(f, seen);
+    }
     return out;
   }
 
   private async digest(f: string): Promise<string | null> {
     try {
-      return createHash('sha1').update(await readFile(fsPath(join(this.root, f)))).digest('hex');
+      return createHash('sha1').update(readFileSync(fsPath(join(this.root, f)))).digest('hex');
     } catch {
       return null;
     }

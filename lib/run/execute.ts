@@ -4,20 +4,19 @@
  * `concurrency` at once; each finished check's result stored as soon as it is
  * known, so an interrupted run keeps what it finished.
  */
-import { join } from 'node:path';
 import type { Plan, PlanItem, Status } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Fingerprint } from '../state/fingerprint.js';
-import { cappedOutput, type RunLog } from '../state/logs.js';
+import type { RunLog } from '../state/logs.js';
 import type { CheckResult, RunReport } from './types.js';
-import { argPaths, buildInvocations } from './words.js';
-import type { ProcessResult } from './process.js';
 import type { ConfirmFix } from './confirm.js';
 import { now as clock } from '../clock.js';
 import { failureTail } from '../report/tail.js';
 import { Contents } from './contents.js';
-import { fixFlow, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
-import { intersect, overlaps, runTasks, union, type FileSet, type Task } from './schedule.js';
+import { fixFlow, ownInputs, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
+import { intersect, overlaps, runTasks, union, type FileSet, type Reads, type Task } from './schedule.js';
+import { compileGlobs } from '../util/glob.js';
+import { invokeCheck } from './invoke.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -67,38 +66,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     opts.onResult?.(r);
   };
 
-  async function invoke(item: PlanItem, cmd: string, label: string, files = item.files): Promise<Ran> {
-    // Built-in checks (`heph:<name>`) run in-process; their module loads only when one runs.
-    if (/^\s*heph:/.test(cmd)) return (await import('../builtins/index.js')).runBuiltin(cmd, files ?? [], opts.root, (s) => opts.log.write(`[${item.id}] ${label}: ${s}`));
-    const check = item.check;
-    const cwd = join(opts.root, check.cwd);
-    // Loaded only when something runs: the process library is the heaviest module.
-    const { checkEnv, runProcess } = await import('./process.js');
-    const env = checkEnv(opts.env, opts.msgfile ? { HEPH_MSGFILE: opts.msgfile } : {});
-    const invocations = buildInvocations(cmd, check.shell, { files: files && argPaths(files, check.cwd), msgfile: opts.msgfile });
-    let output = '';
-    let last: ProcessResult | null = null;
-    let ok = true;
-    let durationMs = 0;
-    for (const argv of invocations) {
-      opts.log.write(`[${item.id}] ${label}: ${JSON.stringify(argv.length > 12 ? [...argv.slice(0, 12), `…(${argv.length - 12} more)`] : argv)}`);
-      const sink = cappedOutput(opts.log, `[${item.id}] `);
-      const res = await runProcess(argv, {
-        cwd,
-        env,
-        timeoutMs: check.timeoutMs,
-        signal: opts.signal,
-        onOutput: sink.write,
-      }).finally(sink.end);
-      output += res.output;
-      durationMs += res.durationMs;
-      last = res;
-      if (res.exitCode !== 0) ok = false;
-      if (res.interrupted || res.timedOut || res.spawnError) break;
-    }
-    opts.log.write(`[${item.id}] ${label} ${ok ? 'passed' : 'failed'} (exit ${last?.exitCode ?? last?.signal}, ${Math.round(durationMs)} ms)`);
-    return { ...last!, output, durationMs, ok };
-  }
+  const invoke = (item: PlanItem, cmd: string, label: string, files = item.files): Promise<Ran> => invokeCheck(opts, item, cmd, label, files);
 
   /** Null when the fix may go ahead (the rollback point is recorded), else why not. */
   const approve = (item: PlanItem) =>
@@ -140,21 +108,37 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     emit({ id: item.id, phase, name: item.check.name, status: item.action as Status, reason: item.reason, durationMs: 0, exitCode: null, fingerprint: item.fingerprint, ...(item.savedMs ? { savedMs: item.savedMs } : {}), ...(item.source ? { source: item.source } : {}) });
   }
 
-  /** What a check reads, and what its fix may write (null: no fix will run). */
-  function access(item: PlanItem): { reads: FileSet; readsAll: boolean; writes: FileSet | null } {
+  const accessOf = new Map<PlanItem, { reads: Reads; readsAll: boolean; writes: FileSet | null }>();
+
+  /**
+   * What a check reads, and what its fix may write (null: no fix will run). A
+   * command without `{files}` reads the check's inputs when they are set apart
+   * from its `files` (a type checker whose inputs are the Python files need not
+   * wait for a fixer of JavaScript), everything otherwise; a fix without
+   * `{files}` may write anything.
+   */
+  function access(item: PlanItem): { reads: Reads; readsAll: boolean; writes: FileSet | null } {
+    let a = accessOf.get(item);
+    if (a) return a;
     const scoped = (cmd: string, files: string[] | null) => (files && cmd.includes('{files}') ? new Set(files) : 'all');
+    // Only inputs set apart from `files`: a whole-project check selected by `files` also reads its config.
+    const inputs = ownInputs(item);
     const fix = opts.autoFix && item.action === 'run' ? item.check.fix : null;
-    let reads: FileSet | undefined;
-    return {
+    let reads: Reads | undefined;
+    a = {
       // It reads every selected file, certified or not: a fix may change a certified one. Listed only
       // when a fix of the run makes it matter (a reused selection may not be listed yet).
       get reads() {
-        return (reads ??= scoped(item.check.run, item.selected ?? item.files));
+        if (reads) return reads;
+        const listed = scoped(item.check.run, item.selected ?? item.files);
+        return (reads = listed === 'all' && inputs?.length ? { match: compileGlobs(inputs) } : listed);
       },
-      // A non-skipped check with `files` always has some selected.
+      // Not a list of files (a non-skipped check with `files` always has some selected).
       readsAll: !(item.check.files && item.check.run.includes('{files}')),
       writes: fix ? scoped(fix, item.files) : null,
     };
+    accessOf.set(item, a);
+    return a;
   }
 
   async function runPhase(items: PlanItem[], phase: string): Promise<void> {
@@ -204,7 +188,9 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       return {
         deps: writers.map((j) => fixTasks.get(j)!),
         // Whole-project checks (type checkers, tests) are usually the longest: first among the checks.
-        priority: (acci.readsAll ? 1 : 2) * items.length + i,
+        // Then the longest recheck first, as long as its tool's fix took in this run: the shorter
+        // ones fill in beside it, and the phase ends sooner.
+        priority: () => (acci.readsAll ? 1e9 : 2e9) - Math.min(fixed.get(i)?.outcome.durationMs ?? 0, 1e5) * 1e3 + i,
         // Whatever goes wrong while running one check is that check's failure; the others go on.
         run: () => check().catch((err) => emit(crashed(item, phase, err))),
       };

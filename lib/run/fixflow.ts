@@ -3,10 +3,10 @@
  * (so the fix's exit status is the check's verdict on what it leaves), the
  * fix itself, the recheck, and the recheck after later fixes.
  */
-import type { PlanItem } from '../plan/types.js';
+import type { Plan, PlanItem } from '../plan/types.js';
 import type { ProcessResult } from './process.js';
 import type { Contents } from './contents.js';
-import { intersect, type FileSet } from './schedule.js';
+import { intersect, type FileSet, type Reads } from './schedule.js';
 import { splitWords } from './words.js';
 
 /** Options that only make a tool report instead of write: dropped from `run` when comparing. */
@@ -119,13 +119,39 @@ export async function fixFlow(ctx: FlowContext, item: PlanItem): Promise<{ outco
  * A fixed or passed check whose files a later fix changed runs again on
  * those files, so its result describes what the phase leaves behind.
  */
-export async function reverify(ctx: FlowContext, item: PlanItem, o: Outcome, reads: FileSet, later: FileSet, by: string[]): Promise<Outcome> {
+export async function reverify(ctx: FlowContext, item: PlanItem, o: Outcome, reads: Reads, later: FileSet, by: string[]): Promise<Outcome> {
   if (o.status !== 'passed' && o.status !== 'fixed') return o;
-  const files = reads === 'all' ? item.files : [...(intersect(reads, later) as ReadonlySet<string>)];
+  // A command without `{files}` runs whole; one with them, on the files that changed.
+  const files = reads instanceof Set ? [...(intersect(reads, later) as ReadonlySet<string>)] : item.files;
   if (files && !files.length) return o;
   const res = await ctx.invoke(item, item.check.run, `recheck after ${by.join(', ')}`, files);
   const total = o.durationMs + res.durationMs;
   if (res.ok) return { ...o, durationMs: total };
   if (res.interrupted || res.timedOut || res.spawnError) return verdict(item, res, total);
   return { status: 'failed', reason: `failed after ${by.join(', ')} changed its files`, durationMs: total, res };
+}
+
+/**
+ * Every path a fix of the run may write, or null when a fix may write any: one
+ * without `{files}`, a check given no file list, or one whose `inputs` name
+ * more than its `files` (a fix may rewrite an input: `uv lock` and `uv.lock`).
+ * Known before the first fix starts, so the rollback point records only these.
+ */
+export function fixScope(plan: Plan, autoFix: boolean): string[] | null {
+  if (!autoFix) return [];
+  const out = new Set<string>();
+  for (const item of plan.phases.flatMap((p) => p.items)) {
+    const fix = item.action === 'run' ? item.check.fix : null;
+    if (!fix) continue;
+    if (!item.files || !fix.includes('{files}') || ownInputs(item)) return null;
+    for (const f of item.files) out.add(f);
+  }
+  return [...out];
+}
+
+/** The check's `inputs` name more than its `files` (they default to its `files`): null when not. */
+export function ownInputs(item: PlanItem): string[] | null {
+  const { inputs, files } = item.check;
+  const same = inputs === files || (!!inputs && !!files && [...inputs].sort().join('\0') === [...files].sort().join('\0'));
+  return same || !inputs?.length ? null : inputs;
 }

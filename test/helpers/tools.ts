@@ -32,7 +32,7 @@ const TOOLS: Record<string, string> = {
   inplace: `bad=0; for f in "$@"; do if grep -q lower "$f"; then
   if [ "$mode" = --write ]; then c=$(sed s/lower/UPPER/g "$f"); printf '%s\\n' "$c" > "$f"; else bad=1; fi; fi; done; exit $bad`,
   peer: `me=$1; other=$2; shift 2; : > "$ev.$me"; n=0
-  while [ ! -e "$ev.$other" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done
+  while [ ! -e "$ev.$other" ] && [ $n -lt "\${PEER_TRIES:-200}" ]; do sleep 0.05; n=$((n+1)); done
   if [ -e "$ev.$other" ]; then echo "saw $other" >> "$ev.$me"; fi`,
   noupper: `for f in "$@"; do if grep -q UPPER "$f"; then echo "$f: UPPER"; exit 1; fi; done`,
   notrail: `for f in "$@"; do if grep -q ' $' "$f"; then echo "$f: trailing space"; exit 1; fi; done`,

@@ -141,6 +141,53 @@ test('fixers of disjoint files run side by side', () => {
   assert.equal([readFileSync(`${ev}.a`, 'utf8'), readFileSync(`${ev}.b`, 'utf8')], ['saw b\n', 'saw a\n']);
 });
 
+test('a whole-project check waits only for the fixers of its inputs: it runs beside a fixer of other files', () => {
+  // A type checker of `t/` beside a formatter of `a/`: each waits until it sees the other running.
+  const fixer = { name: 'a', run: 'peer --check a t {files}', fix: 'peer --write a t {files}', files: ['a/*.txt'] };
+  const r = repoWith([fixer, { name: 't', run: 'peer --check t a', inputs: ['t/*.txt'] }]);
+  useTools(r);
+  r.write('a/x.txt', 'x\n').write('t/y.txt', 'y\n').commitAll();
+  const { code, report } = r.hephJson(['run', '--concurrency', '2']);
+  assert.is(code, 0, JSON.stringify(report.checks));
+  const ev = r.env.HEPH_TEST_EVENTS!;
+  assert.equal([readFileSync(`${ev}.a`, 'utf8'), readFileSync(`${ev}.t`, 'utf8')], ['saw t\n', 'saw a\n']);
+});
+
+test('a whole-project check selected by `files` alone (no `inputs`) still waits for every fixer: it may read their files too', () => {
+  // Without inputs set apart, `t` may read a/ (a tsconfig.json a formatter rewrites): it must not run beside `a`.
+  const fixer = { name: 'a', run: 'peer --check a t {files}', fix: 'peer --write a t {files}', files: ['a/*.txt'] };
+  const r = repoWith([fixer, { name: 't', run: 'peer --check t a', files: ['t/*.txt'] }]);
+  useTools(r);
+  r.env.PEER_TRIES = '20';
+  r.write('a/x.txt', 'x\n').write('t/y.txt', 'y\n').commitAll();
+  const { code, report } = r.hephJson(['run', '--concurrency', '2']);
+  assert.is(code, 0, JSON.stringify(report.checks));
+  const ev = r.env.HEPH_TEST_EVENTS!;
+  assert.is(readFileSync(`${ev}.a`, 'utf8'), '', 'the fixer never saw the check running');
+});
+
+test('a whole-project check whose inputs a fixer writes runs after it, and sees its fix', () => {
+  const r = repoWith([fmt, { name: 'types', shell: true, run: 'notrail *.txt', inputs: ['*.txt'] }]);
+  const t = useTools(r);
+  r.write('a.txt', 'one \n').write('b.txt', 'two\n').commitAll();
+  const { code, report } = r.hephJson(['run', '--concurrency', '4']);
+  assert.equal(statuses(report), { 'q/fmt': 'fixed', 'q/types': 'passed' }, JSON.stringify(report.checks));
+  assert.is(code, 0);
+  assert.equal(overlapping(t.events(), 'fmt', 'notrail'), []);
+});
+
+test('rechecks after a later fix start longest first, by how long each check took in this run', () => {
+  // Both pass at once; a later formatter changes a file, so both run again, one at a time.
+  const mark = (name: string, wait: string) => ({ name, shell: true, run: `${wait}echo ${name} >> "$HEPH_TEST_EVENTS"`, fix: 'true {files}', files: ['*.txt'] });
+  const r = repoWith([mark('quick', ''), mark('slow', 'sleep 1; '), fmt]);
+  const t = useTools(r);
+  r.write('a.txt', 'one \n').commitAll();
+  const { code, report } = r.hephJson(['run', '--concurrency', '1']);
+  assert.is(code, 0, JSON.stringify(report.checks));
+  const order = t.events().map((e) => e.kind as string).filter((k) => k === 'quick' || k === 'slow');
+  assert.equal(order, ['quick', 'slow', 'slow', 'quick'], 'in config order first; the recheck of the slow one first');
+});
+
 test('a check whose files a later fix changed is checked again on them', () => {
   // `up` passes on "lower"; the later `mk` rewrites the file to contain "lower" again.
   const up = { name: 'up', shell: true, run: '! grep -q lower {files}', fix: 'sed -i s/lower/UPPER/ {files}', files: ['*.txt'] };
@@ -186,6 +233,21 @@ test('a later run whose fixer changed nothing keeps the rollback point of the fi
   const res = r.heph(['rollback']);
   assert.is(res.code, 0, res.stderr);
   assert.is(r.read('a.txt'), 'one \n');
+});
+
+test('pre-commit with unstaged edits elsewhere: a fixer that changed nothing keeps the rollback point of the fixes before it', () => {
+  const r = track(hookedRepo([fmt]));
+  useTools(r);
+  r.write('other.md', 'committed\n').commitAll();
+  r.write('a.txt', 'one \n').git('add', 'a.txt');
+  assert.is(commit(r, ['-m', 'a']).code, 0);
+  const first = r.git('rev-parse', 'refs/worktree/heph/rollback');
+  r.write('other.md', 'edited, not staged\n');
+  r.write('b.txt', 'clean\n').git('add', 'b.txt');
+  const res = commit(r, ['-m', 'b']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.is(r.git('rev-parse', 'refs/worktree/heph/rollback'), first, 'the unstaged edit is not taken for a fix');
+  assert.is(r.read('other.md'), 'edited, not staged\n');
 });
 
 test.run();

@@ -197,6 +197,42 @@ test('rollback after a pre-commit fix that met unstaged edits on its lines: only
   assert.is(r.git('show', ':a.txt'), 'lower\n', 'the re-staged fix is unstaged');
 });
 
+test('the rollback point reads only the files fixes may write; rollback still undoes them and nothing else', () => {
+  const r = repoWith([upper()]);
+  r.write('a.txt', 'lower\n').write('other.md', 'committed\n').commitAll();
+  r.write('other.md', 'edited\n').write('notes.md', 'untracked\n');
+  assert.is(r.hephJson(['run']).report.checks[0].status, 'fixed');
+  const recorded = r.git('ls-tree', '-r', '--name-only', 'refs/worktree/heph/rollback');
+  assert.not.match(recorded, /notes\.md/, 'an untracked file no fix is given is not read');
+  assert.is(r.git('show', 'refs/worktree/heph/rollback:before/other.md'), 'committed\n', 'a file no fix is given keeps its index entry');
+  assert.is(r.git('show', 'refs/worktree/heph/rollback:before/a.txt'), 'lower\n');
+  const res = r.heph(['rollback']);
+  assert.is(res.code, 0, res.stderr);
+  assert.match(res.stdout, /rolled back 1 file/);
+  assert.equal(['a.txt', 'other.md', 'notes.md'].map((f) => r.read(f)), ['lower\n', 'edited\n', 'untracked\n']);
+});
+
+test('a fix that deletes a file it was given: the rollback point records the deletion and rollback brings the file back', () => {
+  const r = repoWith([{ name: 'clean', shell: true, run: 'test ! -e x.tmp', fix: 'rm {files}', files: ['*.tmp'] }]);
+  r.write('x.tmp', 'scratch\n').commitAll();
+  assert.is(r.hephJson(['run']).report.checks[0].status, 'fixed');
+  assert.not.ok(r.exists('x.tmp'));
+  const res = r.heph(['rollback']);
+  assert.is(res.code, 0, res.stdout + res.stderr);
+  assert.is(r.read('x.tmp'), 'scratch\n');
+});
+
+test('a fix that may write anything (no {files}) still has the whole working tree recorded', () => {
+  const r = repoWith([{ name: 'gen', shell: true, run: 'test -f gen.out', fix: 'echo made > gen.out' }]);
+  r.commitAll();
+  r.write('notes.md', 'untracked\n');
+  assert.is(r.hephJson(['run']).report.checks[0].status, 'fixed');
+  assert.is(r.git('show', 'refs/worktree/heph/rollback:before/notes.md'), 'untracked\n');
+  assert.is(r.heph(['rollback']).code, 0);
+  assert.not.ok(r.exists('gen.out'));
+  assert.is(r.read('notes.md'), 'untracked\n');
+});
+
 test('rollback points are per worktree and survive git gc', () => {
   const r = repoWith([upper()]);
   r.write('a.txt', 'lower\n').commitAll();

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isOwnCheck } from '../../lib/run/fixflow.js';
-import { overlaps, runTasks, type Task } from '../../lib/run/schedule.js';
+import { intersect, overlaps, runTasks, union, type Task } from '../../lib/run/schedule.js';
 
 const own: [string, string, boolean][] = [
   ['prettier --check {files}', 'prettier --write {files}', true],
@@ -30,6 +30,18 @@ test('file sets: every file overlaps any non-empty set', () => {
   assert.not.ok(overlaps('all', new Set()));
   assert.ok(overlaps(new Set(['a', 'b']), new Set(['b'])));
   assert.not.ok(overlaps(new Set(['a']), new Set(['b'])));
+});
+
+test('file sets: the globs of a check\'s inputs overlap the listed files they match', () => {
+  const py = { match: (f: string) => f.endsWith('.py') };
+  assert.ok(overlaps(py, new Set(['a.js', 'b.py'])));
+  assert.not.ok(overlaps(new Set(['a.js']), py));
+  assert.ok(overlaps(py, 'all'), 'a fix that may write anything may write a .py');
+  assert.ok(overlaps(py, { match: () => false }), 'two glob sets are taken to share a file');
+  assert.equal([...(intersect(py, new Set(['a.js', 'b.py'])) as Set<string>)], ['b.py']);
+  assert.is(intersect(py, 'all'), 'all');
+  const u = union(py, new Set(['a.js']));
+  assert.ok(overlaps(u, new Set(['a.js'])) && overlaps(u, new Set(['c.py'])) && !overlaps(u, new Set(['c.ts'])));
 });
 
 /** A task that starts, logs, and ends when the test releases it. */
@@ -74,6 +86,28 @@ test('runTasks: dependencies first, never more than the limit at once', async ()
     assert.ok(running <= 2, log.join(', '));
   }
   assert.ok(log.indexOf('start c') > log.indexOf('end a'));
+});
+
+test('runTasks: a priority given as a function is read when the task is ready', async () => {
+  const log: string[] = [];
+  const took: Record<string, number> = {};
+  const first = gated('first', log);
+  const short = gated('short', log, [first.task]);
+  const long = gated('long', log, [first.task]);
+  short.task.priority = () => -(took.short ?? 0);
+  long.task.priority = () => -(took.long ?? 0);
+  const all = runTasks([first.task, short.task, long.task], 1);
+  await tick();
+  // Learnt while the first task ran: `long` is the longer one, so it starts first though listed last.
+  Object.assign(took, { short: 10, long: 500 });
+  first.release();
+  await tick();
+  assert.equal(log, ['start first', 'end first', 'start long']);
+  long.release();
+  await tick();
+  short.release();
+  await all;
+  assert.equal(log.slice(3), ['end long', 'start short', 'end short']);
 });
 
 test('runTasks: a failing task stops new starts and its error is thrown', async () => {
