@@ -16,17 +16,9 @@ import { validateConfig } from './validate.js';
 import { placeOf } from './merge.js';
 import { insideMember, literalGlob, rebaseCwd, rebaseGlob } from './rebase.js';
 import type { Member, ResolvedCheck, ResolvedConfig, ResolvedPhase } from './types.js';
+import { CONFIG_NAME, memberDirs } from './member-dirs.js';
 
-export const CONFIG_NAME = '.heph.json';
-
-/** Directories (root-relative) holding a `.heph.json` below the root, shallowest first, among git's paths. */
-export function memberDirs(...lists: readonly string[][]): string[] {
-  const dirs = new Set<string>();
-  const suffix = `/${CONFIG_NAME}`;
-  // This runs over every path of the repository on every hook: the last-character test spares most of them the string comparison.
-  for (const paths of lists) for (const p of paths) if (p.charCodeAt(p.length - 1) === 110 && p.endsWith(suffix)) dirs.add(p.slice(0, -suffix.length));
-  return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
-}
+export { CONFIG_NAME, memberDirs };
 
 /** The members of the repository: tracked, or untracked and not ignored. */
 export async function discoverMembers(root: string): Promise<string[]> {
@@ -101,7 +93,7 @@ function loadMember(root: string, dir: string, nested: string[], staged?: Readon
       return { ...c, id: `${name}/${c.id}`, member: name, cwd, files, inputs };
     });
   }
-  const member: Member = { name, dir, file, scope: [`${literalGlob(dir)}/**`, ...outside, ...exclude], hooks: 'hooks' in raw ? config.hooks : null };
+  const member: Member = { name, dir, file, scope: [`${literalGlob(dir)}/**`, ...outside, ...exclude], hooks: 'hooks' in raw ? config.hooks : null, layers: config.sources?.layers ?? [] };
   return { member, config };
 }
 

@@ -1,0 +1,64 @@
+/**
+ * What a commit hook reads first: the index entries of the config files and,
+ * in a repository without members, the whole snapshot at once. With members,
+ * the snapshot waits for the config, which says which part of the tree the
+ * commit's checks can read (plan/scope.ts): a commit touching one member of a
+ * large repository then reads that member, not the repository.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readSnapshot, STAGED_ARGS, type Snapshot } from '../git/snapshot.js';
+import { git, splitZ } from '../git/exec.js';
+import { CONFIG_NAME, memberDirs } from '../config/member-dirs.js';
+
+export interface CommitRead {
+  /** The index entries of every `.heph.json` (the whole snapshot when pathspecs cannot be scoped). */
+  configs: Promise<Snapshot>;
+  /** The member directories, from the index: a commit is checked by the configs it records. */
+  members: Promise<string[]>;
+  /** The whole snapshot with the staged list, started at once when there is no member; null otherwise. */
+  whole: Promise<Snapshot | null>;
+  /** The staged list across the whole index (read along with the config files when there may be members). */
+  staged: Promise<string[]>;
+}
+
+/** Variables that change how git reads pathspecs: scoped reads then keep to the whole tree. */
+const PATHSPEC_ENV = ['GIT_LITERAL_PATHSPECS', 'GIT_GLOB_PATHSPECS', 'GIT_NOGLOB_PATHSPECS', 'GIT_ICASE_PATHSPECS'];
+
+/** Whether pathspecs with magic (`:(literal)`, `:(glob)`) mean here what they say. */
+export const canScope = (env: NodeJS.ProcessEnv = process.env) => !PATHSPEC_ENV.some((k) => env[k]);
+
+/**
+ * Whether the index may list a member config: a fast look at its bytes for a
+ * second config name (the root's is one). Only decides what is read first:
+ * a wrong "no" reads the whole snapshot, where members are found all the same.
+ */
+function mayHaveMembers(gitDir: string): boolean {
+  const file = process.env.GIT_INDEX_FILE ? resolve(process.env.GIT_INDEX_FILE) : join(gitDir, 'index');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return false;
+  }
+  // Index version 4 stores a path as a suffix of the previous one: the name's end is always there.
+  const needle = Buffer.from('heph.json\0', 'latin1');
+  const first = bytes.indexOf(needle);
+  return first >= 0 && bytes.indexOf(needle, first + 1) >= 0;
+}
+
+export function startCommitRead(root: string, gitDir: string): CommitRead {
+  const whole = () => readSnapshot({ root, source: 'index', staged: true });
+  let read: CommitRead;
+  if (!canScope() || !mayHaveMembers(gitDir)) {
+    const all = whole();
+    read = { configs: all, members: all.then((s) => memberDirs(s.tracked)), whole: all, staged: all.then((s) => s.staged!) };
+  } else {
+    const configs = readSnapshot({ root, source: 'index', untracked: false, pathspecs: [`:(glob)**/${CONFIG_NAME}`] });
+    const members = configs.then((s) => memberDirs(s.tracked));
+    const staged = git(STAGED_ARGS, { cwd: root }).then((r) => splitZ(r.stdout));
+    read = { configs, members, whole: members.then((m) => (m.length ? null : whole())), staged };
+  }
+  for (const p of [read.configs, read.members, read.whole, read.staged]) p.catch(() => {}); // a failure surfaces where it is awaited
+  return read;
+}
