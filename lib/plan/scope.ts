@@ -67,7 +67,9 @@ export function readScope(
     for (const s of phase.checks) {
       if (s.skip) continue;
       if (!s.check.inputs) return null;
-      for (const g of [...s.check.inputs, ...(s.check.files ?? [])]) if (!addGlob(literal, anywhere, g)) return null;
+      // A member's scope too: the staged list read with it must say the member was touched, as the whole one does.
+      const member = s.check.member !== undefined ? config.members.find((m) => m.name === s.check.member) : undefined;
+      for (const g of [...s.check.inputs, ...(s.check.files ?? []), ...(member?.scope ?? [])]) if (!addGlob(literal, anywhere, g)) return null;
     }
   }
   return { literal: [...literal].sort(), anywhere: [...anywhere].sort() };
