@@ -19,6 +19,8 @@ import type { Output } from '../report/output.js';
 
 export interface CommitSnapshot {
   snapshot: Promise<Snapshot>;
+  /** The staged files a commit adds, copies, modifies or renames, across the whole index. */
+  staged: Promise<string[]>;
   /** Literal paths (directories end in `/`) the stash and re-staging keep to; null: the whole tree. */
   paths: Promise<string[] | null>;
 }
@@ -56,18 +58,21 @@ export async function useCommitConfig(ctx: Context, read: CommitRead, out: Outpu
 export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<SelectOptions, 'candidates'>, members: MemberOptions, fresh: boolean): CommitSnapshot {
   const root = ctx.repo.root;
   const whole = () => readSnapshot({ root, source: 'index', staged: true });
+  const staged = fresh ? stagedFiles(root) : read.staged;
   const scoped = (async () => {
     if (!(await read.members).length) return null;
-    const scope = readScope(ctx.config, fresh ? await stagedFiles(root) : await read.staged, select, members);
+    const scope = readScope(ctx.config, await staged, select, members);
     // A name that is not UTF-8 cannot be given back to git as it was read: keep to the whole tree.
     if (!scope || [...scope.literal, ...scope.anywhere].some((p) => p.includes('\uFFFD'))) return null;
     return scope;
   })();
+  // The staged list is the whole index's, as without a scope: the plan sees every staged file, and
+  // those outside the scope concern no check that runs (that is how the scope was drawn).
   const snapshot = scoped.then(async (scope) => {
-    if (scope) return readSnapshot({ root, source: 'index', staged: true, pathspecs: scopePathspecs(scope) });
+    if (scope) return readSnapshot({ root, source: 'index', pathspecs: scopePathspecs(scope) });
     return (!fresh && (await read.whole)) || whole();
   });
   const paths = Promise.all([scoped, snapshot]).then(([scope, snap]) => (scope ? scopeLiteralPaths(scope, snap.tracked) : null));
   paths.catch(() => {}); // the snapshot's failure is reported where it is awaited
-  return { snapshot, paths };
+  return { snapshot, staged, paths };
 }

@@ -98,7 +98,7 @@ async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: 
   const readCommit = (fresh: boolean): CommitSnapshot | undefined => read && commitSnapshot(ctx, read, selectOptions(opts, hook), { projects: opts.projects, changed: null, event }, fresh);
   let commit = readCommit(false);
   let snapshot = commit?.snapshot;
-  const ev = await eventPlan(ctx.repo.root, event, args, snapshot);
+  const ev = await eventPlan(ctx.repo.root, event, args, commit?.staged.then((staged) => ({ staged })));
   if (!ev.candidates) {
     if (opts.dryRun) out.line(`heph ${event}: ${ev.idle}`);
     return EXIT.ok;

@@ -93,7 +93,7 @@ function loadMember(root: string, dir: string, nested: string[], staged?: Readon
       return { ...c, id: `${name}/${c.id}`, member: name, cwd, files, inputs };
     });
   }
-  const member: Member = { name, dir, file, scope: [`${literalGlob(dir)}/**`, ...outside, ...exclude], hooks: 'hooks' in raw ? config.hooks : null, layers: config.sources?.layers ?? [] };
+  const member: Member = { name, dir, file, scope: [`${literalGlob(dir)}/**`, ...outside, ...exclude], hooks: 'hooks' in raw ? config.hooks : null, layers: config.sources?.layers ?? [], ...(config.sources ? { origins: config.sources.origins } : {}) };
   return { member, config };
 }
 
