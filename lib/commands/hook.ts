@@ -18,6 +18,7 @@ import type { CommitRead } from '../run/commit-read.js';
 import { addCleanup } from '../run/signals.js';
 import { openStore, preloadDriver } from '../state/store.js';
 import { compileGlobs } from '../plan/glob.js';
+import { eventHook, withMemberMode } from '../plan/members.js';
 import { git } from '../git/exec.js';
 import { UnstagedStash } from '../git/stash.js';
 import { shown } from '../git/aside.js';
@@ -89,13 +90,16 @@ async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: 
   const ctx = await loadContext(undefined, { deferMembers: true });
   // A commit is checked by the config it commits, not by unstaged edits to it.
   if (read) await useCommitConfig(ctx, read, out);
-  const hook = ctx.config.hooks[event];
+  // An event only members define runs their checks (its shim is installed for them).
+  if (!ctx.config.hooks[event]) await ctx.members;
+  const hook = eventHook(ctx.config, event);
+  const rootHook = !!ctx.config.hooks[event];
   // A hook with nothing to do prints nothing (a rehearsal says why).
   if (!hook) {
     if (opts.dryRun) out.line(`.heph.json has no ${event} hook: nothing to run`);
     return EXIT.ok;
   }
-  const readCommit = (fresh: boolean): CommitSnapshot | undefined => read && commitSnapshot(ctx, read, selectOptions(opts, hook), { projects: opts.projects, changed: null, event }, fresh);
+  const readCommit = (fresh: boolean): CommitSnapshot | undefined => read && commitSnapshot(ctx, read, selectOptions(opts, hook), { projects: opts.projects, changed: null, event, rootHook }, fresh);
   let commit = readCommit(false);
   let snapshot = commit?.snapshot;
   const ev = await eventPlan(ctx.repo.root, event, args, commit?.staged.then((staged) => ({ staged })));
@@ -104,7 +108,7 @@ async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: 
     return EXIT.ok;
   }
   const remote = { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir };
-  const plan = async (store: StateStore | Promise<StateStore>) => (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot, remote }));
+  const plan = async (store: StateStore | Promise<StateStore>) => (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, rootHook, ev, store), snapshot, remote }));
   if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;
@@ -149,10 +153,11 @@ function selectOptions(opts: RunOptions, hook: ResolvedHook) {
   return { phases, only: opts.only, skip: opts.skip, skipTags: [...hook.skipTags, ...(opts.skipTests ? ['test'] : [])], platform: process.platform };
 }
 
-function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: ResolvedHook, ev: EventPlan, store: StateStore | Promise<StateStore>) {
+function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: ResolvedHook, rootHook: boolean, ev: EventPlan, store: StateStore | Promise<StateStore>) {
   return {
     repo: ctx.repo,
-    config: ctx.config,
+    // --fast on the command line (or HEPH_FAST=1) wins over every hook's mode, a member's included.
+    config: opts.fast ? withMemberMode(ctx.config, 'fast') : ctx.config,
     mode: opts.fast ? ('fast' as const) : hook.mode,
     event,
     source: ev.source,
@@ -160,7 +165,7 @@ function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: Resolve
     extra: ev.extra,
     candidates: () => ev.candidates!,
     select: selectOptions(opts, hook),
-    members: { projects: opts.projects, changed: ev.candidates, event },
+    members: { projects: opts.projects, changed: ev.candidates, event, rootHook },
   };
 }
 
