@@ -5,7 +5,7 @@
  * commit's checks can read (plan/scope.ts): a commit touching one member of a
  * large repository then reads that member, not the repository.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { algoOf, hashWorktreeFile, parseStage, readSnapshot, STAGED_ARGS, type Snapshot } from '../git/snapshot.js';
 import { gitParallel, splitZ } from '../git/exec.js';
@@ -36,16 +36,33 @@ export const canScope = (env: NodeJS.ProcessEnv = process.env) => !PATHSPEC_ENV.
  */
 function mayHaveMembers(gitDir: string): boolean {
   const file = process.env.GIT_INDEX_FILE ? resolve(process.env.GIT_INDEX_FILE) : join(gitDir, 'index');
-  let bytes: Buffer;
+  // Index version 4 stores a path as a suffix of the previous one: the name's end is always there.
+  const needle = Buffer.from('heph.json\0', 'latin1');
+  // In chunks: the index of a large repository is megabytes that nothing else here needs.
+  const chunk = Buffer.allocUnsafe(1 << 16);
+  let fd: number;
   try {
-    bytes = readFileSync(file);
+    fd = openSync(file, 'r');
   } catch {
     return false;
   }
-  // Index version 4 stores a path as a suffix of the previous one: the name's end is always there.
-  const needle = Buffer.from('heph.json\0', 'latin1');
-  const first = bytes.indexOf(needle);
-  return first >= 0 && bytes.indexOf(needle, first + 1) >= 0;
+  try {
+    let found = 0;
+    let keep = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, keep, chunk.length - keep, null);
+      if (n === 0) return false;
+      const end = keep + n;
+      for (let at = chunk.indexOf(needle); at >= 0 && at + needle.length <= end; at = chunk.indexOf(needle, at + 1)) if (++found === 2) return true;
+      // The needle may straddle two chunks: keep its length less one byte for the next read.
+      keep = Math.min(needle.length - 1, end);
+      chunk.copy(chunk, 0, end - keep, end);
+    }
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function startCommitRead(root: string, gitDir: string): CommitRead {
