@@ -9,6 +9,7 @@ import { isAbsolute } from 'node:path';
 import type { Context } from './context.js';
 import { useStagedConfig } from './hook-config.js';
 import { readSnapshot, type Snapshot } from '../git/snapshot.js';
+import { hasRawBytes } from '../git/bytes.js';
 import { stagedFiles } from '../git/changes.js';
 import { CONFIG_NAME } from '../config/member-dirs.js';
 import { readScope, scopeLiteralPaths, scopePathspecs } from '../plan/scope.js';
@@ -30,6 +31,9 @@ function layerFiles(ctx: Context): string[] {
   const labels = [...(ctx.rootConfig.sources?.layers ?? []), ...(ctx.config.members ?? []).flatMap((m) => m.layers ?? [])];
   return [...new Set(labels.filter((l) => !l.startsWith('heph:') && !isAbsolute(l) && !l.startsWith('../') && l !== CONFIG_NAME))].sort();
 }
+
+/** A name git gave that was not UTF-8 (or a replacement character): it would not reach git intact as an argument. */
+const notArgv = (p: string) => hasRawBytes(p) || p.includes('\uFFFD');
 
 const indexOnly = (root: string, pathspecs?: string[]) => readSnapshot({ root, source: 'index', untracked: false, ...(pathspecs ? { pathspecs } : {}) });
 
@@ -62,8 +66,8 @@ export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<Sele
   const scoped = (async () => {
     if (!(await read.members).length) return null;
     const scope = readScope(ctx.config, await staged, select, members);
-    // A name that is not UTF-8 cannot be given back to git as it was read: keep to the whole tree.
-    if (!scope || [...scope.literal, ...scope.anywhere].some((p) => p.includes('\uFFFD'))) return null;
+    // A name that is not UTF-8 cannot be given to git as an argument: keep to the whole tree.
+    if (!scope || [...scope.literal, ...scope.anywhere].some(notArgv)) return null;
     return scope;
   })();
   // The staged list is the whole index's, as without a scope: the plan sees every staged file, and
@@ -72,7 +76,10 @@ export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<Sele
     if (scope) return readSnapshot({ root, source: 'index', pathspecs: scopePathspecs(scope) });
     return (!fresh && (await read.whole)) || whole();
   });
-  const paths = Promise.all([scoped, snapshot]).then(([scope, snap]) => (scope ? scopeLiteralPaths(scope, snap.tracked) : null));
+  const paths = Promise.all([scoped, snapshot]).then(([scope, snap]) => {
+    const literal = scope && scopeLiteralPaths(scope, snap.tracked);
+    return literal && !literal.some(notArgv) ? literal : null;
+  });
   paths.catch(() => {}); // the snapshot's failure is reported where it is awaited
   return { snapshot, staged, paths };
 }

@@ -7,7 +7,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Repo, repoPool } from '../helpers/repo.js';
 import { commit } from '../helpers/hooks.js';
 import { linted, unitRuns, workspace } from '../helpers/workspace.js';
@@ -118,6 +119,23 @@ test("a member check's fingerprint is the same read whole or scoped: each reuses
   assert.is(c.code, 0, c.stderr);
   const run = r.hephJson(['run', '--fast', '--project', 'packages/web']);
   assert.equal(web(run.report), ['packages/web/quality/lint cached', 'packages/web/quality/unit cached']);
+});
+
+test('a file whose name is not UTF-8 in the touched member is checked as staged and its unstaged version comes back', () => {
+  const r = installed();
+  const name = Buffer.concat([Buffer.from(join(r.dir, 'packages/web/src/caf')), Buffer.from([0xe9]), Buffer.from('.js')]);
+  writeFileSync(name, 'export const cafe = 1;\n');
+  r.git('add', '-A');
+  writeFileSync(name, 'export const cafe = BAD;\n');
+  workOutside(r);
+  const before = unstagedState(r);
+  const tree = r.git('write-tree').trim();
+  const c = commit(r, ['-m', 'latin-1 name']);
+  assert.is(c.code, 0, c.stderr);
+  assert.is(r.git('rev-parse', 'HEAD^{tree}').trim(), tree);
+  assert.is(readFileSync(name, 'utf8'), 'export const cafe = BAD;\n');
+  assert.equal(unstagedState(r), before);
+  assert.is(linted(r, 'npx').length, 1, 'the lint ran, on the staged content (it fails on BAD)');
 });
 
 test('a root check that reads every file: the commit reads the whole tree, as without members', () => {
