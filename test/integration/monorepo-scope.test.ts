@@ -138,6 +138,20 @@ test('a file whose name is not UTF-8 in the touched member is checked as staged 
   assert.is(linted(r, 'npx').length, 1, 'the lint ran, on the staged content (it fails on BAD)');
 });
 
+test('git commit <paths> in one member: the fix reaches the commit and the real index, unstaged work elsewhere stays', () => {
+  const r = installed();
+  r.write('packages/web/src/index.js', 'export const web = BAD;\n');
+  workOutside(r);
+  const before = unstagedState(r, 'packages/web/');
+  const c = commit(r, ['-m', 'only web', '--', 'packages/web/src/index.js']);
+  assert.is(c.code, 0, c.stderr);
+  assert.is(r.git('show', 'HEAD:packages/web/src/index.js'), 'export const web = GOOD;\n');
+  assert.is(r.git('show', ':packages/web/src/index.js'), 'export const web = GOOD;\n', 'the real index has the fix too');
+  assert.is(r.git('show', 'HEAD:notes.txt'), 'notes\n', 'a staged file outside the paths is not committed');
+  assert.is(r.git('show', ':notes.txt'), 'staged\n', 'and stays staged');
+  assert.equal(unstagedState(r, 'packages/web/'), before);
+});
+
 test('a root check that reads every file: the commit reads the whole tree, as without members', () => {
   const r = installed([{ name: 'everything', run: 'true' }]);
   r.write('packages/web/src/index.js', 'export const web = 2;\n');
