@@ -20,6 +20,8 @@ export interface ReadScope {
   anywhere: string[];
 }
 
+const MAX_PATHSPECS = 400;
+
 /** Characters that make a glob more than a literal path (escapes included: the prefix stops before them). */
 const GLOB_CHAR = /[*?[\]{}\\]/;
 
@@ -47,7 +49,7 @@ function addGlob(literal: Set<string>, anywhere: Set<string>, glob: string): boo
 /**
  * What the checks a commit can run may read, from the config and the staged
  * list alone (before any snapshot): every check that selection and member
- * scoping keep, with its `files` and `inputs`, plus the config files. Null
+ * scoping keep, with its `files`, its `inputs` and its member's scope. Null
  * means the whole tree: a repository without members, or a check that reads
  * anything.
  */
@@ -60,9 +62,10 @@ export function readScope(
   if (!config.members?.length) return null;
   // Without the snapshot's file modes: symlinks and submodules stay among the candidates, a superset.
   const selection = scopeMembers(config, selectChecks(config, { ...select, candidates: staged }), { ...members, changed: staged });
+  // Not the member configs: heph reads the staged configs from their own index entries. The root's
+  // keeps the scope from being empty (no pathspec at all would mean the whole tree to git).
   const literal = new Set<string>(['.heph.json']);
   const anywhere = new Set<string>();
-  for (const m of config.members) literal.add(m.file);
   for (const phase of selection.phases) {
     for (const s of phase.checks) {
       if (s.skip) continue;
@@ -72,6 +75,8 @@ export function readScope(
       for (const g of [...s.check.inputs, ...(s.check.files ?? []), ...(member?.scope ?? [])]) if (!addGlob(literal, anywhere, g)) return null;
     }
   }
+  // git matches every path against every pathspec: past a few hundred, reading the whole tree costs less.
+  if (literal.size + anywhere.size > MAX_PATHSPECS) return null;
   return { literal: [...literal].sort(), anywhere: [...anywhere].sort() };
 }
 

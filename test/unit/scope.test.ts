@@ -37,7 +37,7 @@ const scope = (cfg: ResolvedConfig, staged: string[]) => readScope(cfg, staged, 
 test('a commit touching one member reads that member, its inputs outside it and the configs', () => {
   const s = scope(config([]), ['packages/web/src/a.js']);
   assert.equal(s, {
-    literal: ['.heph.json', 'package-lock.json', 'packages/api/.heph.json', 'packages/web/', 'packages/web/.heph.json', 'packages/web/package.json', 'packages/web/src/'],
+    literal: ['.heph.json', 'package-lock.json', 'packages/web/', 'packages/web/package.json', 'packages/web/src/'],
     anywhere: ['tsconfig.json'],
   });
   assert.equal(scopePathspecs(s!).slice(-2), [':(literal)packages/web/src/', ':(glob)**/tsconfig.json']);
@@ -45,8 +45,8 @@ test('a commit touching one member reads that member, its inputs outside it and 
   assert.equal(scopeLiteralPaths(s!, ['packages/web/tsconfig.json', 'tsconfig.json', 'packages/api/tsconfig.json', 'packages/api/a.js']).slice(-2), ['tsconfig.json', 'packages/api/tsconfig.json']);
 });
 
-test('a commit touching no member reads the configs only; a root check that runs widens the scope', () => {
-  assert.equal(scope(config([check(undefined, 'md', { files: ['docs/**/*.md'], inputs: ['docs/**/*.md'] })]), ['README.txt'])?.literal, ['.heph.json', 'packages/api/.heph.json', 'packages/web/.heph.json']);
+test('a commit touching no member reads nothing more; a root check that runs widens the scope', () => {
+  assert.equal(scope(config([check(undefined, 'md', { files: ['docs/**/*.md'], inputs: ['docs/**/*.md'] })]), ['README.txt']), { literal: ['.heph.json'], anywhere: [] });
   assert.ok(scope(config([check(undefined, 'md', { files: ['docs/**/*.md'], inputs: ['docs/**/*.md'] })]), ['docs/a/b.md'])?.literal.includes('docs/'));
 });
 
@@ -65,6 +65,12 @@ test('a root check skipped by tag, HEPH_SKIP or its files does not widen the sco
   assert.ok(readScope(cfg, ['packages/web/a.js'], { platform: 'linux', skipTags: ['slow'] }, { projects: null, changed: null, event: 'pre-commit' }));
   assert.ok(readScope(cfg, ['packages/web/a.js'], { platform: 'linux', skip: ['tsc'] }, { projects: null, changed: null, event: 'pre-commit' }));
   assert.is(readScope(cfg, ['packages/web/a.js'], { platform: 'linux' }, { projects: null, changed: null, event: 'pre-commit' }), null);
+});
+
+test('past 400 paths to read, the whole tree', () => {
+  const inputs = Array.from({ length: 401 }, (_, i) => `lib${i}/x.txt`);
+  assert.is(scope(config([check(undefined, 'many', { inputs })]), ['a']), null);
+  assert.ok(scope(config([check(undefined, 'many', { inputs: inputs.slice(0, 100) })]), ['a']));
 });
 
 test.run();
