@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Repo, repoPool } from '../helpers/repo.js';
 import { commit } from '../helpers/hooks.js';
@@ -40,6 +40,11 @@ function workOutside(r: Repo): void {
   r.remove('libs/core/pyproject.toml');
   chmodSync(r.path('libs/cli/pyproject.toml'), 0o755);
   r.write('packages/api/scratch.txt', 'untracked\n');
+  // An intent-to-add file and a file turned into a symbolic link, in another member.
+  r.write('packages/api/later.js', 'export const later = 1;\n');
+  r.git('add', '-N', 'packages/api/later.js');
+  r.remove('libs/core/src/core/__init__.py');
+  symlinkSync('../../pyproject.toml', r.path('libs/core/src/core/__init__.py'));
   r.write('libs/cli/new/deep.py', 'x = "untracked"\n');
   // Staged in a member whose checks do not run on a commit, and at the root outside every check: then changed again.
   r.write('packages/utils/src/index.js', 'export const utils = "staged";\n');
@@ -47,6 +52,17 @@ function workOutside(r: Repo): void {
   r.git('add', 'packages/utils/src/index.js', 'notes.txt');
   r.write('packages/utils/src/index.js', 'export const utils = "unstaged";\n');
   r.write('notes.txt', 'unstaged\n');
+}
+
+/** A path's type and bytes (a symbolic link by its target). */
+function describe(r: Repo, p: string): string {
+  let st;
+  try {
+    st = lstatSync(r.path(p));
+  } catch {
+    return '(missing)';
+  }
+  return st.isSymbolicLink() ? `-> ${readlinkSync(r.path(p))}` : `${(st.mode & 0o777).toString(8)} ${readFileSync(r.path(p)).toString('base64')}`;
 }
 
 /**
@@ -57,7 +73,7 @@ function unstagedState(r: Repo, except?: string): { patch: string; untracked: st
   const changed = r.git('diff', '--name-only', '-z').split('\0').filter(Boolean);
   const untracked = r.git('ls-files', '-o', '--exclude-standard', '-z').split('\0').filter(Boolean);
   const bytes: Record<string, string> = {};
-  for (const p of [...changed, ...untracked]) if (!except || !p.startsWith(except)) bytes[p] = r.exists(p) ? readFileSync(r.path(p)).toString('base64') : '(missing)';
+  for (const p of [...changed, ...untracked]) if (!except || !p.startsWith(except)) bytes[p] = describe(r, p);
   return { patch: r.git('diff', '--binary', ...(except ? ['--', '.', `:(exclude)${except}`] : [])), untracked, bytes };
 }
 
