@@ -45,7 +45,7 @@ export async function useCommitConfig(ctx: Context, read: CommitRead, out: Outpu
     () => false,
   );
   const files = layerFiles(ctx);
-  const configSnap = !loaded ? indexOnly(ctx.repo.root) : files.length ? indexOnly(ctx.repo.root, [`:(glob)**/${CONFIG_NAME}`, ...files.map((f) => `:(literal)${f}`)]) : read.configs;
+  const configSnap = !loaded || files.some(notArgv) ? indexOnly(ctx.repo.root) : files.length ? indexOnly(ctx.repo.root, [`:(glob)**/${CONFIG_NAME}`, ...files.map((f) => `:(literal)${f}`)]) : read.configs;
   const before = { config: ctx.config, rootConfig: ctx.rootConfig, members: ctx.members };
   await useStagedConfig(ctx, configSnap, out);
   // The staged chain names a file the working copy's does not: read as staged only with its index entry at hand.

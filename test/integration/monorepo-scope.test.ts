@@ -168,6 +168,21 @@ test('git commit <paths> in one member: the fix reaches the commit and the real 
   assert.equal(unstagedState(r, 'packages/web/'), before);
 });
 
+test("a file a member's config extends is read as staged: an unstaged edit turning a check off does not decide the commit", () => {
+  const r = installed();
+  r.write('packages/api/ci/base.json', JSON.stringify({ phases: [{ name: 'quality', checks: [{ name: 'unit', run: 'unit', inputs: ['src/**'] }] }] }));
+  r.write('packages/api/.heph.json', JSON.stringify({ extends: ['./ci/base.json'] }));
+  r.commitAll('api extends');
+  r.write('packages/api/ci/base.json', JSON.stringify({ phases: [{ name: 'quality', checks: [{ name: 'unit', run: 'unit', inputs: ['src/**'], enabled: false }] }] }));
+  r.write('packages/api/src/index.js', 'export const api = 3;\n');
+  r.git('add', 'packages/api/src/index.js');
+  const c = commit(r, ['-m', 'api'], { env: { HEPH_DEBUG: 'git' } });
+  assert.is(c.code, 0, c.stderr);
+  assert.equal(unitRuns(r), ['packages/api'], 'the staged base.json keeps the check');
+  assert.match(c.stderr, /ls-files -s -z -- :\(glob\)\*\*\/\.heph\.json .*:\(literal\)packages\/api\/ci\/base\.json/);
+  assert.match(c.stdout + c.stderr, /packages\/api\/ci\/base\.json has unstaged changes: this commit is checked by the staged version/);
+});
+
 test('a root check that reads every file: the commit reads the whole tree, as without members', () => {
   const r = installed([{ name: 'everything', run: 'true' }]);
   r.write('packages/web/src/index.js', 'export const web = 2;\n');
