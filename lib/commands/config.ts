@@ -1,12 +1,15 @@
 /**
  * `heph config --resolved [--json]`: the configuration heph runs with, after
- * `extends` is merged, and which file each check (and each of its keys) came from.
+ * `extends` is merged, and which file each check (and each of its keys) came from;
+ * then each member (a directory with its own `.heph.json`) and its checks.
  */
 import { existsSync } from 'node:fs';
 import { findRepo } from '../git/repo.js';
 import { configPath, CONFIG_NAME } from './context.js';
 import { loadConfig } from '../config/load.js';
 import type { CheckOrigin } from '../config/merge.js';
+import { discoverMembers, withMembers } from '../config/members.js';
+import { memberViews, printMembers } from './config-members.js';
 import type { Output } from '../report/output.js';
 import { EXIT, HephError } from '../errors.js';
 
@@ -27,9 +30,11 @@ export async function configCommand(flags: ConfigFlags, out: Output): Promise<nu
   const repo = await findRepo();
   const file = configPath(repo);
   if (!existsSync(file)) throw new HephError('config', `no ${CONFIG_NAME} in ${repo.root}`, 'run `heph init` to write one for this repository');
-  const sources = loadConfig(file, true).sources!;
+  const root = loadConfig(file, true);
+  const sources = root.sources!;
+  const members = memberViews(withMembers(repo.root, root, await discoverMembers(repo.root)));
   if (flags.json) {
-    out.data({ version: 1, layers: sources.layers, config: sources.merged, origins: sources.origins, removed: sources.removed });
+    out.data({ version: 1, layers: sources.layers, config: sources.merged, origins: sources.origins, removed: sources.removed, members });
     return EXIT.ok;
   }
   // The merged file as JSON, each check preceded by a comment saying where it came from.
@@ -50,5 +55,6 @@ export async function configCommand(flags: ConfigFlags, out: Output): Promise<nu
   out.line(`  ]${merged.hooks ? ',' : ''}`);
   if (merged.hooks) out.line(`  "hooks": ${JSON.stringify(merged.hooks)}`);
   out.line('}');
+  printMembers(members, describeOrigin, out);
   return EXIT.ok;
 }

@@ -2,6 +2,7 @@
  * The checks behind `heph doctor`. Each returns one finding: ok or a problem,
  * with what was found and, for a problem, how to fix it. None changes anything.
  */
+import { hookEvents } from '../plan/members.js';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { onPath } from '../paths.js';
@@ -44,7 +45,7 @@ function shimTarget(text: string, root: string): { target: string; found: boolea
 }
 
 export async function hooks(ctx: Context): Promise<Finding> {
-  const events = Object.keys(ctx.config.hooks);
+  const events = hookEvents(ctx.config);
   const dir = await gitText(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd: ctx.repo.root });
   const missing: string[] = [];
   const broken: string[] = [];

@@ -34,7 +34,9 @@ export async function useStagedConfig(ctx: Context, snapshot: Snapshot | Promise
   }
   const dirs = await ctx.memberDirs;
   const members = await stagedMembers(ctx.repo.root, await snapshot, dirs, out);
-  if (staged === ctx.rootConfig && !members.size) return;
+  // The files a member's config extends are read as staged only when the members are folded again.
+  const layered = dirs.length > 0 && (await ctx.members.then(() => (ctx.config.members ?? []).some((m) => (m.layers?.length ?? 1) > 1), () => true));
+  if (staged === ctx.rootConfig && !members.size && !layered) return;
   // The working copy's members are folded in meanwhile: let that finish so it cannot overwrite what is set here.
   if (members.size) await ctx.members.catch(() => {});
   else await ctx.members;

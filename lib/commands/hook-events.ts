@@ -106,7 +106,8 @@ async function postChange(root: string, event: HookEvent, args: string[], stdin:
  * @param snapshot for commit events, the index snapshot being read (it carries
  *   the staged file list when it was started with it)
  */
-export async function eventPlan(root: string, event: HookEvent, args: string[], snapshot?: Promise<Snapshot>): Promise<EventPlan> {
+/** @param snapshot where a commit's staged list is already being read (else it is read here) */
+export async function eventPlan(root: string, event: HookEvent, args: string[], snapshot?: Promise<Pick<Snapshot, 'staged'>>): Promise<EventPlan> {
   const staged = async () => (snapshot ? (await snapshot).staged : undefined) ?? (await stagedFiles(root));
   switch (event) {
     case 'pre-commit':

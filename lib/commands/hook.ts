@@ -11,13 +11,14 @@ import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } f
 import { withRunLock } from './run-lock.js';
 import { afterRun, type AfterRun } from './after-run.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
-import { useStagedConfig } from './hook-config.js';
+import { commitSnapshot, useCommitConfig, type CommitSnapshot } from './commit-scope.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
-import { takeEarlySnapshot } from '../run/early.js';
-import { readSnapshot } from '../git/snapshot.js';
+import { commitReadFor, dropCommitRead, takeEarlySnapshot } from '../run/early.js';
+import type { CommitRead } from '../run/commit-read.js';
 import { addCleanup } from '../run/signals.js';
 import { openStore, preloadDriver } from '../state/store.js';
 import { compileGlobs } from '../util/glob.js';
+import { eventHook, withMemberMode } from '../plan/members.js';
 import { git } from '../git/exec.js';
 import { UnstagedStash } from '../git/stash.js';
 import { shown } from '../git/aside.js';
@@ -75,26 +76,41 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   // fix would change tracked files under git's feet; commit-msg runs after git has written the commit's tree.
   if (event !== 'pre-commit') opts = { ...opts, autoFix: false };
   if (event !== 'pre-commit' && event !== 'pre-push') opts = { ...opts, interactive: false };
-  const ctx = await loadContext(undefined, { deferMembers: true });
   const commitEvent = event === 'pre-commit' || event === 'commit-msg';
-  const readIndex = () => takeEarlySnapshot(ctx.repo.root, 'index') ?? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true });
-  let snapshot = commitEvent ? readIndex() : undefined;
+  // Started by the entry point already; the members a commit records are found from it.
+  const repo = await findRepo();
+  const read = commitEvent ? commitReadFor(repo.root, repo.gitDir) : undefined;
+  try {
+    return await runEvent(event, args, flags, out, opts, started, startedAt, read);
+  } finally {
+    if (read) dropCommitRead(repo.root);
+  }
+}
+
+async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: Output, opts: RunOptions, started: number, startedAt: number, read: CommitRead | undefined): Promise<number> {
+  const ctx = await loadContext(undefined, { deferMembers: true });
   // A commit is checked by the config it commits, not by unstaged edits to it.
-  if (snapshot) await useStagedConfig(ctx, snapshot, out);
-  const hook = ctx.config.hooks[event];
+  if (read) await useCommitConfig(ctx, read, out);
+  // An event only members define runs their checks (its shim is installed for them).
+  if (!ctx.config.hooks[event]) await ctx.members;
+  const hook = eventHook(ctx.config, event);
+  const rootHook = !!ctx.config.hooks[event];
   // A hook with nothing to do prints nothing (a rehearsal says why).
   if (!hook) {
     if (opts.dryRun) out.line(`.heph.json has no ${event} hook: nothing to run`);
     return EXIT.ok;
   }
-  const ev = await eventPlan(ctx.repo.root, event, args, snapshot);
+  const readCommit = (fresh: boolean): CommitSnapshot | undefined => read && commitSnapshot(ctx, read, selectOptions(opts, hook), { projects: opts.projects, changed: null, event, rootHook }, fresh);
+  let commit = readCommit(false);
+  let snapshot = commit?.snapshot;
+  const ev = await eventPlan(ctx.repo.root, event, args, commit?.staged.then((staged) => ({ staged })));
   if (!ev.candidates) {
     if (opts.dryRun) out.line(`heph ${event}: ${ev.idle}`);
     return EXIT.ok;
   }
   const remote = { warn: out.warn, stateDir: opts.dryRun ? null : ctx.dir };
   const plan = async (store: StateStore | Promise<StateStore>) =>
-    (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, ev, store), snapshot, remote, memo: { dir: ctx.dir, write: !opts.dryRun } }));
+    (await ctx.members, preparePlan({ ...request(ctx, opts, event, hook, rootHook, ev, store), snapshot, remote, memo: { dir: ctx.dir, write: !opts.dryRun } }));
   if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;
@@ -105,7 +121,8 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
       if (waited) {
         // Another run held the lock: what was read before may be stale.
         takeEarlySnapshot(ctx.repo.root, ev.source);
-        snapshot = commitEvent ? readSnapshot({ root: ctx.repo.root, source: 'index', staged: true }) : undefined;
+        commit = readCommit(true);
+        snapshot = commit?.snapshot;
       }
       mark('lock held');
       const store = await openStore({ dir: ctx.dir, warn: out.warn });
@@ -116,7 +133,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
       try {
         const run = (rollback?: RollbackPoint) => runSession({ ctx, opts, out, prepared, started, signal, msgfile: ev.msgfile, logHeader: ev.header, rollback });
         // commit-msg checks read files too: they must see what is committed, as pre-commit's do.
-        const report = commitEvent ? await withStagedOnly(ctx, out, prepared, ev.candidates!, run) : await run();
+        const report = commit ? await withStagedOnly(ctx, out, prepared, ev.candidates!, await commit.paths, run) : await run();
         report.interrupted = interrupted();
         mark('checks done');
         after = { ctx, opts, out, prepared, report, startedAt };
@@ -132,19 +149,25 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   return code;
 }
 
-function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: ResolvedHook, ev: EventPlan, store: StateStore | Promise<StateStore>) {
+/** Which checks the hook selects (phases, names, tags), before any file is looked at. */
+function selectOptions(opts: RunOptions, hook: ResolvedHook) {
   const phases = opts.phases && hook.phases ? opts.phases.filter((p) => hook.phases!.includes(p)) : (opts.phases ?? hook.phases);
+  return { phases, only: opts.only, skip: opts.skip, skipTags: [...hook.skipTags, ...(opts.skipTests ? ['test'] : [])], platform: process.platform };
+}
+
+function request(ctx: Context, opts: RunOptions, event: HookEvent, hook: ResolvedHook, rootHook: boolean, ev: EventPlan, store: StateStore | Promise<StateStore>) {
   return {
     repo: ctx.repo,
-    config: ctx.config,
+    // --fast on the command line (or HEPH_FAST=1) wins over every hook's mode, a member's included.
+    config: opts.fast ? withMemberMode(ctx.config, 'fast') : ctx.config,
     mode: opts.fast ? ('fast' as const) : hook.mode,
     event,
     source: ev.source,
     store,
     extra: ev.extra,
     candidates: () => ev.candidates!,
-    select: { phases, only: opts.only, skip: opts.skip, skipTags: [...hook.skipTags, ...(opts.skipTests ? ['test'] : [])] },
-    members: { projects: opts.projects, changed: ev.candidates, event },
+    select: selectOptions(opts, hook),
+    members: { projects: opts.projects, changed: ev.candidates, event, rootHook },
   };
 }
 
@@ -161,11 +184,12 @@ async function invalidate(ctx: Context, store: StateStore, changed: string[]): P
  * Runs the checks with unstaged changes put aside (only when something runs),
  * re-stages the files that fixes changed, then restores, always. The fixes'
  * rollback point is recorded once everything is back: it spans the user's
- * whole working tree, before and after.
+ * whole working tree, before and after. `scope`: the literal paths the checks
+ * can read (null: the whole tree); unstaged changes elsewhere stay where they are.
  */
-async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, staged: string[], run: (rollback: RollbackPoint) => Promise<RunReport>): Promise<RunReport> {
+async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, staged: string[], scope: string[] | null, run: (rollback: RollbackPoint) => Promise<RunReport>): Promise<RunReport> {
   const runs = prepared.plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
-  const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir) : null;
+  const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir, scope) : null;
   const point = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
   // Checks whose fix started: what they were given may have been rewritten, even if they then failed.
   const fixStarted = new Set<string>();
@@ -183,7 +207,7 @@ async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, sta
       // editor saving), and that is not for heph to stage.
       const given = items.some((i) => !i.files) ? staged : [...new Set(items.flatMap((i) => i.files ?? []))];
       const inputs = items.filter((i) => i.check.inputs).map((i) => compileGlobs(i.check.inputs!));
-      fixed = await restage(ctx, given, inputs, new Set(stash?.intentToAdd));
+      fixed = await restage(ctx, given, inputs, new Set(stash?.intentToAdd), scope);
     }
     if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes: ${fixed.join(', ')}`);
     return report;
@@ -223,10 +247,10 @@ function fixablePaths(prepared: Prepared, stash: UnstagedStash | null, started: 
  * rewrite belongs in the commit). Unstaged changes are aside at this point, so
  * every difference from the index is a fix's.
  */
-async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string) => boolean)[], intentToAdd: Set<string>): Promise<string[]> {
+async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string) => boolean)[], intentToAdd: Set<string>, scope: string[] | null): Promise<string[]> {
   const staged = new Set(stagedFiles);
   const cwd = ctx.repo.root;
-  const diff = await git(['diff', '--name-only', '-z', '--no-relative', '--no-renames', '--no-ext-diff', '--ignore-submodules=all'], { cwd, env: LITERAL });
+  const diff = await git(['diff', '--name-only', '-z', '--no-relative', '--no-renames', '--no-ext-diff', '--ignore-submodules=all', ...(scope ? ['--', ...scope] : [])], { cwd, env: LITERAL });
   // Names as bytes (latin1 strings), matched in their UTF-8 reading.
   // An intent-to-add file is not part of the commit: staging it would commit it (empty while it is aside).
   const changed = byteNames(diff.stdout).filter((b) => {

@@ -4,6 +4,7 @@
  * of taking over core.hooksPath; `heph uninstall` removes exactly those lines
  * (and what heph created), recorded in heph's folder.
  */
+import { hookEvents } from '../plan/members.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from './context.js';
@@ -65,7 +66,7 @@ export async function installInto(ctx: Context, tool: string, out: Output): Prom
   if (!(INTO as readonly string[]).includes(tool)) throw new HephError('usage', `heph install --into: unknown hook manager "${tool}"`, `one of: ${INTO.join(', ')}`);
   const into = tool as Into;
   const root = ctx.repo.root;
-  const events = Object.keys(ctx.config.hooks) as HookEvent[];
+  const events = hookEvents(ctx.config);
   const state: IntoState = readState(ctx.dir)?.tool === into ? readState(ctx.dir)! : { tool: into, created: [] };
   const changes: string[] = [];
   if (into === 'husky') {

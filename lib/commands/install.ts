@@ -4,6 +4,7 @@
  * `<event>.pre-heph` and still runs, first; uninstall puts it back. Installing
  * twice changes nothing and says so.
  */
+import { hookEvents } from '../plan/members.js';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -107,12 +108,12 @@ export async function installCommand(flags: { force?: boolean; into?: string }, 
     writeFileSync(stateFile(ctx.dir), JSON.stringify(next, null, 2));
     out.warn(`set core.hooksPath to ${dir} for this repository (it was ${hp.value} from the ${hp.origin})`);
     mkdirSync(dir, { recursive: true });
-    for (const name of chainHooks(repo.root, hp.value, dir, Object.keys(ctx.config.hooks))) out.line(`the ${name} hook in ${hp.value} still runs (chained from ${dir})`);
+    for (const name of chainHooks(repo.root, hp.value, dir, hookEvents(ctx.config))) out.line(`the ${name} hook in ${hp.value} still runs (chained from ${dir})`);
   }
   mkdirSync(dir, { recursive: true });
   const template = readFileSync(join(packageRoot(), 'hooks', 'shim.sh'), 'utf8');
   const heph = cliEntry();
-  const events = Object.keys(ctx.config.hooks) as HookEvent[];
+  const events = hookEvents(ctx.config);
   const changes: string[] = [];
   for (const event of events) {
     const file = join(dir, event);

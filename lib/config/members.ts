@@ -16,17 +16,9 @@ import { validateConfig } from './validate.js';
 import { placeOf } from './merge.js';
 import { insideMember, literalGlob, rebaseCwd, rebaseGlob } from './rebase.js';
 import type { Member, ResolvedCheck, ResolvedConfig, ResolvedPhase } from './types.js';
+import { CONFIG_NAME, memberDirs } from './member-dirs.js';
 
-export const CONFIG_NAME = '.heph.json';
-
-/** Directories (root-relative) holding a `.heph.json` below the root, shallowest first, among git's paths. */
-export function memberDirs(...lists: readonly string[][]): string[] {
-  const dirs = new Set<string>();
-  const suffix = `/${CONFIG_NAME}`;
-  // This runs over every path of the repository on every hook: the last-character test spares most of them the string comparison.
-  for (const paths of lists) for (const p of paths) if (p.charCodeAt(p.length - 1) === 110 && p.endsWith(suffix)) dirs.add(p.slice(0, -suffix.length));
-  return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
-}
+export { CONFIG_NAME, memberDirs };
 
 /** The members of the repository: tracked, or untracked and not ignored. */
 export async function discoverMembers(root: string): Promise<string[]> {
@@ -40,11 +32,11 @@ export async function discoverMembers(root: string): Promise<string[]> {
 const bad = (msg: string, hint: string) => new HephError('config', msg, hint);
 
 /** The real path of a member's config, refused when it (or its directory, through a symlink) lies outside the repository. */
-function realInside(root: string, file: string): string | null {
-  const realRoot = realpathSync(root);
+function realInside(root: string, file: string, realRoot: string): string | null {
   let real: string;
   try {
-    real = realpathSync(join(root, file));
+    // The native call: one system call per member, where the JavaScript one looks at each directory on the way.
+    real = realpathSync.native(join(root, file));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw bad(`cannot read ${file}: ${(e as Error).message}`, 'remove the file from the index or restore it');
@@ -64,11 +56,11 @@ interface Loaded {
  * Null when the member's config is deleted in the working tree (the member is going away).
  * `staged` holds the text of member configs a commit records in another version than the working copy's.
  */
-function loadMember(root: string, dir: string, nested: string[], staged?: ReadonlyMap<string, string>): Loaded | null {
+function loadMember(root: string, realRoot: string, dir: string, nested: string[], staged?: ReadonlyMap<string, string>): Loaded | null {
   const file = `${dir}/${CONFIG_NAME}`;
   let text = staged?.get(file);
   if (text === undefined) {
-    const real = realInside(root, file);
+    const real = realInside(root, file, realRoot);
     if (real === null) return null;
     text = readFileSync(real, 'utf8');
   }
@@ -101,7 +93,7 @@ function loadMember(root: string, dir: string, nested: string[], staged?: Readon
       return { ...c, id: `${name}/${c.id}`, member: name, cwd, files, inputs };
     });
   }
-  const member: Member = { name, dir, file, scope: [`${literalGlob(dir)}/**`, ...outside, ...exclude], hooks: 'hooks' in raw ? config.hooks : null };
+  const member: Member = { name, dir, file, scope: [`${literalGlob(dir)}/**`, ...outside, ...exclude], hooks: 'hooks' in raw ? config.hooks : null, layers: config.sources?.layers ?? [], ...(config.sources ? { origins: config.sources.origins } : {}) };
   return { member, config };
 }
 
@@ -111,7 +103,8 @@ function loadMember(root: string, dir: string, nested: string[], staged?: Readon
  */
 export function withMembers(root: string, config: ResolvedConfig, found: string[], staged?: ReadonlyMap<string, string>): ResolvedConfig {
   if (!found.length) return config;
-  const loaded = found.map((d) => loadMember(root, d, found.filter((o) => o.startsWith(`${d}/`)), staged)).filter((l): l is Loaded => l !== null);
+  const realRoot = realpathSync.native(root);
+  const loaded = found.map((d) => loadMember(root, realRoot, d, found.filter((o) => o.startsWith(`${d}/`)), staged)).filter((l): l is Loaded => l !== null);
   const dirs = loaded.map((l) => l.member.dir);
   const byName = new Map<string, string>();
   for (const { member } of loaded) {

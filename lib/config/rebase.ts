@@ -10,8 +10,9 @@ export const literalGlob = (dir: string) => dir.replace(/[\\*?[\]{}!]/g, (c) => 
 
 /**
  * One member glob as a root glob: `*.ts` (any depth) → `dir/**\/*.ts`,
- * `src/**` → `dir/src/**`, `../package-lock.json` → `package-lock.json`,
- * `/tsconfig.base.json` (leading slash: from the repository root) as is.
+ * `src/**` → `dir/src/**`, `../package-lock.json` → `./package-lock.json`
+ * (the root's), `/tsconfig.base.json` (leading slash: from the repository root)
+ * → `./tsconfig.base.json`, `/configs/*.json` → `configs/*.json`.
  * Null when it leaves the repository.
  */
 export function rebaseGlob(dir: string, glob: string): string | null {
@@ -22,6 +23,8 @@ export function rebaseGlob(dir: string, glob: string): string | null {
     g = posix.normalize(posix.join(dir, g));
     if (g === '..' || g.startsWith('../')) return null;
   } else g = `${literalGlob(dir)}/${g.includes('/') ? g : `**/${g}`}`;
+  // A path from the root without a slash names the root's file (`./package-lock.json`), not that name at any depth.
+  if (!g.includes('/')) g = `./${g}`;
   return (negated ? '!' : '') + g;
 }
 

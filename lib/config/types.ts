@@ -135,6 +135,10 @@ export interface Member {
   scope: string[];
   /** Its own `hooks`, replacing the root's for its checks; null = the root's apply. */
   hooks: Partial<Record<HookEvent, ResolvedHook>> | null;
+  /** The layers its config is merged from through `extends` (files in the repository named from its root). @default [] */
+  layers?: string[];
+  /** Which layer defined each of its checks (`phase/name`) and set each key; absent without `extends`. */
+  origins?: Record<string, import('./merge.js').CheckOrigin>;
 }
 
 /** One problem found while validating `.heph.json`. */

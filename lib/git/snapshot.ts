@@ -102,6 +102,8 @@ export interface SnapshotOptions {
   untracked?: boolean;
   /** Also list the staged files (same git spawn). @default false */
   staged?: boolean;
+  /** Only these pathspecs (git's syntax, magic included), for every list above; default: the whole tree. */
+  pathspecs?: readonly string[];
 }
 
 /** The staged files a commit adds, copies, modifies or renames (not deletions). */
@@ -121,7 +123,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
     ...(source === 'worktree' ? [['diff-files', '--name-only', '-z', '--ignore-submodules=none']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
     ...(opts.staged ? [STAGED_ARGS] : []),
-  ];
+  ].map((c) => (opts.pathspecs ? [...c, '--', ...opts.pathspecs] : c));
   const results = await gitParallel(commands, { cwd, env });
   const stagedNames = opts.staged ? splitZ(results.pop()!.stdout) : undefined;
   const listing = new IndexListing(results[0].stdout);

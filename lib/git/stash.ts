@@ -91,9 +91,14 @@ export class UnstagedStash {
     return this.manifest.entries.flatMap((e) => e.ita);
   }
 
-  /** Puts unstaged changes aside; null when there are none. */
-  static create(root: string, gitDir: string, hephDir: string): UnstagedStash | null {
-    const status = gitSync(root, ['diff', '--name-status', '-z', ...HARD_DIFF]);
+  /**
+   * Puts unstaged changes aside; null when there are none. `scope`: literal
+   * paths (directories and files) to look at; changes elsewhere stay where
+   * they are. null: the whole tree.
+   */
+  static create(root: string, gitDir: string, hephDir: string, scope: readonly string[] | null = null): UnstagedStash | null {
+    const only = scope ? ['--', ...scope] : [];
+    const status = gitSync(root, ['diff', '--name-status', '-z', ...HARD_DIFF, ...only]);
     if (status.code !== 0) throw new Error(`git diff failed: ${status.stderr.trim()}`);
     const recs = split0(status.stdout);
     if (!recs.length) return null;
@@ -106,7 +111,7 @@ export class UnstagedStash {
     const manifest: Manifest = { version: 2, root, gitDir: realGitDir(gitDir), entries: entriesFor(root, changed), staged: stagedBlobs(root) };
     const stash = new UnstagedStash(manifest, dir, join(hephDir, 'kept', id), patchFile);
     try {
-      const patch = gitSync(root, ['diff', '--binary', '--full-index', ...HARD_DIFF]);
+      const patch = gitSync(root, ['diff', '--binary', '--full-index', ...HARD_DIFF, ...only]);
       if (patch.code !== 0) throw new Error(`git diff --binary failed: ${patch.stderr.trim()}`);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       writeDurably(patchFile, patch.stdout);

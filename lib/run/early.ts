@@ -6,19 +6,47 @@
  */
 import { findRepoSync } from '../git/repo.js';
 import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
+import { startCommitRead, type CommitRead } from './commit-read.js';
 
 // On globalThis: the entry point and the CLI bundle each carry their own copy of this module.
 const KEY = Symbol.for('heph.earlySnapshots');
-const g = globalThis as { [KEY]?: Map<string, Promise<Snapshot>> };
+const COMMIT_KEY = Symbol.for('heph.earlyCommitReads');
+const g = globalThis as { [KEY]?: Map<string, Promise<Snapshot>>; [COMMIT_KEY]?: Map<string, CommitRead> };
 const started = (g[KEY] ??= new Map<string, Promise<Snapshot>>());
+const commits = (g[COMMIT_KEY] ??= new Map<string, CommitRead>());
 
-/** Starts the snapshot (with the staged file list, for commit hooks) before the CLI loads. */
+/**
+ * Starts the snapshot before the CLI loads. A commit (`staged`) starts with its
+ * config files only: in a repository with members the rest is read once the
+ * config says which part of the tree the commit's checks can read.
+ */
 export function startEarlySnapshot(source: SnapshotSource, staged = false): void {
   const repo = findRepoSync();
   if (!repo) return;
+  if (staged) {
+    commitReadFor(repo.root, repo.gitDir);
+    return;
+  }
   const p = readSnapshot({ root: repo.root, source, staged });
   p.catch(() => {}); // a failure surfaces when the snapshot is taken
   started.set(`${repo.root}\0${source}`, p);
+}
+
+/** The commit read of this root, started now unless it already was. */
+export function commitReadFor(root: string, gitDir: string): CommitRead {
+  let read = commits.get(root);
+  if (!read) commits.set(root, (read = startCommitRead(root, gitDir)));
+  return read;
+}
+
+/** Forgets a commit read (another run changed the index meanwhile). */
+export function dropCommitRead(root: string): void {
+  commits.delete(root);
+}
+
+/** The member directories a started commit read found (tracked ones: what the commit records); undefined if none started. */
+export function peekEarlyMembers(root: string): Promise<string[]> | undefined {
+  return commits.get(root)?.members;
 }
 
 /** The early snapshot for this root and source, once; undefined if none was started. */

@@ -1,6 +1,7 @@
 /**
  * Glob matching for `files` and `inputs`. A pattern without a slash matches a
- * file name at any depth (`*.py`), like .gitignore and lint-staged; `**`
+ * file name at any depth (`*.py`), like .gitignore and lint-staged, unless it
+ * starts with `./` (`./uv.lock`: the root's only); `**`
  * crosses directories; `*` and `?` stay inside one; `[abc]`, `[!a-z]` and
  * `{a,b}` work as in a shell; `!pattern` excludes. Dotfiles match.
  *
@@ -81,7 +82,8 @@ export function backtracks(glob: string): boolean {
 
 function toMatcher(patterns: string[]): Matcher | null {
   if (!patterns.length) return null;
-  const full = patterns.map((p) => collapseGlobstars(p.includes('/') ? p : `**/${p}`));
+  // `./name` names the root's only: a member's input outside it (`../../package-lock.json`) is that file, not every one.
+  const full = patterns.map((p) => collapseGlobstars(p.startsWith('./') ? p.slice(2) : p.includes('/') ? p : `**/${p}`));
   const slow = full.filter(backtracks).map(linearMatcher);
   const fast = full.filter((p) => !backtracks(p));
   const re = fast.length ? new RegExp(`^(?:${fast.map(globSource).join('|')})$`, 's') : null;
@@ -93,9 +95,8 @@ export function compileGlobs(patterns: readonly string[]): Matcher {
   const key = patterns.join('\0');
   const hit = cache.get(key);
   if (hit) return hit;
-  const clean = (p: string) => p.replace(/^\.\//, '');
-  const pos = toMatcher(patterns.filter((p) => !p.startsWith('!')).map(clean));
-  const neg = toMatcher(patterns.filter((p) => p.startsWith('!')).map((p) => clean(p.slice(1))));
+  const pos = toMatcher(patterns.filter((p) => !p.startsWith('!')));
+  const neg = toMatcher(patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1)));
   const matcher: Matcher = !pos ? () => false : neg ? (path) => pos(path) && !neg(path) : pos;
   cache.set(key, matcher);
   return matcher;

@@ -34,7 +34,11 @@ export interface Outcome {
   kept: number;
 }
 
-export async function runCase(seed: number, templates: { root: string; sub: boolean }[], work: string, nameBytes: boolean): Promise<Outcome & { c: Case }> {
+/**
+ * @param members the checks are a member's (`d/`, the staged file under it) and the root config holds only
+ *   the hook: the commit reads and puts aside only `d/`, and every other path must stay as it was.
+ */
+export async function runCase(seed: number, templates: { root: string; sub: boolean }[], work: string, nameBytes: boolean, members = false): Promise<Outcome & { c: Case }> {
   const r = rng(seed);
   const t = r.pick(templates);
   const dir = join(work, `case-${seed}`);
@@ -65,7 +69,7 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
     }
   }
   // Something is always staged; a .txt with foo makes the fix run.
-  const staged = `staged-${r.int(1000)}.txt`;
+  const staged = `${members ? 'd/' : ''}staged-${r.int(1000)}.txt`;
   write(e, staged, r.chance(0.6) ? Buffer.from('foo\nline\n') : Buffer.from('clean\n'));
   git(e, ['add', '--', staged]);
   c.ops.push(`stage ${staged}`);
@@ -74,14 +78,21 @@ export async function runCase(seed: number, templates: { root: string; sub: bool
   if (r.chance(0.8)) checks.push({ name: 'foo', shell: true, run: '! grep -l foo {files}', fix: 'sed -i s/foo/bar/ {files}', files: ['*.txt'] });
   if (r.chance(0.25)) checks.push({ name: 'nofail', shell: true, run: '! grep -l FAIL {files}', files: ['*.txt'] });
   const autosave = r.chance(0.2) ? ['x.md', 'y.md', 'nonl.md'].find((p) => c.ops.some((o) => o.startsWith('unstage') && o.includes(p)) || c.ops.some((o) => o.startsWith('both') && o.includes(p))) : undefined;
-  if (autosave) checks.push({ name: 'autosave', shell: true, run: `printf 'saved during the hook\\n' > ${autosave}` });
+  // A member's checks run in d/: a path saved during the hook would be another one.
+  if (autosave && !members) checks.push({ name: 'autosave', shell: true, run: `printf 'saved during the hook\\n' > ${autosave}` });
   if (c.interrupt !== 'none' && r.chance(0.5)) checks.push({ name: 'slow', shell: true, run: 'sleep 0.2' });
   c.checks = checks.map((k) => (k as { name: string }).name);
   c.variant = r.pick(['plain', 'plain', 'plain', 'plain', 'all', 'only'] as const);
   // A linked worktree cannot be copied for the oracle: there, only a plain commit (whose index is known).
   if (c.worktree) c.variant = 'plain';
-  writeFileSync(join(root, '.heph.json'), JSON.stringify({ phases: [{ name: 'quality', checks }], hooks: { 'pre-commit': { mode: 'full' } } }));
-  git(e, ['add', '--', '.heph.json']);
+  if (members) {
+    writeFileSync(join(root, '.heph.json'), JSON.stringify({ phases: [{ name: 'quality', checks: [] }], hooks: { 'pre-commit': { mode: 'full' } } }));
+    writeFileSync(join(root, 'd', '.heph.json'), JSON.stringify({ phases: [{ name: 'quality', checks }] }));
+    git(e, ['add', '--', '.heph.json', 'd/.heph.json']);
+  } else {
+    writeFileSync(join(root, '.heph.json'), JSON.stringify({ phases: [{ name: 'quality', checks }], hooks: { 'pre-commit': { mode: 'full' } } }));
+    git(e, ['add', '--', '.heph.json']);
+  }
   const hephEnv = { ...env };
   // Install in the case's repository (shims are per repository).
   const inst = spawnSync(process.execPath, [CLI, 'install'], { cwd: root, env: hephEnv });
@@ -208,12 +219,12 @@ export interface Summary {
 }
 
 /** Runs `cases` cases from `seed` (case i has seed `seed + i + 1`). */
-export async function fuzz(seed: number, cases: number, opts: { nameBytes?: boolean; log?: (s: string) => void } = {}): Promise<Summary> {
+export async function fuzz(seed: number, cases: number, opts: { nameBytes?: boolean; members?: boolean; log?: (s: string) => void } = {}): Promise<Summary> {
   return replay(Array.from({ length: cases }, (_, i) => seed + i + 1), { ...opts, seed });
 }
 
 /** Runs the cases with these seeds: a case depends on its seed alone (the base repositories are always the same). */
-export async function replay(seeds: number[], opts: { nameBytes?: boolean; log?: (s: string) => void; seed?: number } = {}): Promise<Summary> {
+export async function replay(seeds: number[], opts: { nameBytes?: boolean; members?: boolean; log?: (s: string) => void; seed?: number } = {}): Promise<Summary> {
   const seed = opts.seed ?? seeds[0] - 1;
   const cases = seeds.length;
   const started = Date.now();
@@ -229,7 +240,7 @@ export async function replay(seeds: number[], opts: { nameBytes?: boolean; log?:
   try {
     for (let i = 0; i < cases; i++) {
       const s = seeds[i];
-      const o = await runCase(s, templates, work, opts.nameBytes ?? true);
+      const o = await runCase(s, templates, work, opts.nameBytes ?? true, opts.members ?? false);
       sum.cases++;
       if (o.committed) sum.committed++;
       if (o.killed) sum.killed++;

@@ -15,6 +15,12 @@ test(`the invariant holds over ${cases} random repository states, commits, kills
   assert.equal(sum.failures.map((f) => f.seed), [], 'failing case seeds (replay: HEPH_FUZZ_SEED=<seed - 1> HEPH_FUZZ_CASES=1 npm run fuzz)');
 });
 
+test(`with the checks in a member: the commit puts aside only the member, and the invariant holds (${cases} states, seed ${seed})`, async () => {
+  const sum = await fuzz(seed + 500000, cases, { members: true, log: (s) => s.startsWith('FAIL') && console.log(s) });
+  assert.is(sum.cases, cases);
+  assert.equal(sum.failures.map((f) => f.seed), [], 'failing case seeds (replay with members: true)');
+});
+
 /** Cases the fuzzer once failed, by case seed. */
 const REGRESSIONS: Record<number, string> = {
   6: 'an unstaged chmod of a file whose name is not UTF-8 (caf\\xe9.txt) could not be put aside',

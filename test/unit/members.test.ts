@@ -13,9 +13,10 @@ test('member globs become root globs', () => {
     ['packages/web', 'src/**', 'packages/web/src/**'],
     ['packages/web', './src/a.ts', 'packages/web/src/a.ts'],
     ['packages/web', '!dist/**', '!packages/web/dist/**'],
-    ['packages/web', '../../package-lock.json', 'package-lock.json'],
+    ['packages/web', '../../package-lock.json', './package-lock.json'],
     ['packages/web', '../shared/*.ts', 'packages/shared/*.ts'],
-    ['packages/web', '/tsconfig.base.json', 'tsconfig.base.json'],
+    ['packages/web', '/tsconfig.base.json', './tsconfig.base.json'],
+    ['packages/web', '/configs/*.json', 'configs/*.json'],
     ['packages/web', '../../../etc/passwd', null],
     ['odd[1]', '*.js', 'odd\\[1\\]/**/*.js'],
   ];
@@ -23,7 +24,10 @@ test('member globs become root globs', () => {
   assert.ok(compileGlobs([rebaseGlob('odd[1]', '*.js')!])('odd[1]/a.js'), 'a directory name with glob characters matches only itself');
   assert.not.ok(compileGlobs([rebaseGlob('odd[1]', '*.js')!])('odd1/a.js'));
   assert.ok(insideMember('packages/web', 'packages/web/src/**'));
-  assert.not.ok(insideMember('packages/web', 'package-lock.json'));
+  assert.not.ok(insideMember('packages/web', './package-lock.json'));
+  // The root's lockfile, not a member's own: another member's lockfile does not concern this one.
+  assert.ok(compileGlobs([rebaseGlob('packages/web', '../../package-lock.json')!])('package-lock.json'));
+  assert.not.ok(compileGlobs([rebaseGlob('packages/web', '../../package-lock.json')!])('packages/api/package-lock.json'));
   assert.is(literalGlob('a*b'), 'a\\*b');
 });
 

@@ -1,0 +1,105 @@
+/**
+ * What a commit hook reads first: the index entries of the config files and,
+ * in a repository without members, the whole snapshot at once. With members,
+ * the snapshot waits for the config, which says which part of the tree the
+ * commit's checks can read (plan/scope.ts): a commit touching one member of a
+ * large repository then reads that member, not the repository.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { algoOf, hashWorktreeFile, parseStage, readSnapshot, STAGED_ARGS, type Snapshot } from '../git/snapshot.js';
+import { gitParallel, splitZ } from '../git/exec.js';
+import { decodeBytes } from '../git/bytes.js';
+import { CONFIG_NAME, memberDirs } from '../config/member-dirs.js';
+
+export interface CommitRead {
+  /** The index entries of every `.heph.json` (the whole snapshot when pathspecs cannot be scoped). */
+  configs: Promise<Snapshot>;
+  /** The member directories, from the index: a commit is checked by the configs it records. */
+  members: Promise<string[]>;
+  /** The whole snapshot with the staged list, started at once when there is no member; null otherwise. */
+  whole: Promise<Snapshot | null>;
+  /** The staged list across the whole index (read along with the config files when there may be members). */
+  staged: Promise<string[]>;
+}
+
+/** Variables that change how git reads pathspecs: scoped reads then keep to the whole tree. */
+const PATHSPEC_ENV = ['GIT_LITERAL_PATHSPECS', 'GIT_GLOB_PATHSPECS', 'GIT_NOGLOB_PATHSPECS', 'GIT_ICASE_PATHSPECS'];
+
+/** Whether pathspecs with magic (`:(literal)`, `:(glob)`) mean here what they say. */
+export const canScope = (env: NodeJS.ProcessEnv = process.env) => !PATHSPEC_ENV.some((k) => env[k]);
+
+/**
+ * Whether the index may list a member config: a fast look at its bytes for a
+ * second config name (the root's is one). Only decides what is read first:
+ * a wrong "no" reads the whole snapshot, where members are found all the same.
+ */
+function mayHaveMembers(gitDir: string): boolean {
+  const file = process.env.GIT_INDEX_FILE ? resolve(process.env.GIT_INDEX_FILE) : join(gitDir, 'index');
+  // Index version 4 stores a path as a suffix of the previous one: the name's end is always there.
+  const needle = Buffer.from('heph.json\0', 'latin1');
+  // In chunks: the index of a large repository is megabytes that nothing else here needs.
+  const chunk = Buffer.allocUnsafe(1 << 16);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    let found = 0;
+    let keep = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, keep, chunk.length - keep, null);
+      if (n === 0) return false;
+      const end = keep + n;
+      for (let at = chunk.indexOf(needle); at >= 0 && at + needle.length <= end; at = chunk.indexOf(needle, at + 1)) if (++found === 2) return true;
+      // The needle may straddle two chunks: keep its length less one byte for the next read.
+      keep = Math.min(needle.length - 1, end);
+      chunk.copy(chunk, 0, end - keep, end);
+    }
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function startCommitRead(root: string, gitDir: string): CommitRead {
+  const whole = () => readSnapshot({ root, source: 'index', staged: true });
+  let read: CommitRead;
+  if (!canScope() || !mayHaveMembers(gitDir)) {
+    const all = whole();
+    // Only the config names: listing every path would parse the whole index.
+    read = { configs: all, members: all.then((s) => memberDirs(s.trackedEndingWith(`/${CONFIG_NAME}`))), whole: all, staged: all.then((s) => s.staged!) };
+  } else {
+    // One spawn for both: each process heph starts blocks it for a few milliseconds.
+    const both = gitParallel([['ls-files', '-s', '-z', '--', `:(glob)**/${CONFIG_NAME}`], STAGED_ARGS], { cwd: root, env: { GIT_OPTIONAL_LOCKS: '0' } });
+    const configs = both.then(([ls]) => configSnapshot(root, decodeBytes(ls.stdout)));
+    const members = configs.then((s) => memberDirs(s.tracked));
+    read = { configs, members, whole: members.then((m) => (m.length ? null : whole())), staged: both.then(([, st]) => splitZ(st.stdout)) };
+  }
+  for (const p of [read.configs, read.members, read.whole, read.staged]) p.catch(() => {}); // a failure surfaces where it is awaited
+  return read;
+}
+
+/** The snapshot of the config files' index entries (as readSnapshot gives it for the index, of these paths only). */
+function configSnapshot(root: string, lsFiles: string): Snapshot {
+  const { entries, order, conflicted } = parseStage(lsFiles);
+  const first = entries.values().next().value;
+  const algo = first ? algoOf(first.oid) : 'sha1';
+  return {
+    source: 'index',
+    root,
+    algo,
+    tracked: order,
+    untracked: [],
+    conflicted,
+    isDeleted: () => false,
+    identity: (path) => entries.get(path) ?? hashWorktreeFile(root, path, algo),
+    has: (path) => entries.has(path),
+    trackedEndingWith: (suffix) => order.filter((p) => p.endsWith(suffix)),
+    // A part of the index: no key for the whole.
+    contentKey: () => null,
+  };
+}
