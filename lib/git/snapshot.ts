@@ -177,8 +177,14 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
         h.update(encodeBytes(p)).update(`\0${id.mode} ${id.oid}\0`);
       }
     };
-    add('changed', [...dirtySet].sort());
-    add('untracked', untrackedList);
+    try {
+      add('changed', [...dirtySet].sort());
+      add('untracked', untrackedList);
+    } catch {
+      // A file that cannot be hashed (over 2 GiB, unreadable) may be one no check reads: no key, and the
+      // run goes on as it would without the memo.
+      return (key = null);
+    }
     return (key = h.digest('hex'));
   }
 

@@ -7,9 +7,11 @@
  * git's reads cost, not a pass over every file in JavaScript. The memo is
  * content-addressed (a key names what was hashed, wherever it was), so a
  * stale or shared file can only miss, never mislead. A damaged file is
- * ignored and rewritten.
+ * ignored and rewritten: the file carries a digest of its entries, so damage
+ * that still parses (a selection size of 0 would skip a check) is caught too.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORMAT_VERSION } from './fingerprint.js';
 
@@ -49,7 +51,8 @@ export class DigestMemo {
 
   get(glob: string): MemoDigest | undefined {
     const row = this.current.digests[glob];
-    if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'number') return undefined;
+    // A count becomes an array length: anything but a plain size is no answer.
+    if (!Array.isArray(row) || typeof row[0] !== 'string' || !Number.isSafeInteger(row[1]) || row[1] < 0 || row[1] >= 2 ** 32) return undefined;
     return { digest: row[0], count: row[1], cacheable: row[2] === 1 };
   }
 
@@ -63,23 +66,35 @@ export class DigestMemo {
     if (!this.dirty || !this.path) return;
     this.dirty = false;
     const rest = this.entries.filter((e) => e.key !== this.current.key);
-    const body = JSON.stringify({ v: FORMAT_VERSION, entries: [this.current, ...rest].slice(0, KEEP) });
+    const entries = [this.current, ...rest].slice(0, KEEP);
+    const body = JSON.stringify({ v: FORMAT_VERSION, sum: checksum(JSON.stringify(entries)), entries });
     const tmp = `${this.path}.${process.pid}.tmp`;
     try {
       writeFileSync(tmp, body);
       renameSync(tmp, this.path);
     } catch {
-      // An unwritable state folder: the next run computes the digests again.
+      // An unwritable state folder, or something else in the memo's place: the next run computes the
+      // digests again. The temporary file must not pile up, one per run.
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // nothing more to do
+      }
     }
   }
 }
 
 function read(path: string): Entry[] {
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown; entries?: unknown };
-    if (data.v !== FORMAT_VERSION || !Array.isArray(data.entries)) return [];
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown; sum?: unknown; entries?: unknown };
+    if (data.v !== FORMAT_VERSION || !Array.isArray(data.entries) || data.sum !== checksum(JSON.stringify(data.entries))) return [];
     return data.entries.filter((e): e is Entry => !!e && typeof e.key === 'string' && typeof e.digests === 'object' && e.digests !== null);
   } catch {
     return [];
   }
+}
+
+/** JSON.stringify of parsed JSON gives back the same text: the digest is checked without keeping the raw entries. */
+export function checksum(entries: string): string {
+  return createHash('sha256').update(`heph digests ${FORMAT_VERSION}\0`).update(entries).digest('hex');
 }
