@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORMAT_VERSION } from './fingerprint.js';
+import { VERSION } from '../version.js';
 
 export interface MemoDigest {
   digest: string;
@@ -31,6 +32,12 @@ interface Entry {
 /** Snapshots remembered: a pre-commit's (the index) and a run's (the working tree) alternate. */
 const KEEP = 4;
 const FILE = 'digests.json';
+/**
+ * Which heph wrote the file. A digest stands for the paths heph selected for some globs; another
+ * build may select differently (a glob fix) without changing what a fingerprint means, and would
+ * otherwise reuse the old selection's digest for as long as the content stays the same.
+ */
+const WRITER = `${FORMAT_VERSION}/${VERSION}`;
 
 export class DigestMemo {
   private dirty = false;
@@ -67,7 +74,7 @@ export class DigestMemo {
     this.dirty = false;
     const rest = this.entries.filter((e) => e.key !== this.current.key);
     const entries = [this.current, ...rest].slice(0, KEEP);
-    const body = JSON.stringify({ v: FORMAT_VERSION, sum: checksum(JSON.stringify(entries)), entries });
+    const body = JSON.stringify({ v: WRITER, sum: checksum(WRITER, JSON.stringify(entries)), entries });
     const tmp = `${this.path}.${process.pid}.tmp`;
     try {
       writeFileSync(tmp, body);
@@ -87,7 +94,7 @@ export class DigestMemo {
 function read(path: string): Entry[] {
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown; sum?: unknown; entries?: unknown };
-    if (data.v !== FORMAT_VERSION || !Array.isArray(data.entries) || data.sum !== checksum(JSON.stringify(data.entries))) return [];
+    if (data.v !== WRITER || !Array.isArray(data.entries) || data.sum !== checksum(WRITER, JSON.stringify(data.entries))) return [];
     return data.entries.filter((e): e is Entry => !!e && typeof e.key === 'string' && typeof e.digests === 'object' && e.digests !== null);
   } catch {
     return [];
@@ -95,6 +102,6 @@ function read(path: string): Entry[] {
 }
 
 /** JSON.stringify of parsed JSON gives back the same text: the digest is checked without keeping the raw entries. */
-export function checksum(entries: string): string {
-  return createHash('sha256').update(`heph digests ${FORMAT_VERSION}\0`).update(entries).digest('hex');
+export function checksum(writer: string, entries: string): string {
+  return createHash('sha256').update(`heph digests ${writer}\0`).update(entries).digest('hex');
 }

@@ -11,9 +11,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, ftruncateSync, existsSync, lstatSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, ftruncateSync, existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { Repo, statuses, repoPool } from '../helpers/repo.js';
+import { Repo, ROOT, sh, statuses, repoPool } from '../helpers/repo.js';
+import { checksum } from '../../lib/state/digest-memo.js';
 import { random as rng } from '../helpers/proc.js';
 
 const repo = repoPool(test);
@@ -85,6 +86,37 @@ test('digests.json replaced by a directory or a dangling symlink: runs stay righ
   r.write('a.ts', 'again\n');
   assert.equal(fast(r), { 'q/types': 'passed', 'q/lint': 'passed' });
   assert.equal(fast(r), { 'q/types': 'cached', 'q/lint': 'cached' });
+});
+
+/** A copy of the built CLI that calls itself another version: the same code, as an upgrade would look on disk. */
+function otherBuild(): string {
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const dir = join(ROOT, 'build', `dist-other-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  for (const f of readdirSync(dir)) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    writeFileSync(join(dir, f), text.replaceAll(JSON.stringify(version), JSON.stringify(`${version}-other`)));
+  }
+  return join(dir, 'cli.cjs');
+}
+
+test('digests remembered by another heph build are not used by this one (it may select other paths for the same globs)', () => {
+  const r = small(repo());
+  const other = otherBuild();
+  try {
+    const runOther = () => sh(process.execPath, [other, 'run', '--fast', '--json'], { cwd: r.dir, env: r.env });
+    assert.equal(statuses(JSON.parse(runOther().stdout)), { 'q/types': 'passed', 'q/lint': 'passed' });
+    // What the other build remembered is made to differ from what this build would compute, as a
+    // change in path selection between the two would: sealed as that build seals it.
+    const memo = JSON.parse(readFileSync(memoFile(r), 'utf8'));
+    for (const e of memo.entries) for (const k of Object.keys(e.digests)) if (!k.startsWith('select')) e.digests[k][0] = 'f'.repeat(64);
+    memo.sum = checksum(memo.v, JSON.stringify(memo.entries));
+    writeFileSync(memoFile(r), JSON.stringify(memo));
+    assert.equal(fast(r), { 'q/types': 'cached', 'q/lint': 'cached' }, 'this build computes its own digests');
+  } finally {
+    rmSync(join(other, '..'), { recursive: true, force: true });
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
