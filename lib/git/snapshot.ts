@@ -118,6 +118,26 @@ export const STAGED_ARGS = ['diff', '--cached', '--name-only', '-z', '--diff-fil
 
 /** Untracked and changed files beyond this many: no content key (hashing them all would cost more than it saves). */
 const KEY_LIMIT = 2000;
+/**
+ * Bytes of changed and untracked files hashed for a content key at most. The key hashes them all,
+ * read by a check or not: a large untracked file (a dump, a video) would be read on every run that
+ * before read only what its checks read. Past this, no key.
+ */
+const KEY_BYTES = 16 * 1024 * 1024;
+
+/** Whether the regular files among `paths` (unhashed yet) hold at most KEY_BYTES together. */
+function withinBytes(root: string, paths: string[]): boolean {
+  let total = 0;
+  for (const p of paths) {
+    try {
+      total += lstatSync(fsPath(join(root, p))).size;
+    } catch {
+      // gone: hashed as deleted, nothing to read
+    }
+    if (total > KEY_BYTES) return false;
+  }
+  return true;
+}
 
 /** Reads the snapshot with at most three git calls, run in parallel. */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
@@ -169,6 +189,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   function contentKey(): string | null {
     if (key !== undefined) return key;
     if (dirtySet.size + untrackedList.length > KEY_LIMIT) return (key = null);
+    if (!withinBytes(root, [...dirtySet, ...untrackedList].filter((p) => !hashed.has(p)))) return (key = null);
     const h = createHash('sha256').update(`heph snapshot 1\0${source}\0${algo}\0`).update(listing.raw);
     const add = (label: string, paths: Iterable<string>) => {
       h.update(`\0${label}\0`);

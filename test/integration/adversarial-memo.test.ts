@@ -55,6 +55,22 @@ test('an untracked file no check reads and that cannot be hashed (over 2 GiB): t
   assert.equal(fast(r), { 'q/types': 'passed', 'q/lint': 'passed' });
 });
 
+test('a large untracked file no check reads is not read to make a content key (that snapshot simply has no memo entry)', () => {
+  const r = small(repo());
+  fast(r);
+  const entries = () => (JSON.parse(readFileSync(memoFile(r), 'utf8')) as { entries: unknown[] }).entries.length;
+  assert.is(entries(), 1);
+  // Sparse: large to read, nothing on disk. Hashing it on every run would cost what no check asked for.
+  const fd = openSync(r.path('dump.bin'), 'w');
+  ftruncateSync(fd, 200 * 1024 * 1024);
+  closeSync(fd);
+  assert.equal(fast(r), { 'q/types': 'cached', 'q/lint': 'cached' });
+  assert.is(entries(), 1, 'no key was made for the snapshot holding the large file');
+  r.write('a.ts', 'changed\n');
+  assert.equal(fast(r), { 'q/types': 'passed', 'q/lint': 'passed' });
+  assert.equal(fast(r), { 'q/types': 'cached', 'q/lint': 'cached' });
+});
+
 test('a memo whose rows are valid JSON but altered (a selection size, a digest) is ignored: no check skipped or crashed on it', () => {
   const r = small(repo());
   fast(r);
@@ -160,6 +176,16 @@ const NAMES = ['a.txt', 'd/b.txt', 'sp ace.txt', 'nl\nname.txt', '-dash.txt', 'x
 const CONTENT = ['fine\n', 'BAD\n', 'BAD2\n', 'lower\n', 'upper\n', '# lax\n', '#!/bin/sh\n', 'mode=STRICT\n', 'mode=loose\n', 'x\n'];
 const IGNORES = ['*.log', 'u/', 'ign.txt', '*.md', 'notes', 'd/'];
 
+/** Whether anything is at the path (a dangling or looping symlink too). */
+function present(r: Repo, name: string): boolean {
+  try {
+    lstatSync(r.path(name));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function writeRaw(r: Repo, content: string): void {
   writeFileSync(Buffer.concat([Buffer.from(`${r.dir}/`), RAW]), content);
 }
@@ -173,6 +199,7 @@ function damageMemo(r: Repo, how: number): string {
     memo = undefined;
   }
   rmSync(f, { recursive: true, force: true });
+  mkdirSync(join(f, '..'), { recursive: true });
   if (how === 0) writeFileSync(f, '{"v":2,"entries":[');
   else if (how === 1) mkdirSync(f);
   else if (how === 2) symlinkSync(join(r.base, 'gone'), f);
@@ -193,15 +220,15 @@ function mutate(r: Repo, rand: () => number): string {
     case 0:
     case 1:
     case 2:
-      if (r.exists(name) && !lstatSync(r.path(name)).isFile()) r.remove(name);
+      if (present(r, name) && !lstatSync(r.path(name)).isFile()) r.remove(name);
       r.write(name, pick(CONTENT));
       return `write ${JSON.stringify(name)}`;
     case 3:
-      if (!r.exists(name)) return 'nothing';
+      if (!present(r, name)) return 'nothing';
       r.remove(name);
       return `remove ${JSON.stringify(name)}`;
     case 4:
-      if (!r.exists(name) || lstatSync(r.path(name)).isSymbolicLink() || !lstatSync(r.path(name)).isFile()) return 'nothing';
+      if (!present(r, name) || !lstatSync(r.path(name)).isFile()) return 'nothing';
       r.write(name, r.read(name), pick([0o644, 0o755]));
       return `chmod ${JSON.stringify(name)}`;
     case 5: {
@@ -228,7 +255,7 @@ function mutate(r: Repo, rand: () => number): string {
       r.git('add', '-A');
       return 'stage all';
     case 9:
-      if (!r.exists(name)) return 'nothing';
+      if (!present(r, name)) return 'nothing';
       r.gitResult(['add', '--', name]);
       // Rewritten at once with the same size: the racy-timestamp case git must catch by content.
       if (rand() < 0.5 && lstatSync(r.path(name)).isFile()) {
@@ -248,14 +275,14 @@ function mutate(r: Repo, rand: () => number): string {
       return damageMemo(r, Math.floor(rand() * 5));
     case 13: {
       // A tracked file turned into a directory.
-      if (!r.exists(name) || !lstatSync(r.path(name)).isFile()) return 'nothing';
+      if (!present(r, name) || !lstatSync(r.path(name)).isFile()) return 'nothing';
       r.remove(name);
       r.write(`${name}/inner.txt`, pick(CONTENT));
       return `file to directory ${JSON.stringify(name)}`;
     }
     case 14: {
       // Changed and changed back between two runs (same bytes, new timestamps).
-      if (!r.exists(name) || !lstatSync(r.path(name)).isFile()) return 'nothing';
+      if (!present(r, name) || !lstatSync(r.path(name)).isFile()) return 'nothing';
       const before = r.read(name);
       r.write(name, 'BAD2 lower BAD\n');
       r.hephJson(['run', '--fast', '--no-fix']);
