@@ -20,6 +20,9 @@ const NUL = 0;
 const TAB = 9;
 const SPACE = 32;
 
+/** `ls-files -v` puts a one-letter tag and a space before a record; a bare record starts with its mode's digits. */
+const tagged = (raw: Buffer, start: number) => raw[start] > 0x40 && raw[start + 1] === SPACE;
+
 export class IndexListing {
   constructor(readonly raw: Buffer) {}
 
@@ -28,15 +31,39 @@ export class IndexListing {
     const end = this.raw.indexOf(NUL, start);
     const stop = end === -1 ? this.raw.length : end;
     const tab = this.raw.indexOf(TAB, start);
-    const sp1 = this.raw.indexOf(SPACE, start);
+    const at = tagged(this.raw, start) ? start + 2 : start;
+    const sp1 = this.raw.indexOf(SPACE, at);
     const sp2 = this.raw.indexOf(SPACE, sp1 + 1);
     return {
-      mode: this.raw.toString('latin1', start, sp1),
+      mode: this.raw.toString('latin1', at, sp1),
       oid: this.raw.toString('latin1', sp1 + 1, sp2),
       stage: this.raw.toString('latin1', sp2 + 1, tab),
       path: this.raw.subarray(tab + 1, stop),
       end: stop,
     };
+  }
+
+  /**
+   * The paths `ls-files -v` tags as assume-unchanged (lowercase) or skip-worktree (`S`): git's
+   * diff-files does not look at their working-tree files. A scan in native code, no parse.
+   */
+  flagged(): { path: string; tag: string }[] {
+    const out: { path: string; tag: string }[] = [];
+    for (const tag of ['h', 's', 'S']) {
+      const needle = Buffer.from(`\0${tag} `, 'latin1');
+      const next = (from: number) => {
+        const i = this.raw.indexOf(needle, from);
+        return i === -1 ? -1 : i + 1;
+      };
+      let start = this.raw[0] === needle[1] && this.raw[1] === SPACE ? 0 : next(0);
+      while (start !== -1) {
+        const end = this.raw.indexOf(NUL, start);
+        const tab = this.raw.indexOf(TAB, start);
+        out.push({ path: decodeBytes(this.raw.subarray(tab + 1, end === -1 ? this.raw.length : end)), tag });
+        start = end === -1 ? -1 : next(end);
+      }
+    }
+    return out;
   }
 
   /** The first record's object id (its length tells the object format). */

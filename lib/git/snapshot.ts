@@ -53,7 +53,7 @@ export interface Snapshot {
 const DELETED: Identity = { mode: '0', oid: 'deleted' };
 const CONFLICT: Identity = { mode: 'conflict', oid: 'conflict' };
 
-/** Parses `git ls-files -s -z`: `<mode> <oid> <stage>\t<path>\0`. */
+/** Parses `git ls-files -s -z`: `<mode> <oid> <stage>\t<path>\0`, each record perhaps tagged (`-v`: `H `, `S `, `h `...). */
 export function parseStage(out: string): { entries: Map<string, Identity>; order: string[]; conflicted: Set<string> } {
   const entries = new Map<string, Identity>();
   const order: string[] = [];
@@ -66,7 +66,8 @@ export function parseStage(out: string): { entries: Map<string, Identity>; order
     const tab = rec.indexOf('\t');
     if (tab < 0) continue;
     const path = rec.slice(tab + 1);
-    const sp1 = rec.indexOf(' ');
+    const at = rec.charCodeAt(0) > 0x40 && rec[1] === ' ' ? 2 : 0;
+    const sp1 = rec.indexOf(' ', at);
     const sp2 = rec.indexOf(' ', sp1 + 1);
     const stage = rec.slice(sp2 + 1, tab);
     if (stage !== '0') {
@@ -76,7 +77,7 @@ export function parseStage(out: string): { entries: Map<string, Identity>; order
       continue;
     }
     order.push(path);
-    entries.set(path, { mode: rec.slice(0, sp1), oid: rec.slice(sp1 + 1, sp2) });
+    entries.set(path, { mode: rec.slice(at, sp1), oid: rec.slice(sp1 + 1, sp2) });
   }
   return { entries, order, conflicted };
 }
@@ -125,6 +126,15 @@ const KEY_LIMIT = 2000;
  */
 const KEY_BYTES = 16 * 1024 * 1024;
 
+function onDisk(root: string, path: string): boolean {
+  try {
+    lstatSync(fsPath(join(root, path)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether the regular files among `paths` (unhashed yet) hold at most KEY_BYTES together. */
 function withinBytes(root: string, paths: string[]): boolean {
   let total = 0;
@@ -145,7 +155,8 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const cwd = root;
   const env = { GIT_OPTIONAL_LOCKS: '0' };
   const commands = [
-    ['ls-files', '-s', '-z'],
+    // -v tags the entries git itself does not compare with the working tree (assume-unchanged, skip-worktree).
+    ['ls-files', '-s', '-v', '-z'],
     // --ignore-submodules=none: a user's diff.ignoreSubmodules must not hide a dirty submodule.
     ...(source === 'worktree' ? [['diff-files', '--name-only', '-z', '--ignore-submodules=none']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
@@ -157,6 +168,9 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const dirty = source === 'worktree' ? results[1] : null;
   const untracked = opts.untracked === false ? null : results[results.length - 1];
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
+  // diff-files says nothing of a file git is told not to look at, yet a check reads what is on disk: it
+  // is hashed like a changed one. A skip-worktree file absent from disk is a sparse checkout's, not a deletion.
+  if (dirty) for (const f of listing.flagged()) if (f.tag === 'h' || onDisk(root, f.path)) dirtySet.add(f.path);
   const untrackedList = untracked ? splitZ(untracked.stdout) : [];
   const first = listing.firstOid();
   const algo = first ? algoOf(first) : 'sha1';
