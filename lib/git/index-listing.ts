@@ -21,6 +21,7 @@ const TAB = 9;
 const SPACE = 32;
 
 /** `ls-files -v` puts a one-letter tag and a space before a record; a bare record starts with its mode's digits. */
+const FLAG_TAGS = ['h', 's', 'S'];
 const tagged = (raw: Buffer, start: number) => raw[start] > 0x40 && raw[start + 1] === SPACE;
 
 export class IndexListing {
@@ -45,22 +46,25 @@ export class IndexListing {
 
   /**
    * The paths `ls-files -v` tags as assume-unchanged (lowercase) or skip-worktree (`S`): git's
-   * diff-files does not look at their working-tree files. A scan in native code, no parse.
+   * diff-files does not look at their working-tree files. Usually none, told by a native scan; a
+   * sparse checkout flags every file it leaves out (tens of thousands), read then from one string.
+   * Paths are git's bytes as latin1 strings (one char per byte), decoded by the caller if needed.
    */
   flagged(): { path: string; tag: string }[] {
+    const tags = FLAG_TAGS.filter((t) => this.raw.indexOf(`\0${t} `, 0, 'latin1') !== -1 || this.raw.toString('latin1', 0, 2) === `${t} `);
+    if (!tags.length) return [];
+    const text = this.raw.toString('latin1');
     const out: { path: string; tag: string }[] = [];
-    for (const tag of ['h', 's', 'S']) {
-      const needle = Buffer.from(`\0${tag} `, 'latin1');
-      const next = (from: number) => {
-        const i = this.raw.indexOf(needle, from);
+    for (const tag of tags) {
+      const needle = `\0${tag} `;
+      const find = (from: number) => {
+        const i = text.indexOf(needle, from);
         return i === -1 ? -1 : i + 1;
       };
-      let start = this.raw[0] === needle[1] && this.raw[1] === SPACE ? 0 : next(0);
-      while (start !== -1) {
-        const end = this.raw.indexOf(NUL, start);
-        const tab = this.raw.indexOf(TAB, start);
-        out.push({ path: decodeBytes(this.raw.subarray(tab + 1, end === -1 ? this.raw.length : end)), tag });
-        start = end === -1 ? -1 : next(end);
+      for (let start = text.startsWith(`${tag} `) ? 0 : find(0); start !== -1; ) {
+        const end = text.indexOf('\0', start);
+        out.push({ path: text.slice(text.indexOf('\t', start) + 1, end === -1 ? text.length : end), tag });
+        start = end === -1 ? -1 : find(end);
       }
     }
     return out;

@@ -126,13 +126,43 @@ const KEY_LIMIT = 2000;
  */
 const KEY_BYTES = 16 * 1024 * 1024;
 
-function onDisk(root: string, path: string): boolean {
-  try {
-    lstatSync(fsPath(join(root, path)));
-    return true;
-  } catch {
-    return false;
+/**
+ * Which of `paths` (git's bytes as latin1 strings, sorted) are on disk. A sparse checkout leaves whole
+ * directories out, with every file in them flagged: a missing directory answers for all it would
+ * hold, one lstat instead of thousands.
+ */
+function existing(root: string, paths: string[]): string[] {
+  const base = Buffer.from(`${root}/`);
+  const there = (rel: string) => {
+    try {
+      lstatSync(Buffer.concat([base, Buffer.from(rel, 'latin1')]));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const parent = (p: string) => p.slice(0, Math.max(p.lastIndexOf('/'), 0));
+  const dirs = new Map<string, boolean>([['', true]]);
+  const dirThere = (d: string): boolean => {
+    let ok = dirs.get(d);
+    if (ok === undefined) dirs.set(d, (ok = dirThere(parent(d)) && there(d)));
+    return ok;
+  };
+  const out: string[] = [];
+  // Sorted: everything under a missing directory comes in one run, passed over by a prefix test.
+  let gone: string | undefined;
+  for (const p of paths) {
+    if (gone !== undefined && p.startsWith(gone)) continue;
+    const dir = parent(p);
+    if (!dirThere(dir)) {
+      let top = dir;
+      while (!dirThere(parent(top))) top = parent(top);
+      gone = `${top}/`;
+      continue;
+    }
+    if (there(p)) out.push(p);
   }
+  return out;
 }
 
 /** Whether the regular files among `paths` (unhashed yet) hold at most KEY_BYTES together. */
@@ -170,7 +200,12 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
   // diff-files says nothing of a file git is told not to look at, yet a check reads what is on disk: it
   // is hashed like a changed one. A skip-worktree file absent from disk is a sparse checkout's, not a deletion.
-  if (dirty) for (const f of listing.flagged()) if (f.tag === 'h' || onDisk(root, f.path)) dirtySet.add(f.path);
+  if (dirty) {
+    const flagged = listing.flagged();
+    const decode = (latin1: string) => decodeBytes(Buffer.from(latin1, 'latin1'));
+    for (const f of flagged) if (f.tag === 'h') dirtySet.add(decode(f.path));
+    for (const p of existing(root, flagged.filter((f) => f.tag !== 'h').map((f) => f.path))) dirtySet.add(decode(p));
+  }
   const untrackedList = untracked ? splitZ(untracked.stdout) : [];
   const first = listing.firstOid();
   const algo = first ? algoOf(first) : 'sha1';
