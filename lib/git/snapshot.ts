@@ -132,7 +132,7 @@ const KEY_BYTES = 16 * 1024 * 1024;
  * hold, one lstat instead of thousands.
  */
 function existing(root: string, paths: string[]): string[] {
-  const base = Buffer.from(`${root}/`);
+  const base = encodeBytes(`${root}/`);
   const there = (rel: string) => {
     try {
       lstatSync(Buffer.concat([base, Buffer.from(rel, 'latin1')]));
