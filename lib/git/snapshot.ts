@@ -127,11 +127,11 @@ const KEY_LIMIT = 2000;
 const KEY_BYTES = 16 * 1024 * 1024;
 
 /**
- * Which of `paths` (git's bytes as latin1 strings, sorted) are on disk. A sparse checkout leaves whole
- * directories out, with every file in them flagged: a missing directory answers for all it would
- * hold, one lstat instead of thousands.
+ * Presence on disk of paths given as git's bytes in latin1 strings. A sparse checkout leaves whole
+ * directories out: `goneUnder` names the topmost missing directory holding a path (`dir/`), one lstat
+ * per directory, so that everything under it is passed over.
  */
-function existing(root: string, paths: string[]): string[] {
+function onDisk(root: string): { there(rel: string): boolean; goneUnder(path: string): string | undefined } {
   const base = encodeBytes(`${root}/`);
   const there = (rel: string) => {
     try {
@@ -148,21 +148,15 @@ function existing(root: string, paths: string[]): string[] {
     if (ok === undefined) dirs.set(d, (ok = dirThere(parent(d)) && there(d)));
     return ok;
   };
-  const out: string[] = [];
-  // Sorted: everything under a missing directory comes in one run, passed over by a prefix test.
-  let gone: string | undefined;
-  for (const p of paths) {
-    if (gone !== undefined && p.startsWith(gone)) continue;
-    const dir = parent(p);
-    if (!dirThere(dir)) {
-      let top = dir;
-      while (!dirThere(parent(top))) top = parent(top);
-      gone = `${top}/`;
-      continue;
-    }
-    if (there(p)) out.push(p);
-  }
-  return out;
+  return {
+    there,
+    goneUnder(path) {
+      let dir = parent(path);
+      if (dirThere(dir)) return undefined;
+      while (!dirThere(parent(dir))) dir = parent(dir);
+      return `${dir}/`;
+    },
+  };
 }
 
 /** Whether the regular files among `paths` (unhashed yet) hold at most KEY_BYTES together. */
@@ -201,10 +195,11 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   // diff-files says nothing of a file git is told not to look at, yet a check reads what is on disk: it
   // is hashed like a changed one. A skip-worktree file absent from disk is a sparse checkout's, not a deletion.
   if (dirty) {
-    const flagged = listing.flagged();
+    const disk = onDisk(root);
+    const { assumed, skipped } = listing.flagged(disk.goneUnder);
     const decode = (latin1: string) => decodeBytes(Buffer.from(latin1, 'latin1'));
-    for (const f of flagged) if (f.tag === 'h') dirtySet.add(decode(f.path));
-    for (const p of existing(root, flagged.filter((f) => f.tag !== 'h').map((f) => f.path))) dirtySet.add(decode(p));
+    for (const p of assumed) dirtySet.add(decode(p));
+    for (const p of skipped) if (disk.there(p)) dirtySet.add(decode(p));
   }
   const untrackedList = untracked ? splitZ(untracked.stdout) : [];
   const first = listing.firstOid();

@@ -80,9 +80,14 @@ for (const [seed, format] of [
     const view = (l: IndexListing, p: string) => l.lookup(p).map((r) => [r.mode, r.oid, r.stage, r.path.toString('hex')]);
     for (const p of want.order) assert.equal(view(b, p), view(a, p), JSON.stringify(p));
     for (const suffix of ['a', 'h ', ' ', '\n', 'conflict']) assert.equal(b.endingWith(suffix).sort(), a.endingWith(suffix).sort(), JSON.stringify(suffix));
-    const found = new Map(b.flagged().map((f) => [decodeBytes(Buffer.from(f.path, 'latin1')), f.tag]));
-    assert.equal([...found].sort(), [...flags].sort());
-    assert.equal(a.flagged(), [], 'an untagged listing has no tags');
+    const d = (l: string) => decodeBytes(Buffer.from(l, 'latin1'));
+    const { assumed, skipped } = b.flagged();
+    assert.equal(assumed.map(d).sort(), [...flags].filter(([, t]) => t === 'h').map(([p]) => p).sort());
+    assert.equal(skipped.map(d).sort(), [...flags].filter(([, t]) => t !== 'h').map(([p]) => p).sort());
+    assert.equal(a.flagged(), { assumed: [], skipped: [] }, 'an untagged listing has no tags');
+    // A directory said to be missing: its skip-worktree files are passed over, the others still found.
+    const under = (p: string) => (p.startsWith('d1/') ? 'd1/' : undefined);
+    assert.equal(b.flagged(under).skipped.map(d).sort(), [...flags].filter(([p, t]) => t !== 'h' && !p.startsWith('d1/')).map(([p]) => p).sort());
   });
 }
 
