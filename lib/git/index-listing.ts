@@ -20,8 +20,9 @@ const NUL = 0;
 const TAB = 9;
 const SPACE = 32;
 
-/** `ls-files -v` puts a one-letter tag and a space before a record; a bare record starts with its mode's digits. */
+/** The tags of entries git does not compare with the working tree: assume-unchanged, both, skip-worktree. */
 const FLAG_TAGS = ['h', 's', 'S'];
+/** `ls-files -v` puts a one-letter tag and a space before a record; a bare record starts with its mode's digits. */
 const tagged = (raw: Buffer, start: number) => raw[start] > 0x40 && raw[start + 1] === SPACE;
 
 export class IndexListing {
