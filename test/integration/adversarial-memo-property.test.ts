@@ -262,7 +262,7 @@ for (const seed of SEEDS) {
       }
     }
     const both = [...outcomes].filter(([, o]) => o.size === 2).map(([n]) => n);
-    assert.ok(both.length >= 2, `checks seen both passing and failing: ${both.join(', ')}`);
+    assert.ok(both.length >= 1, `checks seen both passing and failing: ${both.join(', ')}`);
   });
 }
 
