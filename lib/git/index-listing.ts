@@ -20,6 +20,9 @@ export interface RawRecord {
 const NUL = 0;
 const TAB = 9;
 
+/** The tags of entries git does not compare with the working tree: assume-unchanged, both, skip-worktree. */
+const FLAG_TAGS = ['h', 's', 'S'];
+
 export class IndexListing {
   constructor(readonly raw: Buffer) {}
 
@@ -30,6 +33,42 @@ export class IndexListing {
     // latin1: one character per byte, so the path's length in characters is its length in bytes.
     const [e] = parseStageEntries(this.raw.toString('latin1', start, stop));
     return { mode: e.mode, oid: e.oid, stage: String(e.stage), path: this.raw.subarray(stop - e.path.length, stop), end: stop };
+  }
+
+  /**
+   * The paths `ls-files -v` tags as assume-unchanged (`h`) or skip-worktree (`S`, `s` when both): git's
+   * diff-files does not look at their working-tree files. Usually none, told by a native scan. A
+   * sparse checkout flags every file it leaves out (tens of thousands): `goneUnder(path)` names the
+   * missing directory (`dir/`) holding a skip-worktree path, and the paths after it under that
+   * directory are passed over unread. Paths are git's bytes as latin1 strings (one char per byte).
+   */
+  flagged(goneUnder: (path: string) => string | undefined = () => undefined): { assumed: string[]; skipped: string[] } {
+    const out = { assumed: [] as string[], skipped: [] as string[] };
+    const tags = FLAG_TAGS.filter((t) => this.raw.indexOf(`\0${t} `, 0, 'latin1') !== -1 || this.raw.toString('latin1', 0, 2) === `${t} `);
+    if (!tags.length) return out;
+    const text = this.raw.toString('latin1');
+    for (const tag of tags) {
+      const needle = `\0${tag} `;
+      const find = (from: number) => {
+        const i = text.indexOf(needle, from);
+        return i === -1 ? -1 : i + 1;
+      };
+      let gone: string | undefined;
+      for (let start = text.startsWith(`${tag} `) ? 0 : find(0); start !== -1; ) {
+        const end = text.indexOf('\0', start);
+        const from = text.indexOf('\t', start) + 1;
+        start = end === -1 ? -1 : find(end);
+        if (tag === 'h') {
+          out.assumed.push(text.slice(from, end === -1 ? text.length : end));
+          continue;
+        }
+        if (gone !== undefined && text.startsWith(gone, from)) continue;
+        const path = text.slice(from, end === -1 ? text.length : end);
+        gone = goneUnder(path);
+        if (gone === undefined) out.skipped.push(path);
+      }
+    }
+    return out;
   }
 
   /** The first record's object id (its length tells the object format). */

@@ -1,5 +1,6 @@
 /**
- * The one reader of `git ls-files -s -z` (`<mode> <oid> <stage>\t<path>\0`).
+ * The one reader of `git ls-files -s -z` (`<mode> <oid> <stage>\t<path>\0`, each
+ * record perhaps tagged by `-v`).
  * It works on whichever string form a caller keeps names in: latin1 byte
  * strings (each byte one character, as the stash feeds them back to git) or
  * names decoded by `decodeBytes`; a path comes out in the form it went in.
@@ -28,11 +29,13 @@ export interface StageEntry {
 export function eachStageEntry(out: string, fn: (mode: string, oid: string, stage: number, path: string) => void): void {
   const len = out.length;
   // Object id length, from the first record (all ids of a repository share it).
-  const oidLen = out.indexOf(' ', 7) - 7;
-  let i = 0;
-  while (i < len) {
-    let end = out.indexOf('\0', i);
+  const first = afterTag(out, 0);
+  const oidLen = out.indexOf(' ', first + 7) - first - 7;
+  let start = 0;
+  while (start < len) {
+    let end = out.indexOf('\0', start);
     if (end === -1) end = len;
+    const i = afterTag(out, start);
     const tab = i + oidLen + 9;
     const stage = out.charCodeAt(tab - 1) - 48;
     if (out.charCodeAt(i + 6) === 32 && out.charCodeAt(tab - 2) === 32 && out.charCodeAt(tab) === 9 && tab < end && stage >= 0 && stage <= 3) {
@@ -40,8 +43,17 @@ export function eachStageEntry(out: string, fn: (mode: string, oid: string, stag
     } else if (end > i) {
       slowRecord(out, i, end, fn);
     }
-    i = end + 1;
+    start = end + 1;
   }
+}
+
+/**
+ * Where a record's mode starts: `ls-files -v` puts a one-letter tag and a
+ * space before it (`H`, or `h`/`S` for entries git does not compare with the
+ * working tree); a mode starts with a digit.
+ */
+function afterTag(out: string, i: number): number {
+  return out.charCodeAt(i) > 0x40 && out.charCodeAt(i + 1) === 32 ? i + 2 : i;
 }
 
 // Shared strings for the usual modes: a fresh 6-character string per entry

@@ -111,6 +111,59 @@ export const STAGED_ARGS = ['diff', '--cached', '--name-only', '-z', '--diff-fil
 
 /** Untracked and changed files beyond this many: no content key (hashing them all would cost more than it saves). */
 const KEY_LIMIT = 2000;
+/**
+ * Bytes of changed and untracked files hashed for a content key at most. The key hashes them all,
+ * read by a check or not: a large untracked file (a dump, a video) would be read on every run that
+ * before read only what its checks read. Past this, no key.
+ */
+const KEY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Presence on disk of paths given as git's bytes in latin1 strings. A sparse checkout leaves whole
+ * directories out: `goneUnder` names the topmost missing directory holding a path (`dir/`), one lstat
+ * per directory, so that everything under it is passed over.
+ */
+function onDisk(root: string): { there(rel: string): boolean; goneUnder(path: string): string | undefined } {
+  const base = encodeBytes(`${root}/`);
+  const there = (rel: string) => {
+    try {
+      lstatSync(Buffer.concat([base, Buffer.from(rel, 'latin1')]));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const parent = (p: string) => p.slice(0, Math.max(p.lastIndexOf('/'), 0));
+  const dirs = new Map<string, boolean>([['', true]]);
+  const dirThere = (d: string): boolean => {
+    let ok = dirs.get(d);
+    if (ok === undefined) dirs.set(d, (ok = dirThere(parent(d)) && there(d)));
+    return ok;
+  };
+  return {
+    there,
+    goneUnder(path) {
+      let dir = parent(path);
+      if (dirThere(dir)) return undefined;
+      while (!dirThere(parent(dir))) dir = parent(dir);
+      return `${dir}/`;
+    },
+  };
+}
+
+/** Whether the regular files among `paths` (unhashed yet) hold at most KEY_BYTES together. */
+function withinBytes(root: string, paths: string[]): boolean {
+  let total = 0;
+  for (const p of paths) {
+    try {
+      total += lstatSync(fsPath(join(root, p))).size;
+    } catch {
+      // gone: hashed as deleted, nothing to read
+    }
+    if (total > KEY_BYTES) return false;
+  }
+  return true;
+}
 
 /** Reads the snapshot with at most three git calls, run in parallel. */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
@@ -118,7 +171,8 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const cwd = root;
   const env = { GIT_OPTIONAL_LOCKS: '0' };
   const commands = [
-    ['ls-files', '-s', '-z'],
+    // -v tags the entries git itself does not compare with the working tree (assume-unchanged, skip-worktree).
+    ['ls-files', '-s', '-v', '-z'],
     // --ignore-submodules=none: a user's diff.ignoreSubmodules must not hide a dirty submodule.
     ...(source === 'worktree' ? [['diff-files', '--name-only', '-z', '--ignore-submodules=none']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
@@ -130,6 +184,15 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const dirty = source === 'worktree' ? results[1] : null;
   const untracked = opts.untracked === false ? null : results[results.length - 1];
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
+  // diff-files says nothing of a file git is told not to look at, yet a check reads what is on disk: it
+  // is hashed like a changed one. A skip-worktree file absent from disk is a sparse checkout's, not a deletion.
+  if (dirty) {
+    const disk = onDisk(root);
+    const { assumed, skipped } = listing.flagged(disk.goneUnder);
+    const decode = (latin1: string) => decodeBytes(Buffer.from(latin1, 'latin1'));
+    for (const p of assumed) dirtySet.add(decode(p));
+    for (const p of skipped) if (disk.there(p)) dirtySet.add(decode(p));
+  }
   const untrackedList = untracked ? splitZ(untracked.stdout) : [];
   const first = listing.firstOid();
   const algo = first ? algoOf(first) : 'sha1';
@@ -162,6 +225,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   function contentKey(): string | null {
     if (key !== undefined) return key;
     if (dirtySet.size + untrackedList.length > KEY_LIMIT) return (key = null);
+    if (!withinBytes(root, [...dirtySet, ...untrackedList].filter((p) => !hashed.has(p)))) return (key = null);
     const h = createHash('sha256').update(`heph snapshot 1\0${source}\0${algo}\0`).update(listing.raw);
     const add = (label: string, paths: Iterable<string>) => {
       h.update(`\0${label}\0`);
@@ -170,8 +234,14 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
         h.update(encodeBytes(p)).update(`\0${id.mode} ${id.oid}\0`);
       }
     };
-    add('changed', [...dirtySet].sort());
-    add('untracked', untrackedList);
+    try {
+      add('changed', [...dirtySet].sort());
+      add('untracked', untrackedList);
+    } catch {
+      // A file that cannot be hashed (over 2 GiB, unreadable) may be one no check reads: no key, and the
+      // run goes on as it would without the memo.
+      return (key = null);
+    }
     return (key = h.digest('hex'));
   }
 

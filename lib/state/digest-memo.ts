@@ -7,11 +7,14 @@
  * git's reads cost, not a pass over every file in JavaScript. The memo is
  * content-addressed (a key names what was hashed, wherever it was), so a
  * stale or shared file can only miss, never mislead. A damaged file is
- * ignored and rewritten.
+ * ignored and rewritten: the file carries a digest of its entries, so damage
+ * that still parses (a selection size of 0 would skip a check) is caught too.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORMAT_VERSION } from './fingerprint.js';
+import { VERSION } from '../version.js';
 
 export interface MemoDigest {
   digest: string;
@@ -29,6 +32,12 @@ interface Entry {
 /** Snapshots remembered: a pre-commit's (the index) and a run's (the working tree) alternate. */
 const KEEP = 4;
 const FILE = 'digests.json';
+/**
+ * Which heph wrote the file. A digest stands for the paths heph selected for some globs; another
+ * build may select differently (a glob fix) without changing what a fingerprint means, and would
+ * otherwise reuse the old selection's digest for as long as the content stays the same.
+ */
+const WRITER = `${FORMAT_VERSION}/${VERSION}`;
 
 export class DigestMemo {
   private dirty = false;
@@ -49,7 +58,8 @@ export class DigestMemo {
 
   get(glob: string): MemoDigest | undefined {
     const row = this.current.digests[glob];
-    if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'number') return undefined;
+    // A count becomes an array length: anything but a plain size is no answer.
+    if (!Array.isArray(row) || typeof row[0] !== 'string' || !Number.isSafeInteger(row[1]) || row[1] < 0 || row[1] >= 2 ** 32) return undefined;
     return { digest: row[0], count: row[1], cacheable: row[2] === 1 };
   }
 
@@ -63,23 +73,35 @@ export class DigestMemo {
     if (!this.dirty || !this.path) return;
     this.dirty = false;
     const rest = this.entries.filter((e) => e.key !== this.current.key);
-    const body = JSON.stringify({ v: FORMAT_VERSION, entries: [this.current, ...rest].slice(0, KEEP) });
+    const entries = [this.current, ...rest].slice(0, KEEP);
+    const body = JSON.stringify({ v: WRITER, sum: checksum(WRITER, JSON.stringify(entries)), entries });
     const tmp = `${this.path}.${process.pid}.tmp`;
     try {
       writeFileSync(tmp, body);
       renameSync(tmp, this.path);
     } catch {
-      // An unwritable state folder: the next run computes the digests again.
+      // An unwritable state folder, or something else in the memo's place: the next run computes the
+      // digests again. The temporary file must not pile up, one per run.
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // nothing more to do
+      }
     }
   }
 }
 
 function read(path: string): Entry[] {
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown; entries?: unknown };
-    if (data.v !== FORMAT_VERSION || !Array.isArray(data.entries)) return [];
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown; sum?: unknown; entries?: unknown };
+    if (data.v !== WRITER || !Array.isArray(data.entries) || data.sum !== checksum(WRITER, JSON.stringify(data.entries))) return [];
     return data.entries.filter((e): e is Entry => !!e && typeof e.key === 'string' && typeof e.digests === 'object' && e.digests !== null);
   } catch {
     return [];
   }
+}
+
+/** JSON.stringify of parsed JSON gives back the same text: the digest is checked without keeping the raw entries. */
+export function checksum(writer: string, entries: string): string {
+  return createHash('sha256').update(`heph digests ${writer}\0`).update(entries).digest('hex');
 }

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Repo, statuses, repoPool } from '../helpers/repo.js';
+import { checksum } from '../../lib/state/digest-memo.js';
 
 const repo = repoPool(test);
 
@@ -92,6 +93,8 @@ test('the memo is what an unchanged snapshot is planned from (a digest altered i
   assert.equal(fast(r)['quality/types'], 'cached');
   const memo = JSON.parse(readFileSync(memoFile(r), 'utf8'));
   for (const e of memo.entries) for (const k of Object.keys(e.digests)) e.digests[k][0] = '0'.repeat(64);
+  // Sealed again as heph would (an altered file whose seal does not match is ignored instead).
+  memo.sum = checksum(memo.v, JSON.stringify(memo.entries));
   writeFileSync(memoFile(r), JSON.stringify(memo));
   assert.equal(fast(r)['quality/types'], 'passed');
 });
