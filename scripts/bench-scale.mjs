@@ -52,7 +52,9 @@ export async function run({ WORK, CLI, env, makeRepo, git }) {
     const baseline = process.env.BENCH_BASELINE_CLI;
     const baseEnv = { HEPH_HOME: join(dir, '.git', 'heph-baseline') };
     if (baseline) {
-      execFileSync(node, [baseline, 'run'], { cwd: dir, env: { ...env, ...baseEnv }, stdio: 'ignore' });
+      const first = spawnSync(node, [baseline, 'run'], { cwd: dir, env: { ...env, ...baseEnv }, encoding: 'utf8' });
+      // A build outside the project finds no SQLite driver and would run every check, uncached.
+      if (/SQLite driver could not be loaded/.test(first.stderr)) throw new Error(`${baseline} runs without its store: use a copy inside the project (.bench/)`);
       execFileSync(node, [baseline, 'hook', 'run', 'pre-commit'], { cwd: dir, env: { ...env, ...baseEnv }, stdio: 'ignore' });
     }
     const res = interleaved(dir, env, [
