@@ -250,15 +250,23 @@ function fixablePaths(prepared: Prepared, stash: UnstagedStash | null, started: 
 async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string) => boolean)[], intentToAdd: Set<string>, scope: string[] | null): Promise<string[]> {
   const staged = new Set(stagedFiles);
   const cwd = ctx.repo.root;
-  const diff = await git(['diff', '--name-only', '-z', '--no-relative', '--no-renames', '--no-ext-diff', '--ignore-submodules=all', ...(scope ? ['--', ...scope] : [])], { cwd, env: LITERAL });
+  const differing = async () =>
+    byteNames((await git(['diff', '--name-only', '-z', '--no-relative', '--no-renames', '--no-ext-diff', '--ignore-submodules=all', ...(scope ? ['--', ...scope] : [])], { cwd, env: LITERAL })).stdout);
   // Names as bytes (latin1 strings), matched in their UTF-8 reading.
   // An intent-to-add file is not part of the commit: staging it would commit it (empty while it is aside).
-  const changed = byteNames(diff.stdout).filter((b) => {
+  const changed = (await differing()).filter((b) => {
     const f = shown(b);
     return !intentToAdd.has(b) && (staged.has(f) || inputs.some((m) => m(f)));
   });
   if (!changed.length) return changed;
-  await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd, input: pathsInput(changed), env: LITERAL });
+  const add = await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd, input: pathsInput(changed), env: LITERAL, okCodes: [1] });
+  if (add.code !== 0) {
+    // git exits 1 when a path lies in an ignored directory, even a tracked file it did stage: what
+    // counts is whether every file now matches the index.
+    const left = new Set(await differing());
+    const missed = changed.filter((b) => left.has(b));
+    if (missed.length) throw new HephError('git', `git add failed for ${missed.map(shown).join(', ')}: ${add.stderr.trim()}`, 'the fixes are in the working tree, not staged: stage them with git add, then commit again');
+  }
   await mirrorToRealIndex(ctx, changed);
   return changed;
 }

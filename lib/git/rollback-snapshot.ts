@@ -66,7 +66,9 @@ async function addPaths(root: string, paths: Buffer[], env: Record<string, strin
     (there ? present : missing).push(p);
   }
   const from = ['--pathspec-from-file=-', '--pathspec-file-nul', '--'];
-  if (present.length) await git([...BASE, 'add', '-A', ...from], { cwd: root, env, input: nulList(present) });
+  // Exit 1 is git naming paths that lie in an ignored directory: tracked files there are added all the
+  // same, and only tracked (or staged) files are given to fixes. Worse failures exit 128.
+  if (present.length) await git([...BASE, 'add', '-A', ...from], { cwd: root, env, input: nulList(present), okCodes: [1] });
   if (missing.length) await git([...BASE, 'rm', '--cached', '-q', '--ignore-unmatch', ...from], { cwd: root, env, input: nulList(missing) });
 }
 
