@@ -5,6 +5,7 @@
  */
 import type { ResolvedCheck, ResolvedConfig } from '../config/types.js';
 import { HephError } from '../errors.js';
+import type { DigestCache } from '../state/fingerprint.js';
 import { filterGlobs } from '../util/glob.js';
 
 export interface SelectOptions {
@@ -24,7 +25,7 @@ export interface SelectOptions {
    */
   candidates: readonly string[] | (() => readonly string[]);
   /** How many files each selection held the last time the same snapshot was seen (candidates given as a function only). */
-  cache?: SelectionCache;
+  cache?: DigestCache;
   /** Whether a candidate is a symbolic link (left out of `{files}` unless the check sets `symlinks`). */
   isSymlink?: (path: string) => boolean;
   /** Whether a candidate is no file at all (a submodule, a directory): never in `{files}`. */
@@ -41,12 +42,6 @@ export interface Selected {
   count?: number;
   /** Names this selection in the cache (set when the candidates were given as a function). */
   key?: string;
-}
-
-/** Selection sizes remembered by snapshot content (state/digest-memo.ts). */
-export interface SelectionCache {
-  get(key: string): { count: number } | undefined;
-  set(key: string, value: { digest: string; count: number; cacheable: boolean }): void;
 }
 
 /** A selection whose files are listed only when something reads them. */

@@ -13,14 +13,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FORMAT_VERSION } from './fingerprint.js';
+import { FORMAT_VERSION, type DigestCache, type MemoDigest } from './fingerprint.js';
 import { VERSION } from '../version.js';
-
-export interface MemoDigest {
-  digest: string;
-  count: number;
-  cacheable: boolean;
-}
 
 type Row = [digest: string, count: number, cacheable: 0 | 1];
 
@@ -39,7 +33,7 @@ const FILE = 'digests.json';
  */
 const WRITER = `${FORMAT_VERSION}/${VERSION}`;
 
-export class DigestMemo {
+export class DigestMemo implements DigestCache {
   private dirty = false;
   private constructor(
     private readonly path: string | null,

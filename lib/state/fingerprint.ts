@@ -89,10 +89,17 @@ interface Digest {
   cacheable: boolean;
 }
 
-/** Where input digests of an unchanged snapshot are remembered between runs (state/digest-memo.ts). */
+/** A remembered digest: of an input list, of a per-file selection (or, digest empty, only its size). */
+export interface MemoDigest {
+  digest: string;
+  count: number;
+  cacheable: boolean;
+}
+
+/** Where digests of an unchanged snapshot are remembered between runs (state/digest-memo.ts). */
 export interface DigestCache {
-  get(glob: string): { digest: string; count: number; cacheable: boolean } | undefined;
-  set(glob: string, d: { digest: string; count: number; cacheable: boolean }): void;
+  get(key: string): MemoDigest | undefined;
+  set(key: string, d: MemoDigest): void;
 }
 
 /** Digests of the input lists, shared by checks with the same input globs within one run. */
