@@ -9,7 +9,8 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
 import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
-import { IndexListing } from './index-listing.js';
+import { IndexListing, type Listing } from './index-listing.js';
+import { indexFilePath, indexStamp, readIndexFile, sameStamp } from './index-file.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
 
@@ -104,6 +105,8 @@ export interface SnapshotOptions {
   staged?: boolean;
   /** Only these pathspecs (git's syntax, magic included), for every list above; default: the whole tree. */
   pathspecs?: readonly string[];
+  /** The worktree's git dir: the index file is then read here rather than listed by git (index-file.ts). */
+  gitDir?: string;
 }
 
 /** The staged files a commit adds, copies, modifies or renames (not deletions). */
@@ -165,23 +168,48 @@ function withinBytes(root: string, paths: string[]): boolean {
   return true;
 }
 
-/** Reads the snapshot with at most three git calls, run in parallel. */
+/** `ls-files -s -v`: -v tags the entries git itself does not compare with the working tree (assume-unchanged, skip-worktree). */
+const LISTING_ARGS = ['ls-files', '-s', '-v', '-z'];
+
+/**
+ * The index file to read in-process, and its stamp before git starts: git's
+ * own reads of the index then happen while it is that same file, which the
+ * stamp is checked for once they are done. None with pathspecs (git filters
+ * the listing) or on Windows, where this reader is not tested.
+ */
+function indexToRead(opts: SnapshotOptions): { file: string; stamp: ReturnType<typeof indexStamp> } | null {
+  if (!opts.gitDir || opts.pathspecs || process.platform === 'win32') return null;
+  const file = indexFilePath(opts.root, opts.gitDir);
+  const stamp = indexStamp(file);
+  return stamp ? { file, stamp } : null;
+}
+
+/** Reads the snapshot with at most three git calls, run in parallel (four when the index file is not read here). */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const { root, source } = opts;
   const cwd = root;
   const env = { GIT_OPTIONAL_LOCKS: '0' };
+  const index = indexToRead(opts);
   const commands = [
-    // -v tags the entries git itself does not compare with the working tree (assume-unchanged, skip-worktree).
-    ['ls-files', '-s', '-v', '-z'],
+    ...(index ? [] : [LISTING_ARGS]),
     // --ignore-submodules=none: a user's diff.ignoreSubmodules must not hide a dirty submodule.
     ...(source === 'worktree' ? [['diff-files', '--name-only', '-z', '--ignore-submodules=none']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
     ...(opts.staged ? [STAGED_ARGS] : []),
   ].map((c) => (opts.pathspecs ? [...c, '--', ...opts.pathspecs] : c));
-  const results = await gitParallel(commands, { cwd, env });
+  const pending = gitParallel(commands, { cwd, env });
+  // Read while git works: the file is in the page cache, and reading it costs less than git printing it.
+  const read = index ? readIndexFile(index.file) : null;
+  const results = await pending;
+  let listing: Listing;
+  if (!index) listing = new IndexListing(results.shift()!.stdout);
+  else if (read && sameStamp(read.stamp, index.stamp) && sameStamp(indexStamp(index.file), index.stamp)) listing = read.listing;
+  // Rewritten while git read it: read everything again, from git alone.
+  else if (read) return readSnapshot({ ...opts, gitDir: undefined });
+  // A format this reader leaves to git (split or sparse index, an unknown version).
+  else listing = new IndexListing((await gitParallel([LISTING_ARGS], { cwd, env }))[0].stdout);
   const stagedNames = opts.staged ? splitZ(results.pop()!.stdout) : undefined;
-  const listing = new IndexListing(results[0].stdout);
-  const dirty = source === 'worktree' ? results[1] : null;
+  const dirty = source === 'worktree' ? results[0] : null;
   const untracked = opts.untracked === false ? null : results[results.length - 1];
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
   // diff-files says nothing of a file git is told not to look at, yet a check reads what is on disk: it
@@ -226,7 +254,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
     if (key !== undefined) return key;
     if (dirtySet.size + untrackedList.length > KEY_LIMIT) return (key = null);
     if (!withinBytes(root, [...dirtySet, ...untrackedList].filter((p) => !hashed.has(p)))) return (key = null);
-    const h = createHash('sha256').update(`heph snapshot 1\0${source}\0${algo}\0`).update(listing.raw);
+    const h = createHash('sha256').update(`heph snapshot 2\0${source}\0${algo}\0`).update(listing.identity());
     const add = (label: string, paths: Iterable<string>) => {
       h.update(`\0${label}\0`);
       for (const p of paths) {

@@ -66,7 +66,7 @@ function mayHaveMembers(gitDir: string): boolean {
 }
 
 export function startCommitRead(root: string, gitDir: string): CommitRead {
-  const whole = () => readSnapshot({ root, source: 'index', staged: true });
+  const whole = () => readSnapshot({ root, source: 'index', staged: true, gitDir });
   let read: CommitRead;
   if (!canScope() || !mayHaveMembers(gitDir)) {
     const all = whole();

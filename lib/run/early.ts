@@ -27,7 +27,7 @@ export function startEarlySnapshot(source: SnapshotSource, staged = false): void
     commitReadFor(repo.root, repo.gitDir);
     return;
   }
-  const p = readSnapshot({ root: repo.root, source, staged });
+  const p = readSnapshot({ root: repo.root, source, staged, gitDir: repo.gitDir });
   p.catch(() => {}); // a failure surfaces when the snapshot is taken
   started.set(`${repo.root}\0${source}`, p);
 }

@@ -53,7 +53,7 @@ export interface Prepared {
 }
 
 export function startSnapshot(repo: Repo, source: SnapshotSource): Promise<Snapshot> {
-  return takeEarlySnapshot(repo.root, source) ?? readSnapshot({ root: repo.root, source });
+  return takeEarlySnapshot(repo.root, source) ?? readSnapshot({ root: repo.root, source, gitDir: repo.gitDir });
 }
 
 /** A submodule (gitlink) or a directory is no file a tool can be given by name. */
