@@ -35,7 +35,7 @@ function layerFiles(ctx: Context): string[] {
 /** A name git gave that was not UTF-8 (or a replacement character): it would not reach git intact as an argument. */
 const notArgv = (p: string) => hasRawBytes(p) || p.includes('\uFFFD');
 
-const indexOnly = (root: string, pathspecs?: string[]) => readSnapshot({ root, source: 'index', untracked: false, ...(pathspecs ? { pathspecs } : {}) });
+const indexOnly = (ctx: Context, pathspecs?: string[]) => readSnapshot({ root: ctx.repo.root, gitDir: ctx.repo.gitDir, source: 'index', untracked: false, ...(pathspecs ? { pathspecs } : {}) });
 
 /** Puts the config the commit records in place (hook-config.ts), reading the index entries of the config files only. */
 export async function useCommitConfig(ctx: Context, read: CommitRead, out: Output): Promise<void> {
@@ -45,13 +45,13 @@ export async function useCommitConfig(ctx: Context, read: CommitRead, out: Outpu
     () => false,
   );
   const files = layerFiles(ctx);
-  const configSnap = !loaded || files.some(notArgv) ? indexOnly(ctx.repo.root) : files.length ? indexOnly(ctx.repo.root, [`:(glob)**/${CONFIG_NAME}`, ...files.map((f) => `:(literal)${f}`)]) : read.configs;
+  const configSnap = !loaded || files.some(notArgv) ? indexOnly(ctx) : files.length ? indexOnly(ctx, [`:(glob)**/${CONFIG_NAME}`, ...files.map((f) => `:(literal)${f}`)]) : read.configs;
   const before = { config: ctx.config, rootConfig: ctx.rootConfig, members: ctx.members };
   await useStagedConfig(ctx, configSnap, out);
   // The staged chain names a file the working copy's does not: read as staged only with its index entry at hand.
   if (loaded && layerFiles(ctx).some((f) => !files.includes(f))) {
     Object.assign(ctx, before);
-    await useStagedConfig(ctx, indexOnly(ctx.repo.root), out);
+    await useStagedConfig(ctx, indexOnly(ctx), out);
   }
 }
 
@@ -61,7 +61,8 @@ export async function useCommitConfig(ctx: Context, read: CommitRead, out: Outpu
  */
 export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<SelectOptions, 'candidates'>, members: MemberOptions, fresh: boolean): CommitSnapshot {
   const root = ctx.repo.root;
-  const whole = () => readSnapshot({ root, source: 'index', staged: true });
+  const gitDir = ctx.repo.gitDir;
+  const whole = () => readSnapshot({ root, gitDir, source: 'index', staged: true });
   const staged = fresh ? stagedFiles(root) : read.staged;
   const scoped = (async () => {
     if (!(await read.members).length) return null;
@@ -73,7 +74,7 @@ export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<Sele
   // The staged list is the whole index's, as without a scope: the plan sees every staged file, and
   // those outside the scope concern no check that runs (that is how the scope was drawn).
   const snapshot = scoped.then(async (scope) => {
-    if (scope) return readSnapshot({ root, source: 'index', pathspecs: scopePathspecs(scope) });
+    if (scope) return readSnapshot({ root, gitDir, source: 'index', pathspecs: scopePathspecs(scope) });
     return (!fresh && (await read.whole)) || whole();
   });
   const paths = Promise.all([scoped, snapshot]).then(([scope, snap]) => {

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { debug } from '../debug.js';
 import { decodeBytes, encodeBytes } from './bytes.js';
 import type { Listing, RawRecord } from './index-listing.js';
 
@@ -68,6 +69,23 @@ export interface IndexRead {
   stamp: IndexStamp;
 }
 
+const log = debug('git');
+
+/**
+ * The last file read: a commit reads the index for its config files, then for its scope. On globalThis:
+ * the entry point and the CLI bundle each carry their own copy of this module.
+ */
+const LAST = Symbol.for('heph.indexFileRead');
+const shared = globalThis as { [LAST]?: { file: string; read: IndexRead | null } };
+
+/**
+ * Reads the index file once the current task is done: started with git's reads, before heph's modules
+ * load, it would hold up the loading; after it, it runs while git is still at work.
+ */
+export function readIndexFileSoon(file: string): Promise<IndexRead | null> {
+  return new Promise((done) => setImmediate(() => done(readIndexFile(file))));
+}
+
 /** Reads the index file; null when git must be asked instead (see above), or there is none. */
 export function readIndexFile(file: string): IndexRead | null {
   let fd: number;
@@ -78,6 +96,13 @@ export function readIndexFile(file: string): IndexRead | null {
   }
   try {
     const st = fstatSync(fd, { bigint: true });
+    const stamp = stampOf(st as unknown as Stats);
+    const last = shared[LAST];
+    if (last?.file === file && last.read && sameStamp(last.read.stamp, stamp)) {
+      log(`index file ${file}: read before`);
+      return last.read;
+    }
+    const began = performance.now();
     const size = Number(st.size);
     const buf = Buffer.allocUnsafe(size);
     let got = 0;
@@ -87,7 +112,10 @@ export function readIndexFile(file: string): IndexRead | null {
       got += n;
     }
     const listing = IndexFile.parse(buf, 20) ?? IndexFile.parse(buf, 32);
-    return listing ? { listing, stamp: stampOf(st as unknown as Stats) } : null;
+    const read = listing ? { listing, stamp } : null;
+    shared[LAST] = { file, read };
+    log(`index file ${file}: ${listing ? `${listing.size} entries` : 'left to git'} (${(performance.now() - began).toFixed(1)}ms)`);
+    return read;
   } catch {
     return null;
   } finally {
@@ -114,6 +142,8 @@ export class IndexFile implements Listing {
     private readonly ends: Int32Array,
     /** Entries git does not compare with the working tree (assume-unchanged, skip-worktree), not unmerged. */
     private readonly marked: number[],
+    /** For a part of the index (`scoped`): the pathspecs that chose it, part of its identity. */
+    private readonly scope: Buffer | null = null,
   ) {}
 
   /** The entries, when `buf` is an index with `oidLen`-byte ids that this reader understands; null otherwise. */
@@ -197,8 +227,66 @@ export class IndexFile implements Listing {
   identity(): Buffer {
     const sum = this.buf.subarray(this.buf.length - this.oidLen);
     const head = Buffer.from(`index ${this.oidLen}\0`);
-    if (sum.some((b) => b !== 0)) return Buffer.concat([head, sum]);
-    return Buffer.concat([head, createHash('sha1').update(this.buf.subarray(0, this.buf.length - this.oidLen)).digest()]);
+    const tail = this.scope ? [Buffer.from('\0scope\0'), this.scope] : [];
+    if (sum.some((b) => b !== 0)) return Buffer.concat([head, sum, ...tail]);
+    return Buffer.concat([head, createHash('sha1').update(this.buf.subarray(0, this.buf.length - this.oidLen)).digest(), ...tail]);
+  }
+
+  /**
+   * The entries `git ls-files -- <pathspecs>` would list, for the two forms a
+   * commit's read scope uses (plan/scope.ts): `:(literal)<path>` (the path, or
+   * everything under it) and `:(glob)**\/<name>` (a file of that name at any
+   * depth). Found by binary search, since entries are sorted by name bytes.
+   * Null for any other pathspec: git reads it.
+   */
+  scoped(pathspecs: readonly string[]): IndexFile | null {
+    if (this.scope) return null;
+    log(`index file listed -- ${pathspecs.join(' ')}`);
+    const picked = new Set<number>();
+    const range = (prefix: Buffer) => {
+      // Every name starting with `prefix` sorts at or after it and before the prefix with its last byte raised.
+      const upper = Buffer.from(prefix);
+      upper[upper.length - 1]++;
+      for (let i = this.lowerBound(prefix), stop = this.lowerBound(upper); i < stop; i++) picked.add(i);
+    };
+    for (const spec of pathspecs) {
+      const literal = /^:\(literal\)(.+)$/s.exec(spec);
+      const anywhere = /^:\(glob\)\*\*\/([^/*?[\]{}\\]+)$/s.exec(spec);
+      if (literal) {
+        const path = encodeBytes(literal[1]);
+        if (path[path.length - 1] === 0x2f) range(path);
+        else {
+          for (let i = this.lowerBound(path); i < this.starts.length && this.path(i).equals(path); i++) picked.add(i);
+          range(Buffer.concat([path, Buffer.of(0x2f)]));
+        }
+      } else if (anywhere) {
+        const name = encodeBytes(anywhere[1]);
+        for (let i = this.lowerBound(name); i < this.starts.length && this.path(i).equals(name); i++) picked.add(i);
+        for (const i of this.indexesEndingWith(Buffer.concat([Buffer.of(0x2f), name]))) picked.add(i);
+      } else return null;
+    }
+    const keep = Int32Array.from([...picked].sort((a, b) => a - b));
+    const pick = (a: Int32Array) => keep.map((i) => a[i]);
+    const at = new Map(Array.from(keep, (e, i) => [e, i]));
+    const marked = this.marked.filter((i) => at.has(i)).map((i) => at.get(i)!);
+    return new IndexFile(this.buf, this.oidLen, pick(this.starts), this.paths, pick(this.names), pick(this.ends), marked, Buffer.from(pathspecs.join('\0')));
+  }
+
+  /** The first entry whose name is not below `want` in git's order (byte order). */
+  private lowerBound(want: Buffer): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Buffer.compare(this.path(mid), want) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** How many entries. */
+  get size(): number {
+    return this.starts.length;
   }
 
   get raw(): Buffer {
@@ -262,15 +350,8 @@ export class IndexFile implements Listing {
 
   lookup(path: string): RawRecord[] {
     const want = encodeBytes(path);
-    let lo = 0;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(this.path(mid), want) < 0) lo = mid + 1;
-      else hi = mid;
-    }
     const out: RawRecord[] = [];
-    for (let i = lo; i < this.starts.length && this.path(i).equals(want); i++) out.push(this.record(i));
+    for (let i = this.lowerBound(want); i < this.starts.length && this.path(i).equals(want); i++) out.push(this.record(i));
     return out;
   }
 
@@ -295,8 +376,15 @@ export class IndexFile implements Listing {
   }
 
   endingWith(suffix: string): string[] {
-    const needle = Buffer.concat([encodeBytes(suffix), Buffer.of(0)]);
     const out = new Set<string>();
+    for (const i of this.indexesEndingWith(encodeBytes(suffix))) out.add(decodeBytes(this.path(i)));
+    return [...out];
+  }
+
+  /** The entries whose name ends with `suffix` (a scan in native code, then a binary search per match). */
+  private indexesEndingWith(suffix: Buffer): number[] {
+    const needle = Buffer.concat([suffix, Buffer.of(0)]);
+    const out: number[] = [];
     for (let at = this.paths.indexOf(needle); at !== -1; at = this.paths.indexOf(needle, at + 1)) {
       const nul = at + needle.length - 1;
       // The entry whose name ends at this NUL, if any: its name must hold the whole match.
@@ -307,9 +395,9 @@ export class IndexFile implements Listing {
         if (this.ends[mid] < nul) lo = mid + 1;
         else hi = mid;
       }
-      if (lo < this.ends.length && this.ends[lo] === nul && this.names[lo] <= at) out.add(decodeBytes(this.path(lo)));
+      for (let i = lo; i < this.ends.length && this.ends[i] === nul && this.names[i] <= at; i++) out.push(i);
     }
-    return [...out];
+    return out;
   }
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
 import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
 import { IndexListing, type Listing } from './index-listing.js';
-import { indexFilePath, indexStamp, readIndexFile, sameStamp } from './index-file.js';
+import { indexFilePath, indexStamp, readIndexFileSoon, sameStamp } from './index-file.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
 
@@ -174,11 +174,11 @@ const LISTING_ARGS = ['ls-files', '-s', '-v', '-z'];
 /**
  * The index file to read in-process, and its stamp before git starts: git's
  * own reads of the index then happen while it is that same file, which the
- * stamp is checked for once they are done. None with pathspecs (git filters
- * the listing) or on Windows, where this reader is not tested.
+ * stamp is checked for once they are done. None on Windows, where this reader
+ * is not tested.
  */
 function indexToRead(opts: SnapshotOptions): { file: string; stamp: ReturnType<typeof indexStamp> } | null {
-  if (!opts.gitDir || opts.pathspecs || process.platform === 'win32') return null;
+  if (!opts.gitDir || process.platform === 'win32') return null;
   const file = indexFilePath(opts.root, opts.gitDir);
   const stamp = indexStamp(file);
   return stamp ? { file, stamp } : null;
@@ -190,24 +190,32 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const cwd = root;
   const env = { GIT_OPTIONAL_LOCKS: '0' };
   const index = indexToRead(opts);
+  const withSpecs = (c: string[]) => (opts.pathspecs ? [...c, '--', ...opts.pathspecs] : c);
   const commands = [
     ...(index ? [] : [LISTING_ARGS]),
     // --ignore-submodules=none: a user's diff.ignoreSubmodules must not hide a dirty submodule.
     ...(source === 'worktree' ? [['diff-files', '--name-only', '-z', '--ignore-submodules=none']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
     ...(opts.staged ? [STAGED_ARGS] : []),
-  ].map((c) => (opts.pathspecs ? [...c, '--', ...opts.pathspecs] : c));
+  ].map(withSpecs);
   const pending = gitParallel(commands, { cwd, env });
   // Read while git works: the file is in the page cache, and reading it costs less than git printing it.
-  const read = index ? readIndexFile(index.file) : null;
+  const read = index ? await readIndexFileSoon(index.file) : null;
   const results = await pending;
-  let listing: Listing;
+  let listing: Listing | null = null;
   if (!index) listing = new IndexListing(results.shift()!.stdout);
-  else if (read && sameStamp(read.stamp, index.stamp) && sameStamp(indexStamp(index.file), index.stamp)) listing = read.listing;
+  else if (read && sameStamp(read.stamp, index.stamp) && sameStamp(indexStamp(index.file), index.stamp)) {
+    listing = opts.pathspecs ? read.listing.scoped(opts.pathspecs) : read.listing;
+  }
   // Rewritten while git read it: read everything again, from git alone.
   else if (read) return readSnapshot({ ...opts, gitDir: undefined });
-  // A format this reader leaves to git (split or sparse index, an unknown version).
-  else listing = new IndexListing((await gitParallel([LISTING_ARGS], { cwd, env }))[0].stdout);
+  // A format this reader leaves to git (split or sparse index, an unknown version), or pathspecs it does not read.
+  return fromListing(opts, results, listing ?? new IndexListing((await gitParallel([withSpecs(LISTING_ARGS)], { cwd, env }))[0].stdout));
+}
+
+/** The snapshot of a listing and git's other lists (the changed files, the untracked files, the staged files, in that order). */
+function fromListing(opts: SnapshotOptions, results: { stdout: Buffer }[], listing: Listing): Snapshot {
+  const { root, source } = opts;
   const stagedNames = opts.staged ? splitZ(results.pop()!.stdout) : undefined;
   const dirty = source === 'worktree' ? results[0] : null;
   const untracked = opts.untracked === false ? null : results[results.length - 1];

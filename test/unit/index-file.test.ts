@@ -102,6 +102,43 @@ function compare(dir: string, label: string): void {
 
 const bytes = await import('../../lib/git/bytes.js');
 
+/** Pathspecs of the two forms a commit's scope uses, drawn from the index's own paths (prefixes, names) and beside them. */
+function scopeOf(rnd: () => number, paths: string[]): string[] {
+  const specs = new Set<string>();
+  for (let n = 1 + Math.floor(rnd() * 5); n > 0; n--) {
+    const p = paths[Math.floor(rnd() * paths.length)] ?? 'x';
+    const parts = p.split('/');
+    const kind = rnd();
+    if (kind < 0.35 && parts.length > 1) specs.add(`:(literal)${parts.slice(0, 1 + Math.floor(rnd() * (parts.length - 1))).join('/')}/`);
+    else if (kind < 0.55 && parts.length > 1) specs.add(`:(literal)${parts.slice(0, 1 + Math.floor(rnd() * (parts.length - 1))).join('/')}`);
+    else if (kind < 0.7) specs.add(`:(literal)${p}`);
+    else if (kind < 0.85 && !/[*?[\]{}\\]/.test(parts[parts.length - 1])) specs.add(`:(glob)**/${parts[parts.length - 1]}`);
+    else specs.add(rnd() < 0.5 ? ':(glob)**/.heph.json' : `:(literal)${p.slice(0, Math.max(1, p.length - 1))}`);
+  }
+  return [...specs];
+}
+
+function compareScoped(dir: string, label: string, seed: number): void {
+  const rnd = random(seed);
+  const read = readIndexFile(join(dir, '.git', 'index'))!;
+  const { decodeBytes, hasRawBytes } = bytes;
+  const paths = read.listing.raw.toString('latin1').split('\0').filter(Boolean).map((r) => decodeBytes(Buffer.from(r.slice(r.indexOf('\t') + 1), 'latin1')));
+  for (let round = 0; round < 12; round++) {
+    // Scopes hold names git gets as arguments: a commit keeps to the whole tree for the others.
+    const specs = scopeOf(rnd, paths).filter((s) => !hasRawBytes(s) && !s.includes('\uFFFD'));
+    if (!specs.length) continue;
+    const scoped = read.listing.scoped(specs);
+    assert.ok(scoped, `${label}: ${JSON.stringify(specs)} read here`);
+    const gitOut = git(dir, ['ls-files', '-s', '-v', '-z', '--', ...specs]);
+    assert.ok(scoped!.raw.equals(gitOut), `${label}: ${JSON.stringify(specs)} as git lists them`);
+    const text = new IndexListing(gitOut);
+    for (const p of paths.slice(0, 40)) assert.equal(scoped!.lookup(p).length, text.lookup(p).length, `${label}: lookup ${JSON.stringify(p)} in ${JSON.stringify(specs)}`);
+    assert.equal(scoped!.endingWith('.heph.json').sort(), text.endingWith('.heph.json').sort());
+    assert.not.equal(scoped!.identity(), read.listing.identity(), 'a part of the index is not the whole');
+  }
+  assert.is(read.listing.scoped([':(glob)*.txt']), null, 'other pathspecs are git\'s');
+}
+
 for (const [format, version] of [
   ['sha1', 2],
   ['sha1', 3],
@@ -114,6 +151,7 @@ for (const [format, version] of [
       const dir = generated(seed * 31 + version, format, version, 60 + seed * 40);
       try {
         compare(dir, `${format} v${version} seed ${seed}`);
+        compareScoped(dir, `${format} v${version} seed ${seed}`, seed);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
