@@ -79,7 +79,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   const commitEvent = event === 'pre-commit' || event === 'commit-msg';
   // Started by the entry point already; the members a commit records are found from it.
   const repo = await findRepo();
-  const read = commitEvent ? commitReadFor(repo.root, repo.gitDir) : undefined;
+  const read = commitEvent ? commitReadFor(repo) : undefined;
   try {
     return await runEvent(event, args, flags, out, opts, started, startedAt, read);
   } finally {

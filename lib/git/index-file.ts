@@ -34,7 +34,7 @@ export interface IndexStamp {
   ctimeNs: bigint;
 }
 
-const stampOf = (st: Stats & { mtimeNs?: bigint; ctimeNs?: bigint }): IndexStamp => ({
+export const stampOf = (st: Stats & { mtimeNs?: bigint; ctimeNs?: bigint }): IndexStamp => ({
   ino: Number(st.ino),
   size: Number(st.size),
   mtimeNs: st.mtimeNs ?? BigInt(Math.round(st.mtimeMs * 1e6)),
@@ -95,6 +95,15 @@ export function readIndexFile(file: string): IndexRead | null {
     return null;
   }
   try {
+    return readIndexFd(fd, file);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads the index behind an open descriptor of `file` (left open); the last read is reused when the file is the same. */
+export function readIndexFd(fd: number, file: string): IndexRead | null {
+  try {
     const st = fstatSync(fd, { bigint: true });
     const stamp = stampOf(st as unknown as Stats);
     const last = shared[LAST];
@@ -118,8 +127,6 @@ export function readIndexFile(file: string): IndexRead | null {
     return read;
   } catch {
     return null;
-  } finally {
-    closeSync(fd);
   }
 }
 

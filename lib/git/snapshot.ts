@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
 import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
 import { IndexListing, type Listing } from './index-listing.js';
-import { indexFilePath, indexStamp, readIndexFileSoon, sameStamp } from './index-file.js';
+import { indexFilePath, indexStamp, readIndexFile, sameStamp, type IndexStamp } from './index-file.js';
+import { openIndex, RememberedIndex } from './index-facts.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
 
@@ -50,6 +51,8 @@ export interface Snapshot {
    * have to be hashed to tell.
    */
   contentKey(): string | null;
+  /** Keeps what this run asked of the index for the next (index-facts.ts); a dry run does not call it. */
+  remember?(): void;
 }
 
 const DELETED: Identity = { mode: '0', oid: 'deleted' };
@@ -107,6 +110,8 @@ export interface SnapshotOptions {
   pathspecs?: readonly string[];
   /** The worktree's git dir: the index file is then read here rather than listed by git (index-file.ts). */
   gitDir?: string;
+  /** heph's folder: what runs ask of the index is remembered there by the index's checksum (index-facts.ts). */
+  factsDir?: string;
 }
 
 /** The staged files a commit adds, copies, modifies or renames (not deletions). */
@@ -174,15 +179,20 @@ const LISTING_ARGS = ['ls-files', '-s', '-v', '-z'];
 /**
  * The index file to read in-process, and its stamp before git starts: git's
  * own reads of the index then happen while it is that same file, which the
- * stamp is checked for once they are done. None on Windows, where this reader
- * is not tested.
+ * stamp is checked for once they are done. With heph's folder at hand and the
+ * whole tree asked for, it is opened now and what runs ask of it remembered
+ * (index-facts.ts). None on Windows, where this reader is not tested.
  */
-function indexToRead(opts: SnapshotOptions): { file: string; stamp: ReturnType<typeof indexStamp> } | null {
+function indexToRead(opts: SnapshotOptions): { file: string; stamp: IndexStamp; opened: ReturnType<typeof openIndex> } | null {
   if (!opts.gitDir || process.platform === 'win32') return null;
   const file = indexFilePath(opts.root, opts.gitDir);
-  const stamp = indexStamp(file);
-  return stamp ? { file, stamp } : null;
+  const opened = opts.factsDir !== undefined && !opts.pathspecs ? openIndex(file) : null;
+  const stamp = opened?.stamp ?? indexStamp(file);
+  return stamp ? { file, stamp, opened } : null;
 }
+
+/** Runs `fn` once the current task is done: started before heph's modules load, a read would hold up the loading. */
+const soon = <T>(fn: () => T) => new Promise<T>((done) => setImmediate(() => done(fn())));
 
 /** Reads the snapshot with at most three git calls, run in parallel (four when the index file is not read here). */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
@@ -200,17 +210,22 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   ].map(withSpecs);
   const pending = gitParallel(commands, { cwd, env });
   // Read while git works: the file is in the page cache, and reading it costs less than git printing it.
-  const read = index ? await readIndexFileSoon(index.file) : null;
+  const opened = index?.opened;
+  const remembered = opened ? await soon(() => RememberedIndex.open(opened, index.file, opts.factsDir ?? null)) : null;
+  const read = index && !opened ? await soon(() => readIndexFile(index.file)) : null;
   const results = await pending;
   let listing: Listing | null = null;
   if (!index) listing = new IndexListing(results.shift()!.stdout);
-  else if (read && sameStamp(read.stamp, index.stamp) && sameStamp(indexStamp(index.file), index.stamp)) {
-    listing = opts.pathspecs ? read.listing.scoped(opts.pathspecs) : read.listing;
-  }
-  // Rewritten while git read it: read everything again, from git alone.
-  else if (read) return readSnapshot({ ...opts, gitDir: undefined });
+  else if (!sameStamp(indexStamp(index.file), index.stamp) || (read && !sameStamp(read.stamp, index.stamp))) {
+    // Rewritten while git read it: read everything again, from git alone.
+    remembered?.close();
+    return readSnapshot({ ...opts, gitDir: undefined });
+  } else if (remembered) listing = remembered;
+  else if (read) listing = opts.pathspecs ? read.listing.scoped(opts.pathspecs) : read.listing;
   // A format this reader leaves to git (split or sparse index, an unknown version), or pathspecs it does not read.
-  return fromListing(opts, results, listing ?? new IndexListing((await gitParallel([withSpecs(LISTING_ARGS)], { cwd, env }))[0].stdout));
+  const snapshot = fromListing(opts, results, listing ?? new IndexListing((await gitParallel([withSpecs(LISTING_ARGS)], { cwd, env }))[0].stdout));
+  if (remembered) snapshot.remember = () => remembered.save();
+  return snapshot;
 }
 
 /** The snapshot of a listing and git's other lists (the changed files, the untracked files, the staged files, in that order). */

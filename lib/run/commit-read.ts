@@ -65,8 +65,8 @@ function mayHaveMembers(root: string, gitDir: string): boolean {
   }
 }
 
-export function startCommitRead(root: string, gitDir: string): CommitRead {
-  const whole = () => readSnapshot({ root, source: 'index', staged: true, gitDir });
+export function startCommitRead(root: string, gitDir: string, factsDir: string): CommitRead {
+  const whole = () => readSnapshot({ root, source: 'index', staged: true, gitDir, factsDir });
   let read: CommitRead;
   if (!canScope() || !mayHaveMembers(root, gitDir)) {
     const all = whole();
