@@ -15,7 +15,8 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmS
 import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { debug } from '../debug.js';
-import { readIndexFd, stampOf, type IndexFile, type IndexStamp } from './index-file.js';
+import { readIndexFd, stampOf, type IndexStamp } from './index-file.js';
+import type { IndexFile } from './index-entries.js';
 import type { Listing, RawRecord } from './index-listing.js';
 
 type Row = [mode: string, oid: string, stage: string, pathHex: string];

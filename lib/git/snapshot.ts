@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
 import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
 import { IndexListing, type Listing } from './index-listing.js';
-import { indexFilePath, indexStamp, readIndexFile, sameStamp, type IndexStamp } from './index-file.js';
+import { afterTask, indexFilePath, indexStamp, readIndexFile, sameStamp, type IndexStamp } from './index-file.js';
 import { openIndex, RememberedIndex } from './index-facts.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
@@ -191,9 +191,6 @@ function indexToRead(opts: SnapshotOptions): { file: string; stamp: IndexStamp; 
   return stamp ? { file, stamp, opened } : null;
 }
 
-/** Runs `fn` once the current task is done: started before heph's modules load, a read would hold up the loading. */
-const soon = <T>(fn: () => T) => new Promise<T>((done) => setImmediate(() => done(fn())));
-
 /** Reads the snapshot with at most three git calls, run in parallel (four when the index file is not read here). */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const { root, source } = opts;
@@ -211,8 +208,8 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const pending = gitParallel(commands, { cwd, env });
   // Read while git works: the file is in the page cache, and reading it costs less than git printing it.
   const opened = index?.opened;
-  const remembered = opened ? await soon(() => RememberedIndex.open(opened, index.file, opts.factsDir ?? null)) : null;
-  const read = index && !opened ? await soon(() => readIndexFile(index.file)) : null;
+  const remembered = opened ? await afterTask(() => RememberedIndex.open(opened, index.file, opts.factsDir ?? null)) : null;
+  const read = index && !opened ? await afterTask(() => readIndexFile(index.file)) : null;
   const results = await pending;
   let listing: Listing | null = null;
   if (!index) listing = new IndexListing(results.shift()!.stdout);

@@ -6,7 +6,7 @@
  * large repository then reads that member, not the repository.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { indexFilePath, indexStamp, readIndexFileSoon, sameStamp } from '../git/index-file.js';
+import { afterTask, indexFilePath, indexStamp, readIndexFile, sameStamp } from '../git/index-file.js';
 import { algoOf, hashWorktreeFile, parseStage, readSnapshot, STAGED_ARGS, type Snapshot } from '../git/snapshot.js';
 import { gitParallel, splitZ } from '../git/exec.js';
 import { decodeBytes } from '../git/bytes.js';
@@ -94,7 +94,7 @@ async function configEntries(root: string, gitDir: string): Promise<{ snapshot: 
   const listing = ['ls-files', '-s', '-z', '--', spec];
   if (stamp) {
     const staged = gitParallel([STAGED_ARGS], { cwd: root, env });
-    const read = await readIndexFileSoon(file);
+    const read = await afterTask(() => readIndexFile(file));
     const [st] = await staged;
     const mine = read && sameStamp(read.stamp, stamp) && sameStamp(indexStamp(file), stamp) ? read.listing.scoped([spec]) : null;
     if (mine) return { snapshot: configSnapshot(root, decodeBytes(mine.raw)), staged: splitZ(st.stdout) };
