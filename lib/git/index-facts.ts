@@ -15,9 +15,15 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmS
 import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { debug } from '../debug.js';
-import { readIndexFd, stampOf, type IndexStamp } from './index-file.js';
-import type { IndexFile } from './index-entries.js';
+import { HephError } from '../errors.js';
+import { gitSync } from './exec.js';
+import { indexStamp, readIndexFd, sameStamp, stampOf, type IndexStamp } from './index-file.js';
+import { IndexListing } from './index-listing.js';
 import type { Listing, RawRecord } from './index-listing.js';
+
+type Opened = { fd: number; id: string };
+/** The index file, the worktree it belongs to, and its stamp when the run began. */
+type Where = { file: string; root: string; stamp: IndexStamp };
 
 type Row = [mode: string, oid: string, stage: string, pathHex: string];
 
@@ -62,38 +68,47 @@ export function openIndex(file: string): { fd: number; stamp: IndexStamp; id: st
   }
 }
 
+/** The memo file's contents, read once per snapshot before git starts. */
+export interface FactsMemo {
+  path: string | null;
+  all: Facts[];
+}
+
+export function readFacts(dir: string | null): FactsMemo {
+  const path = dir ? join(dir, FILE) : null;
+  return { path, all: path ? readMemo(path) : [] };
+}
+
 /**
  * A listing that answers from the remembered facts and reads the index only
  * for a question they do not hold; every answer it reads is recorded.
  */
 export class RememberedIndex implements Listing {
-  private loaded: IndexFile | null | undefined;
   private dirty = false;
 
   private constructor(
     private fd: number | null,
-    private readonly file: string,
+    private readonly where: Where,
     private readonly facts: Facts,
-    private readonly memo: { path: string; all: Facts[] } | null,
+    private readonly memo: FactsMemo,
+    private loaded?: Listing | null,
   ) {}
 
-  /** Null when the index cannot be read here: the caller then asks git. */
-  static open(opened: { fd: number; id: string }, file: string, dir: string | null): RememberedIndex | null {
-    const path = dir ? join(dir, FILE) : null;
-    const all = path ? readMemo(path) : [];
-    const known = all.find((f) => f.id === opened.id);
-    if (known) log(`index file ${file}: remembered`);
-    const facts = known ?? { id: opened.id, first: null, unflagged: false, lookups: {}, endings: {} };
-    const index = new RememberedIndex(opened.fd, file, facts, path ? { path, all } : null);
-    // An index met for the first time is read now: whether it can be read here decides who lists it.
-    if (!known) {
-      const entries = index.load();
-      if (!entries) return null;
-      log(`index file ${file}: facts to remember`);
-      facts.first = entries.firstOid() ?? null;
-      facts.unflagged = entries.flagged().assumed.length + entries.flagged().skipped.length === 0;
-      index.dirty = true;
-    }
+  /** What was remembered of this index; null when nothing was, and the caller lists it (then `learn`). */
+  static recall(opened: Opened, where: Where, memo: FactsMemo): RememberedIndex | null {
+    const known = memo.all.find((f) => f.id === opened.id);
+    if (!known) return null;
+    log(`index file ${where.file}: remembered`);
+    return new RememberedIndex(opened.fd, where, known, memo);
+  }
+
+  /** An index met for the first time, listed by git or read here: its answers are remembered from now on. */
+  static learn(opened: Opened, where: Where, memo: FactsMemo, listing: Listing): RememberedIndex {
+    closeSync(opened.fd);
+    const flagged = listing.flagged();
+    const facts: Facts = { id: opened.id, first: listing.firstOid() ?? null, unflagged: !flagged.assumed.length && !flagged.skipped.length, lookups: {}, endings: {} };
+    const index = new RememberedIndex(null, where, facts, memo, listing);
+    index.dirty = true;
     return index;
   }
 
@@ -104,23 +119,22 @@ export class RememberedIndex implements Listing {
     this.loaded = null;
   }
 
-  private load(): IndexFile | null {
+  private entries(): Listing {
     if (this.loaded === undefined && this.fd !== null) {
       try {
-        this.loaded = readIndexFd(this.fd, this.file)?.listing ?? null;
+        this.loaded = readIndexFd(this.fd, this.where.file)?.listing ?? null;
       } finally {
         closeSync(this.fd);
         this.fd = null;
       }
+      // A format this reader leaves to git (a split index): git lists it, if it is still the file the run began with.
+      if (!this.loaded && sameStamp(indexStamp(this.where.file), this.where.stamp)) {
+        const out = gitSync(['ls-files', '-s', '-v', '-z'], { cwd: this.where.root, env: { GIT_OPTIONAL_LOCKS: '0' } });
+        this.loaded = out && sameStamp(indexStamp(this.where.file), this.where.stamp) ? new IndexListing(out) : null;
+      }
     }
-    return this.loaded ?? null;
-  }
-
-  private entries(): IndexFile {
-    const e = this.load();
-    // Only an index read successfully when first met gets facts: its bytes, behind the same descriptor, read alike.
-    if (!e) throw new Error('the index file could not be read again');
-    return e;
+    if (!this.loaded) throw new HephError('git', `the index (${this.where.file}) changed while heph was reading it`, 'run heph again');
+    return this.loaded;
   }
 
   identity(): Buffer {
@@ -161,13 +175,9 @@ export class RememberedIndex implements Listing {
     return found;
   }
 
-  scoped(pathspecs: readonly string[]): IndexFile | null {
-    return this.entries().scoped(pathspecs);
-  }
-
   /** Writes what this run learned (atomically: a reader sees the old file or the new). */
   save(): void {
-    if (!this.dirty || !this.memo) return;
+    if (!this.dirty || !this.memo.path) return;
     this.dirty = false;
     const all = [this.facts, ...this.memo.all.filter((f) => f.id !== this.facts.id)].slice(0, KEEP);
     const body = JSON.stringify({ v: WRITER, sum: seal(JSON.stringify(all)), all });

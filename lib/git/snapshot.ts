@@ -5,13 +5,13 @@
  * Only those, and untracked files a check asks about, are hashed here.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
 import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
 import { IndexListing, type Listing } from './index-listing.js';
 import { afterTask, indexFilePath, indexStamp, readIndexFile, sameStamp, type IndexStamp } from './index-file.js';
-import { openIndex, RememberedIndex } from './index-facts.js';
+import { openIndex, readFacts, RememberedIndex } from './index-facts.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
 
@@ -177,29 +177,51 @@ function withinBytes(root: string, paths: string[]): boolean {
 const LISTING_ARGS = ['ls-files', '-s', '-v', '-z'];
 
 /**
- * The index file to read in-process, and its stamp before git starts: git's
- * own reads of the index then happen while it is that same file, which the
- * stamp is checked for once they are done. With heph's folder at hand and the
- * whole tree asked for, it is opened now and what runs ask of it remembered
- * (index-facts.ts). None on Windows, where this reader is not tested.
+ * How the index is read: its file, and its stamp before git starts (git's own
+ * reads of the index then happen while it is that same file, which the stamp
+ * is checked for once they are done). With heph's folder at hand and the
+ * whole tree asked for, what runs asked of this very file may be remembered
+ * (index-facts.ts): then nothing of it is read; if not, git lists it beside
+ * its other reads and the answers are remembered for the next run. Otherwise
+ * (a scope's pathspecs, an index without a checksum) it is read here. None on
+ * Windows, where this reader is not tested.
  */
-function indexToRead(opts: SnapshotOptions): { file: string; stamp: IndexStamp; opened: ReturnType<typeof openIndex> } | null {
+interface IndexPlan {
+  file: string;
+  stamp: IndexStamp;
+  /** What was remembered of this index file, if anything. */
+  remembered: RememberedIndex | null;
+  /** For an index file met for the first time: keep what git's listing answers. */
+  learn: ((listing: Listing) => RememberedIndex) | null;
+  /** Lets go of the file (the snapshot is read again from git). */
+  discard(): void;
+}
+
+function indexToRead(opts: SnapshotOptions): IndexPlan | null {
   if (!opts.gitDir || process.platform === 'win32') return null;
   const file = indexFilePath(opts.root, opts.gitDir);
   const opened = opts.factsDir !== undefined && !opts.pathspecs ? openIndex(file) : null;
-  const stamp = opened?.stamp ?? indexStamp(file);
-  return stamp ? { file, stamp, opened } : null;
+  if (opened) {
+    const where = { file, root: opts.root, stamp: opened.stamp };
+    const memo = readFacts(opts.factsDir ?? null);
+    const remembered = RememberedIndex.recall(opened, where, memo);
+    const learn = remembered ? null : (l: Listing) => RememberedIndex.learn(opened, where, memo, l);
+    return { file, stamp: opened.stamp, remembered, learn, discard: () => (remembered ? remembered.close() : closeSync(opened.fd)) };
+  }
+  const stamp = indexStamp(file);
+  return stamp ? { file, stamp, remembered: null, learn: null, discard: () => {} } : null;
 }
 
-/** Reads the snapshot with at most three git calls, run in parallel (four when the index file is not read here). */
+/** Reads the snapshot with at most three git calls, run in parallel (four when git lists the index). */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const { root, source } = opts;
   const cwd = root;
   const env = { GIT_OPTIONAL_LOCKS: '0' };
   const index = indexToRead(opts);
+  const gitLists = !index || !!index.learn;
   const withSpecs = (c: string[]) => (opts.pathspecs ? [...c, '--', ...opts.pathspecs] : c);
   const commands = [
-    ...(index ? [] : [LISTING_ARGS]),
+    ...(gitLists ? [LISTING_ARGS] : []),
     // --ignore-submodules=none: a user's diff.ignoreSubmodules must not hide a dirty submodule.
     ...(source === 'worktree' ? [['diff-files', '--name-only', '-z', '--ignore-submodules=none']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
@@ -207,21 +229,19 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   ].map(withSpecs);
   const pending = gitParallel(commands, { cwd, env });
   // Read while git works: the file is in the page cache, and reading it costs less than git printing it.
-  const opened = index?.opened;
-  const remembered = opened ? await afterTask(() => RememberedIndex.open(opened, index.file, opts.factsDir ?? null)) : null;
-  const read = index && !opened ? await afterTask(() => readIndexFile(index.file)) : null;
+  const read = index && !gitLists && !index.remembered ? await afterTask(() => readIndexFile(index.file)) : null;
   const results = await pending;
-  let listing: Listing | null = null;
-  if (!index) listing = new IndexListing(results.shift()!.stdout);
-  else if (!sameStamp(indexStamp(index.file), index.stamp) || (read && !sameStamp(read.stamp, index.stamp))) {
+  const listed = gitLists ? new IndexListing(results.shift()!.stdout) : null;
+  if (index && (!sameStamp(indexStamp(index.file), index.stamp) || (read && !sameStamp(read.stamp, index.stamp)))) {
     // Rewritten while git read it: read everything again, from git alone.
-    remembered?.close();
+    index.discard();
     return readSnapshot({ ...opts, gitDir: undefined });
-  } else if (remembered) listing = remembered;
-  else if (read) listing = opts.pathspecs ? read.listing.scoped(opts.pathspecs) : read.listing;
+  }
+  let listing: Listing | null = index?.remembered ?? (listed && index?.learn ? index.learn(listed) : listed);
+  if (read) listing = opts.pathspecs ? read.listing.scoped(opts.pathspecs) : read.listing;
   // A format this reader leaves to git (split or sparse index, an unknown version), or pathspecs it does not read.
   const snapshot = fromListing(opts, results, listing ?? new IndexListing((await gitParallel([withSpecs(LISTING_ARGS)], { cwd, env }))[0].stdout));
-  if (remembered) snapshot.remember = () => remembered.save();
+  if (listing instanceof RememberedIndex) snapshot.remember = () => listing.save();
   return snapshot;
 }
 

@@ -6,15 +6,17 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openIndex, RememberedIndex } from '../../lib/git/index-facts.js';
+import { openIndex, readFacts, RememberedIndex } from '../../lib/git/index-facts.js';
+import type { IndexStamp } from '../../lib/git/index-file.js';
+import { IndexListing } from '../../lib/git/index-listing.js';
 import { Repo, statuses, repoPool } from '../helpers/repo.js';
 
 const repo = repoPool(test);
 const factsFile = (r: Repo) => join(r.dir, '.git', 'heph', 'index-facts.json');
-/** How the index was met, from HEPH_DEBUG=git: read whole, or answered from what was remembered. */
-const met = (stderr: string) => ({ read: /index file .*: \d+ entries/.test(stderr), remembered: /index file .*: remembered/.test(stderr) });
+/** How the index was met, from HEPH_DEBUG=git: listed (by git, or read whole here), or answered from what was remembered. */
+const met = (stderr: string) => ({ read: /ls-files -s -v -z|index file .*: \d+ entries/.test(stderr), remembered: /index file .*: remembered/.test(stderr) });
 
 function project(r: Repo) {
   for (let i = 0; i < 20; i++) r.write(`f${i}.txt`, `line ${i}\n`);
@@ -78,19 +80,44 @@ test('an index replaced after its facts were taken: what is read later is the fi
   const r = project(repo());
   const dir = join(r.dir, '.git', 'heph');
   const file = join(r.dir, '.git', 'index');
-  // Remember the index once, then meet it again: nothing is read yet.
-  const first = RememberedIndex.open(openIndex(file)!, file, dir)!;
-  first.save();
+  // Remember the index once (from git's listing, as a first run does), then meet it again: nothing is read yet.
+  const at = (o: { stamp: IndexStamp }) => ({ file, root: r.dir, stamp: o.stamp });
+  mkdirSync(dir, { recursive: true });
+  const once = openIndex(file)!;
+  RememberedIndex.learn(once, at(once), readFacts(dir), new IndexListing(Buffer.from(r.git('ls-files', '-s', '-v', '-z'), 'latin1'))).save();
   const opened = openIndex(file)!;
-  const index = RememberedIndex.open(opened, file, dir)!;
+  const index = RememberedIndex.recall(opened, at(opened), readFacts(dir))!;
+  assert.ok(index, 'remembered');
   const before = r.git('rev-parse', ':f2.txt').trim();
   // git replaces the index (a new file renamed over the old one) while the run is at work.
   r.write('f2.txt', 'changed\n').write('new.txt', 'new\n');
   r.git('add', 'f2.txt', 'new.txt');
   assert.is.not(r.git('rev-parse', ':f2.txt').trim(), before);
-  assert.equal(index.lookup('f2.txt').map((e) => e.oid), [before], 'the entry as the run began');
+  assert.equal(index.lookup('f2.txt').map((e: { oid: string }) => e.oid), [before], 'the entry as the run began');
   assert.equal(index.lookup('new.txt'), [], 'not an entry added since');
   assert.is.not(openIndex(file)!.id, opened.id, 'the new file has another identity');
+});
+
+test('a split index (listed by git, never read here): a question not remembered is asked of git, and runs stay right', () => {
+  const r = project(repo());
+  r.git('update-index', '--split-index');
+  const dir = join(r.dir, '.git', 'heph');
+  const file = join(r.dir, '.git', 'index');
+  mkdirSync(dir, { recursive: true });
+  const once = openIndex(file)!;
+  const where = { file, root: r.dir, stamp: once.stamp };
+  RememberedIndex.learn(once, where, readFacts(dir), new IndexListing(Buffer.from(r.git('ls-files', '-s', '-v', '-z'), 'latin1'))).save();
+  const opened = openIndex(file)!;
+  const index = RememberedIndex.recall(opened, { ...where, stamp: opened.stamp }, readFacts(dir))!;
+  assert.ok(index);
+  assert.equal(index.lookup('f4.txt').map((e: { oid: string }) => e.oid), [r.git('rev-parse', ':f4.txt').trim()]);
+  // Through the CLI: remembered on the second run, and a staged defect still found.
+  assert.is(r.hephJson(['run', '--fast']).code, 0);
+  assert.is(r.hephJson(['run', '--fast']).code, 0);
+  r.write('f5.txt', 'bad  \n');
+  r.git('add', 'f5.txt');
+  assert.is(r.hephJson(['hook', 'run', 'pre-commit']).code, 1);
+  assert.is(r.hephJson(['hook', 'run', 'pre-commit']).code, 1);
 });
 
 test.run();
