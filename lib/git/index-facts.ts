@@ -30,6 +30,12 @@ type Row = [mode: string, oid: string, stage: string, pathHex: string];
 interface Facts {
   /** The file's checksum (hex), with its length. */
   id: string;
+  /**
+   * SHA-256 of git's listing of the entries (`ls-files -s -v -z`). Stat data and extensions are not in
+   * it: a `git status` that rewrites the index with fresh stat data gives a new file, the same content,
+   * and the snapshot's key (which uses this) stays the same.
+   */
+  content: string;
   first: string | null;
   /** No entry is assume-unchanged or skip-worktree: flagged() is empty. */
   unflagged: boolean;
@@ -39,7 +45,7 @@ interface Facts {
 
 const log = debug('git');
 const FILE = 'index-facts.json';
-const WRITER = `1/${VERSION}`;
+const WRITER = `2/${VERSION}`;
 /** Indexes remembered: a commit's (a temporary index) and the worktree's alternate. */
 const KEEP = 4;
 /** Past these, a run is not a repeat of a small one: it reads the index. */
@@ -106,7 +112,8 @@ export class RememberedIndex implements Listing {
   static learn(opened: Opened, where: Where, memo: FactsMemo, listing: Listing): RememberedIndex {
     closeSync(opened.fd);
     const flagged = listing.flagged();
-    const facts: Facts = { id: opened.id, first: listing.firstOid() ?? null, unflagged: !flagged.assumed.length && !flagged.skipped.length, lookups: {}, endings: {} };
+    const content = createHash('sha256').update(listing.raw).digest('hex');
+    const facts: Facts = { id: opened.id, content, first: listing.firstOid() ?? null, unflagged: !flagged.assumed.length && !flagged.skipped.length, lookups: {}, endings: {} };
     const index = new RememberedIndex(null, where, facts, memo, listing);
     index.dirty = true;
     return index;
@@ -138,7 +145,7 @@ export class RememberedIndex implements Listing {
   }
 
   identity(): Buffer {
-    return Buffer.from(`index file ${this.facts.id}`);
+    return Buffer.from(`index listing sha256 ${this.facts.content}`);
   }
 
   get raw(): Buffer {
@@ -201,7 +208,7 @@ function readMemo(path: string): Facts[] {
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown; sum?: unknown; all?: unknown };
     if (data.v !== WRITER || !Array.isArray(data.all) || data.sum !== seal(JSON.stringify(data.all))) return [];
-    return data.all.filter((f): f is Facts => !!f && typeof f.id === 'string' && typeof f.lookups === 'object' && !!f.lookups && typeof f.endings === 'object' && !!f.endings);
+    return data.all.filter((f): f is Facts => !!f && typeof f.id === 'string' && typeof f.content === 'string' && typeof f.lookups === 'object' && !!f.lookups && typeof f.endings === 'object' && !!f.endings);
   } catch {
     return [];
   }

@@ -53,6 +53,22 @@ test('a repeated run and a repeated pre-commit answer from what was remembered; 
   assert.ok(met(good.stderr).read);
 });
 
+test('an index file rewritten with the same entries (fresh stat data, another version) keeps the snapshot key: the digests are reused', () => {
+  const r = project(repo());
+  assert.is(r.hephJson(['run', '--fast']).code, 0);
+  const digests = () => JSON.parse(readFileSync(join(r.dir, '.git', 'heph', 'digests.json'), 'utf8')).entries.map((e: { key: string }) => e.key);
+  const facts = () => JSON.parse(readFileSync(factsFile(r), 'utf8')).all.map((f: { id: string }) => f.id);
+  const keys = digests();
+  const ids = facts();
+  r.git('update-index', '--index-version', '4');
+  const res = r.hephJson(['run', '--fast'], { env: { HEPH_DEBUG: 'git' } });
+  assert.is(res.code, 0, res.stderr);
+  assert.equal(statuses(res.report), { 'q/ws': 'cached' });
+  assert.ok(met(res.stderr).read, 'a new file: listed');
+  assert.is(facts().length, ids.length + 1, 'and remembered');
+  assert.equal(digests(), keys, 'under the same snapshot key');
+});
+
 test('a memo altered but still valid JSON is not believed: the index is read and the staged defect found', () => {
   const r = project(repo());
   r.write('f1.txt', 'fine\n');
