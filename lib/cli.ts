@@ -10,6 +10,10 @@ import { startEarlySnapshot } from './run/early.js';
 import { requireCached } from './compile-cache.js';
 import type { main as Main } from './main.js';
 
+// The CLI bundle's content digest, written in by the build: the code cache's key.
+declare const __HEPH_BUNDLE_DIGEST__: string | undefined;
+const bundleDigest = typeof __HEPH_BUNDLE_DIGEST__ === 'string' ? __HEPH_BUNDLE_DIGEST__ : '';
+
 // Keep compiled code between runs: Node 22+ natively, Node 20 through our loader.
 const nativeCache = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
 nativeCache?.();
@@ -33,7 +37,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     const commit = argv[2] === 'pre-commit' || argv[2] === 'commit-msg';
     startEarlySnapshot(commit ? 'index' : 'worktree', commit);
   }
-  const { main } = (nativeCache ? require('./main.js') : requireCached(`${__dirname}/heph.cjs`)) as { main: typeof Main };
+  const { main } = (nativeCache ? require('./main.js') : requireCached(`${__dirname}/heph.cjs`, bundleDigest)) as { main: typeof Main };
   main(argv).then((code) => {
     process.exitCode = code;
   });

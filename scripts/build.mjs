@@ -7,6 +7,7 @@
 //   `bindings` path search, which costs ~10 ms per start.
 // dist/index.mjs is the library API (ES module).
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
@@ -82,8 +83,11 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
+// The entry point carries the CLI bundle's content digest (the V8 code cache's key), filled in below.
+const DIGEST_SLOT = 'HEPH_BUNDLE_DIGEST_SLOT';
 const cjs = (entry, outfile) =>
-  build({ ...common, entryPoints: [entry], outfile, format: 'cjs', plugins: [splitAt(entry), sqliteBinding] });
+  build({ ...common, entryPoints: [entry], outfile, format: 'cjs', plugins: [splitAt(entry), sqliteBinding],
+    define: { ...common.define, ...(entry === 'lib/cli.ts' ? { __HEPH_BUNDLE_DIGEST__: JSON.stringify(DIGEST_SLOT) } : {}) } });
 
 await Promise.all([
   cjs('lib/cli.ts', 'dist/cli.cjs'),
@@ -98,5 +102,9 @@ for (const file of ['dist/cli.cjs', ...Object.values({ ...ENTRY, ...LAZY }).map(
   const text = readFileSync(file, 'utf8').replace(/\bimport\((["'][^"']+["'])\)/g, 'Promise.resolve().then(() => require($1))');
   writeFileSync(file, text);
 }
+const digest = createHash('sha256').update(readFileSync('dist/heph.cjs')).digest('hex');
+const entry = readFileSync('dist/cli.cjs', 'utf8');
+if (entry.split(DIGEST_SLOT).length !== 2) throw new Error('dist/cli.cjs: expected one bundle digest slot');
+writeFileSync('dist/cli.cjs', entry.replace(DIGEST_SLOT, digest));
 chmodSync('dist/cli.cjs', 0o755);
 console.log(`built ${basename(process.cwd())} ${version}: dist/cli.cjs, dist/heph.cjs, ${Object.values(LAZY).map((f) => 'dist/' + f).join(', ')}, dist/index.mjs`);
