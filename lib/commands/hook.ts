@@ -4,6 +4,7 @@
  * the snapshot (hook-events.ts); pre-commit also puts unstaged changes aside
  * while checks run, re-stages what fixes changed and always restores.
  */
+import { monotonicMs } from '../clock.js';
 import { configPath, loadContext, type Context } from './context.js';
 import { findRepo, hephDir } from '../git/repo.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
@@ -66,7 +67,7 @@ async function hasConfigAfterRecovery(repo: Awaited<ReturnType<typeof findRepo>>
 }
 
 async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: Output): Promise<number> {
-  const started = performance.now();
+  const started = monotonicMs();
   const startedAt = Date.now();
   mark('hook command started');
   preloadDriver();

@@ -1,4 +1,5 @@
 /** `heph run`: every phase, in order, on the whole repository. */
+import { monotonicMs } from '../clock.js';
 import { loadContext, type Context } from './context.js';
 import { runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, runSession } from './session.js';
@@ -31,7 +32,7 @@ async function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepar
 }
 
 export async function runCommand(flags: RunFlags, out: Output): Promise<number> {
-  const started = performance.now();
+  const started = monotonicMs();
   const startedAt = Date.now();
   mark('run command started');
   preloadDriver();

@@ -95,7 +95,7 @@ function startFromProc(pid: number | 'self'): number | null {
  * checked once against this process's own start.
  */
 export function processStart(pid: number): number | null {
-  ticksChecked ??= Math.abs((startFromProc('self') ?? -Infinity) - performance.timeOrigin) < START_SLACK_MS;
+  ticksChecked ??= Math.abs((startFromProc('self') ?? -Infinity) - (Date.now() - process.uptime() * 1000)) < START_SLACK_MS;
   return ticksChecked ? startFromProc(pid) : null;
 }
 
