@@ -12,7 +12,8 @@
  * point, plus the file's identity and times (a rebuild, a reinstall or an edit
  * in place changes them), plus Node's version.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,13 +42,23 @@ function readWithKey(filename: string, digest: string | undefined): { source: st
   const fd = openSync(filename, 'r');
   try {
     const s = fstatSync(fd, { bigint: true });
-    const source = readFileSync(fd, 'utf8');
+    const bytes = readAll(fd, Number(s.size));
+    // The bundles are ASCII: decoding them as Latin-1 skips UTF-8 validation (~0.3 ms).
+    const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
     const content = digest && /^[0-9a-f]{24,}$/.test(digest) ? digest : hashOf(filename, source);
     const id = [content.slice(0, 24), process.version, process.arch, s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs];
     return { source, key: id.join('-').replace(/[^\w.-]/g, '_') };
   } finally {
     closeSync(fd);
   }
+}
+
+function readAll(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let n: number; at < size && (n = readSync(fd, buf, at, size - at, at)) > 0; ) at += n;
+  if (at !== size) throw new Error(`${size - at} bytes short`); // changed while read
+  return buf;
 }
 
 /** Loaded only when there is no build digest to use (the shared-cache drivers): hashing is what the digest saves. */
@@ -62,7 +73,12 @@ function hashOf(filename: string, source: string): string {
  */
 export function requireCached(filename: string, digest?: string): unknown {
   if (process.env.HEPH_NO_COMPILE_CACHE) return createRequire(filename)(filename);
-  const { source, key } = readWithKey(filename, digest);
+  let source: string, key: string;
+  try {
+    ({ source, key } = readWithKey(filename, digest));
+  } catch {
+    return createRequire(filename)(filename);
+  }
   const file = join(cacheDir(), key);
   let cachedData: Buffer | undefined;
   try {

@@ -61,4 +61,12 @@ test('without a build digest the key holds a hash of the bytes read', () => {
   assert.is(load('HEPH_BUNDLE_DIGEST_SLOT'), 'third!function');
 });
 
+test('a bundle that is not ASCII is decoded as UTF-8', () => {
+  const t = new Date(Date.now() + 20_000);
+  writeFileSync(bundle, "module.exports = 'h\u00e9llo \u2714 \u{1F600}';");
+  utimesSync(bundle, t, t);
+  assert.is(load(), 'h\u00e9llo \u2714 \u{1F600}');
+  assert.is(load(), 'h\u00e9llo \u2714 \u{1F600}');
+});
+
 test.run();
