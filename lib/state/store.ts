@@ -78,12 +78,11 @@ async function connect(file: string, readOnly: boolean): Promise<{ keyv: Keyv; s
   sqlite.on('error', () => {}); // surfaced through the probe below
   // Probe: fails on a corrupt, truncated or foreign file.
   try {
-    if (!readOnly) {
-      await sqlite.query('PRAGMA journal_mode=WAL');
-      await sqlite.query('PRAGMA synchronous=NORMAL');
-    }
-    await sqlite.query('SELECT key FROM keyv LIMIT 1');
-    if (!readOnly) await sqlite.query(CERT_TABLE);
+    // Sent together: each statement is one trip through the thread pool, and none of these needs
+    // another's result (a statement holds the connection only while it runs, so the journal mode
+    // can change between them). Writes come after, under WAL and synchronous=NORMAL.
+    const first = ['SELECT key FROM keyv LIMIT 1', ...(readOnly ? [] : ['PRAGMA journal_mode=WAL', 'PRAGMA synchronous=NORMAL', CERT_TABLE])];
+    await Promise.all(first.map((sql) => sqlite.query(sql)));
     await sqlite.query(`SELECT key FROM ${CERT} LIMIT 1`).catch((err: Error) => {
       // A read-only open of a store written before certifications existed.
       if (!(readOnly && /no such table/.test(err.message))) throw err;
