@@ -17,7 +17,7 @@ import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { commitReadFor, dropCommitRead, takeEarlySnapshot } from '../run/early.js';
 import type { CommitRead } from '../run/commit-read.js';
 import { addCleanup } from '../run/signals.js';
-import { openStore, preloadDriver } from '../state/store.js';
+import { dropPreopened, openStore, preloadDriver, preopenStore } from '../state/store.js';
 import { compileGlobs } from '../util/glob.js';
 import { eventHook, withMemberMode } from '../plan/members.js';
 import { git } from '../git/exec.js';
@@ -85,11 +85,14 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     return await runEvent(event, args, flags, out, opts, started, startedAt, read);
   } finally {
     if (read) dropCommitRead(repo.root);
+    await dropPreopened();
   }
 }
 
 async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: Output, opts: RunOptions, started: number, startedAt: number, read: CommitRead | undefined): Promise<number> {
   const ctx = await loadContext(undefined, { deferMembers: true });
+  // The store's connection opens while git is still read (the run lock decides whether it is used).
+  if (!opts.dryRun && ctx.config.hooks[event]) preopenStore(ctx.dir);
   // A commit is checked by the config it commits, not by unstaged edits to it.
   if (read) await useCommitConfig(ctx, read, out);
   // An event only members define runs their checks (its shim is installed for them).
