@@ -42,9 +42,11 @@ export function mountPointOf(path: string): string | null {
   return best;
 }
 
+const freeBytes = (path: string): Promise<number> =>
+  new Promise((resolve, reject) => statfs(path, (err, s: StatsFs) => (err ? reject(err) : resolve(Number(s.bavail) * Number(s.bsize)))));
+
 export async function diskSpace(path: string): Promise<DiskSpace> {
-  const s = await new Promise<StatsFs>((resolve, reject) => statfs(path, (err, st) => (err ? reject(err) : resolve(st))));
-  return { freeBytes: Number(s.bavail) * Number(s.bsize), mount: mountPointOf(path) ?? path };
+  return { freeBytes: await freeBytes(path), mount: mountPointOf(path) ?? path };
 }
 
 export function formatBytes(n: number): string {
@@ -53,20 +55,20 @@ export function formatBytes(n: number): string {
 }
 
 /** Throws a disk error (exit 4) when `path`'s filesystem has less than `minMB` free. */
-export async function checkDisk(path: string, minMB: number): Promise<DiskSpace | null> {
-  if (minMB <= 0) return null;
-  let space: DiskSpace;
+export async function checkDisk(path: string, minMB: number): Promise<void> {
+  if (minMB <= 0) return;
+  let free: number;
   try {
-    space = await diskSpace(path);
+    free = await freeBytes(path);
   } catch {
-    return null; // a filesystem that cannot say how full it is is not a reason to block a commit
+    return; // a filesystem that cannot say how full it is is not a reason to block a commit
   }
-  if (space.freeBytes < minMB * 1024 * 1024) {
-    throw new HephError(
-      'disk',
-      `not enough free disk: ${formatBytes(space.freeBytes)} free on ${space.mount} (for ${path}), heph needs ${minMB} MB (settings.minFreeDiskMB)`,
-      `free some space on ${space.mount}, or lower settings.minFreeDiskMB in .heph.json`,
-    );
-  }
-  return space;
+  if (free >= minMB * 1024 * 1024) return;
+  // The mount table is read only for the message: a run with room to spare never reads it.
+  const mount = mountPointOf(path) ?? path;
+  throw new HephError(
+    'disk',
+    `not enough free disk: ${formatBytes(free)} free on ${mount} (for ${path}), heph needs ${minMB} MB (settings.minFreeDiskMB)`,
+    `free some space on ${mount}, or lower settings.minFreeDiskMB in .heph.json`,
+  );
 }
