@@ -18,6 +18,7 @@ import { commitReadFor, dropCommitRead, takeEarlySnapshot } from '../run/early.j
 import type { CommitRead } from '../run/commit-read.js';
 import { addCleanup } from '../run/signals.js';
 import { dropPreopened, openStore, preloadDriver, preopenStore } from '../state/store.js';
+import { startDiskCheck } from '../state/disk.js';
 import { compileGlobs } from '../util/glob.js';
 import { eventHook, withMemberMode } from '../plan/members.js';
 import { git } from '../git/exec.js';
@@ -80,6 +81,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   const commitEvent = event === 'pre-commit' || event === 'commit-msg';
   // Started by the entry point already; the members a commit records are found from it.
   const repo = await findRepo();
+  startDiskCheck(repo.root);
   const read = commitEvent ? commitReadFor(repo.root, repo.gitDir) : undefined;
   try {
     return await runEvent(event, args, flags, out, opts, started, startedAt, read);

@@ -54,12 +54,28 @@ export function formatBytes(n: number): string {
   return mb >= 10 * 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${Math.floor(mb)} MB`;
 }
 
+const early = new Map<string, Promise<number>>();
+
+/**
+ * Starts reading how much room `path`'s filesystem has, while git is still
+ * being read: the next `checkDisk` of `path` uses that reading (taken
+ * milliseconds before it) instead of waiting for one of its own.
+ */
+export function startDiskCheck(path: string): void {
+  if (early.has(path)) return;
+  const reading = freeBytes(path);
+  reading.catch(() => {}); // checkDisk decides what a failure means
+  early.set(path, reading);
+}
+
 /** Throws a disk error (exit 4) when `path`'s filesystem has less than `minMB` free. */
 export async function checkDisk(path: string, minMB: number): Promise<void> {
+  const reading = early.get(path);
+  early.delete(path);
   if (minMB <= 0) return;
   let free: number;
   try {
-    free = await freeBytes(path);
+    free = await (reading ?? freeBytes(path));
   } catch {
     return; // a filesystem that cannot say how full it is is not a reason to block a commit
   }
