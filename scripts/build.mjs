@@ -51,8 +51,10 @@ const sqliteBinding = {
         // The addon is found next to wherever npm installed sqlite3. Where npm puts it (heph's own
         // node_modules, else the node_modules heph sits in) is looked at first, in the order the
         // resolver would: asking the resolver costs ~1 ms of every start.
-        const own = join(__dirname, '..', 'node_modules', 'sqlite3');
-        const beside = basename(join(__dirname, '..', '..')) === 'node_modules' ? join(__dirname, '..', '..', 'sqlite3') : null;
+        // (The library's ES module has no __dirname: it asks the resolver.)
+        const here = typeof __dirname === 'string' ? __dirname : null;
+        const own = here && join(here, '..', 'node_modules', 'sqlite3');
+        const beside = here && basename(join(here, '..', '..')) === 'node_modules' ? join(here, '..', '..', 'sqlite3') : null;
         const pkg = [own, beside].find((d) => d && existsSync(join(d, 'package.json'))) ?? dirname(require.resolve('sqlite3/package.json'));
         module.exports = require(join(pkg, 'build', 'Release', 'node_sqlite3.node'));
       `,
