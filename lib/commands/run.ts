@@ -7,7 +7,8 @@ import { withRunLock } from './run-lock.js';
 import { afterRun, type AfterRun } from './after-run.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
-import { openStore, preloadDriver } from '../state/store.js';
+import { dropPreopened, openStore, preloadDriver, preopenStore } from '../state/store.js';
+import { startDiskCheck } from '../state/disk.js';
 import type { Output } from '../report/output.js';
 import { debug } from '../debug.js';
 import { startingMember } from './member-cwd.js';
@@ -39,6 +40,17 @@ export async function runCommand(flags: RunFlags, out: Output): Promise<number> 
   const opts = runOptions(flags);
   const ctx = await loadContext(undefined, { deferMembers: true });
   if (opts.dryRun) return dryRun(() => plan(ctx, opts, out), out, started);
+  // While git is still read: the free space, and the store's connection (used once the lock is held, if still the same file).
+  startDiskCheck(ctx.repo.root);
+  preopenStore(ctx.dir);
+  try {
+    return await locked(ctx, opts, out, started, startedAt);
+  } finally {
+    await dropPreopened();
+  }
+}
+
+async function locked(ctx: Context, opts: RunOptions, out: Output, started: number, startedAt: number): Promise<number> {
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;
   const code = await withRunLock(
