@@ -27,9 +27,15 @@ interface Facts {
   first: string | null;
   /** No entry is assume-unchanged or skip-worktree: flagged() is empty. */
   unflagged: boolean;
+  /** Keyed by path: dictionaries without a prototype, so a file named `constructor` or `__proto__` is a path like any other. */
   lookups: Record<string, Row[]>;
   endings: Record<string, string[]>;
 }
+
+const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+/** What names one version of the index file: its size and last 32 bytes (git's checksum, after what precedes it). */
+const idOf = (size: number, tail: Buffer) => `${size}:${tail.toString('hex')}`;
 
 const log = debug('git');
 const FILE = 'index-facts.json';
@@ -55,7 +61,7 @@ export function openIndex(file: string): { fd: number; stamp: IndexStamp; id: st
     if (size < 12 + 32 || readSync(fd, tail, 0, 32, size - 32) !== 32) throw new Error('short');
     // With index.skipHash the checksum is zeros: no identity without reading it all.
     if (tail.subarray(12).every((b) => b === 0)) throw new Error('no checksum');
-    return { fd, stamp: stampOf(st as unknown as Stats), id: `${size}:${tail.toString('hex')}` };
+    return { fd, stamp: stampOf(st as unknown as Stats), id: idOf(size, tail) };
   } catch {
     closeSync(fd);
     return null;
@@ -83,7 +89,7 @@ export class RememberedIndex implements Listing {
     const all = path ? readMemo(path) : [];
     const known = all.find((f) => f.id === opened.id);
     if (known) log(`index file ${file}: remembered`);
-    const facts = known ?? { id: opened.id, first: null, unflagged: false, lookups: {}, endings: {} };
+    const facts = known ?? { id: opened.id, first: null, unflagged: false, lookups: dict<Row[]>(), endings: dict<string[]>() };
     const index = new RememberedIndex(opened.fd, file, facts, path ? { path, all } : null);
     // An index met for the first time is read now: whether it can be read here decides who lists it.
     if (!known) {
@@ -191,8 +197,28 @@ function readMemo(path: string): Facts[] {
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown; sum?: unknown; all?: unknown };
     if (data.v !== WRITER || !Array.isArray(data.all) || data.sum !== seal(JSON.stringify(data.all))) return [];
-    return data.all.filter((f): f is Facts => !!f && typeof f.id === 'string' && typeof f.lookups === 'object' && !!f.lookups && typeof f.endings === 'object' && !!f.endings);
+    return data.all.map(factsOf).filter((f): f is Facts => f !== null);
   } catch {
     return [];
   }
+}
+
+const isText = (x: unknown): x is string => typeof x === 'string';
+const isRow = (x: unknown): x is Row => Array.isArray(x) && x.length === 4 && x.every(isText);
+
+/** The facts of one index as this version writes them, in dictionaries without a prototype; null for anything else (a miss). */
+function factsOf(f: unknown): Facts | null {
+  const { id, first, unflagged, lookups, endings } = (f ?? {}) as Record<string, unknown>;
+  if (!isText(id) || !(first === null || isText(first)) || typeof unflagged !== 'boolean') return null;
+  if (!lookups || typeof lookups !== 'object' || !endings || typeof endings !== 'object') return null;
+  const out: Facts = { id, first, unflagged, lookups: dict<Row[]>(), endings: dict<string[]>() };
+  for (const [k, v] of Object.entries(lookups)) {
+    if (!Array.isArray(v) || !v.every(isRow)) return null;
+    out.lookups[k] = v;
+  }
+  for (const [k, v] of Object.entries(endings)) {
+    if (!Array.isArray(v) || !v.every(isText)) return null;
+    out.endings[k] = v;
+  }
+  return out;
 }

@@ -1,0 +1,100 @@
+/**
+ * The index as heph reads it (lib/git/index-file.ts, index-entries.ts,
+ * index-facts.ts) against the index as git reads it, where they could part:
+ * names that are also property names of a JS object, a remembered memo that
+ * is sealed but ill-shaped, an index changed by another git process at a
+ * chosen moment of a run, an index file rewritten in place behind an open
+ * descriptor. Every verdict is checked against the check run for real.
+ *
+ * The concurrent writer is placed deterministically: a `git` earlier on PATH
+ * runs the real git, and once, on a chosen command, first runs a real
+ * `git reset` in the repository, as another process could at that instant.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { openIndex, RememberedIndex } from '../../lib/git/index-facts.js';
+import { Repo, statuses, repoPool } from '../helpers/repo.js';
+
+const repo = repoPool(test);
+const factsFile = (r: Repo) => join(r.dir, '.git', 'heph', 'index-facts.json');
+
+/** The check run for real on what is on disk: does it pass? */
+const passesForReal = (r: Repo, script: string) => spawnSync('sh', ['-c', script], { cwd: r.dir, env: r.env }).status === 0;
+
+/**
+ * A `git` on PATH that runs the real one; the first time its arguments hold `trigger` (while `arm` exists),
+ * it first runs `git <writer...>` in `dir`: another process changing the index at that moment.
+ */
+function interleaved(r: Repo, trigger: string, writer: string[]): { env: Record<string, string>; arm(): void; fired(): boolean } {
+  const real = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+  const bin = join(r.base, 'interleave');
+  mkdirSync(bin, { recursive: true });
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const flag = (n: string) => q(join(bin, n));
+  writeFileSync(
+    join(bin, 'git'),
+    `#!/bin/sh\ncase " $* " in *${q(` ${trigger} `)}*) if [ -e ${flag('arm')} ] && [ ! -e ${flag('fired')} ]; then : > ${flag('fired')}; (cd ${q(r.dir)} && ${q(real)} ${writer.map(q).join(' ')}) >/dev/null 2>&1; fi;; esac\nexec ${q(real)} "$@"\n`,
+  );
+  chmodSync(join(bin, 'git'), 0o755);
+  return {
+    env: { PATH: `${bin}${delimiter}${r.env.PATH}` },
+    arm: () => writeFileSync(join(bin, 'arm'), ''),
+    fired: () => existsSync(join(bin, 'fired')),
+  };
+}
+
+test('files named like properties of a JS object (constructor, __proto__, toString) are looked up like any other', () => {
+  const r = repo();
+  r.write('ok.txt', 'fine\n');
+  r.config({ phases: [{ name: 'q', checks: [{ name: 'ws', run: 'heph:trailing-whitespace {files}', files: ['*'] }] }] });
+  r.commitAll('init');
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    r.write(name, 'bad   \n');
+    r.git('add', '--', name);
+    const bad = r.hephJson(['hook', 'run', 'pre-commit']);
+    assert.is(bad.code, 1, `${name}: the staged defect is found\n${bad.stderr}`);
+    const again = r.hephJson(['hook', 'run', 'pre-commit']);
+    assert.is(again.code, 1, `${name}: and found again from what was remembered\n${again.stderr}`);
+    r.write(name, 'good\n');
+    r.git('add', '--', name);
+    const good = r.hephJson(['hook', 'run', 'pre-commit']);
+    assert.is(good.code, 0, `${name}: ${good.stderr}`);
+    assert.is(r.hephJson(['run', '--fast']).code, 0, name);
+  }
+});
+
+test('a memo sealed right but holding rows of the wrong shape is a miss, never a crash', () => {
+  const r = repo();
+  r.write('a.txt', 'fine\n');
+  r.config({ phases: [{ name: 'q', checks: [{ name: 'ws', run: 'heph:trailing-whitespace {files}', files: ['*.txt'] }] }] });
+  r.commitAll('init');
+  r.write('b.txt', 'bad   \n');
+  r.git('add', 'b.txt');
+  assert.is(r.hephJson(['hook', 'run', 'pre-commit']).code, 1);
+  const text = readFileSync(factsFile(r), 'utf8');
+  const data = JSON.parse(text) as { v: string; sum: string; all: { lookups: Record<string, unknown>; endings: Record<string, unknown>; first: unknown }[] };
+  const reseal = (all: unknown[]) => {
+    const sum = createHash('sha256').update(`heph index facts ${data.v}\0`).update(JSON.stringify(all)).digest('hex');
+    writeFileSync(factsFile(r), JSON.stringify({ v: data.v, sum, all }));
+  };
+  const shapes: ((f: (typeof data.all)[number]) => void)[] = [
+    (f) => Object.keys(f.lookups).forEach((k) => (f.lookups[k] = [['100644']])),
+    (f) => Object.keys(f.lookups).forEach((k) => (f.lookups[k] = 7)),
+    (f) => Object.keys(f.lookups).forEach((k) => (f.lookups[k] = [null])),
+    (f) => Object.keys(f.endings).forEach((k) => (f.endings[k] = 'x')),
+    (f) => (f.first = 12),
+  ];
+  for (const [i, bend] of shapes.entries()) {
+    const all = JSON.parse(JSON.stringify(data.all));
+    all.forEach(bend);
+    reseal(all);
+    const res = r.hephJson(['hook', 'run', 'pre-commit']);
+    assert.is(res.code, 1, `shape ${i}: the staged defect is found\n${res.stderr}`);
+  }
+});
+
+test.run();
