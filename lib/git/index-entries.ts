@@ -181,6 +181,11 @@ export class IndexFile implements Listing {
     return lo;
   }
 
+  /** The index file's bytes, as read. */
+  get bytes(): Buffer {
+    return this.buf;
+  }
+
   /** How many entries. */
   get size(): number {
     return this.starts.length;

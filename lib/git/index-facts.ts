@@ -15,6 +15,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmS
 import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { debug } from '../debug.js';
+import { HephError } from '../errors.js';
 import { readIndexFd, stampOf, type IndexStamp } from './index-file.js';
 import type { IndexFile } from './index-entries.js';
 import type { Listing, RawRecord } from './index-listing.js';
@@ -113,7 +114,10 @@ export class RememberedIndex implements Listing {
   private load(): IndexFile | null {
     if (this.loaded === undefined && this.fd !== null) {
       try {
-        this.loaded = readIndexFd(this.fd, this.file)?.listing ?? null;
+        const entries = readIndexFd(this.fd, this.file)?.listing ?? null;
+        // Written over in place (a copy's way, not git's): the bytes behind the descriptor are no longer the facts' index.
+        const bytes = entries?.bytes;
+        this.loaded = bytes && idOf(bytes.length, bytes.subarray(bytes.length - 32)) === this.facts.id ? entries : null;
       } finally {
         closeSync(this.fd);
         this.fd = null;
@@ -124,8 +128,9 @@ export class RememberedIndex implements Listing {
 
   private entries(): IndexFile {
     const e = this.load();
-    // Only an index read successfully when first met gets facts: its bytes, behind the same descriptor, read alike.
-    if (!e) throw new Error('the index file could not be read again');
+    // Only an index read successfully when first met gets facts: its bytes, behind the same descriptor, read alike
+    // unless the file was written over in place since; what it held then is gone.
+    if (!e) throw new HephError('git', `the index file ${this.file} was rewritten in place while heph was reading it`, 'run again once the program writing it is done');
     return e;
   }
 

@@ -97,4 +97,36 @@ test('a memo sealed right but holding rows of the wrong shape is a miss, never a
   }
 });
 
+test('an index file rewritten in place behind the open descriptor: nothing read from it is remembered for the old file', () => {
+  const r = repo();
+  for (let i = 0; i < 5; i++) r.write(`f${i}.txt`, `line ${i}\n`);
+  r.commitAll('init');
+  const dir = join(r.dir, '.git', 'heph');
+  const file = join(r.dir, '.git', 'index');
+  const oldBytes = readFileSync(file);
+  const oldOid = r.git('rev-parse', ':f2.txt').trim();
+  mkdirSync(dir, { recursive: true });
+  RememberedIndex.open(openIndex(file)!, file, dir)!.save();
+  // The index met again, answering from what was remembered; another index is then copied over it (same inode).
+  const index = RememberedIndex.open(openIndex(file)!, file, dir)!;
+  assert.ok(existsSync(factsFile(r)), 'remembered');
+  const other = join(r.base, 'other-index');
+  writeFileSync(other, oldBytes);
+  r.write('f2.txt', 'changed\n');
+  assert.is(r.gitResult(['add', 'f2.txt'], { env: { GIT_INDEX_FILE: other } }).code, 0);
+  writeFileSync(file, readFileSync(other));
+  let answer: string[] | undefined;
+  try {
+    answer = index.lookup('f2.txt').map((e) => e.oid);
+  } catch {
+    // refusing to answer is right too: the file it was asked about is gone
+  }
+  if (answer) assert.equal(answer, [oldOid], 'an answer, if any, is of the index the run began with');
+  index.save();
+  // The old index back: what is remembered for it must be its own entries.
+  writeFileSync(file, oldBytes);
+  const back = RememberedIndex.open(openIndex(file)!, file, dir)!;
+  assert.equal(back.lookup('f2.txt').map((e) => e.oid), [oldOid]);
+});
+
 test.run();
