@@ -219,8 +219,13 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
     return readSnapshot({ ...opts, gitDir: undefined });
   } else if (remembered) listing = remembered;
   else if (read) listing = opts.pathspecs ? read.listing.scoped(opts.pathspecs) : read.listing;
-  // A format this reader leaves to git (split or sparse index, an unknown version), or pathspecs it does not read.
-  const snapshot = fromListing(opts, results, listing ?? new IndexListing((await gitParallel([withSpecs(LISTING_ARGS)], { cwd, env }))[0].stdout));
+  if (!listing) {
+    // A format this reader leaves to git (split or sparse index, an unknown version), or pathspecs it does not read.
+    listing = new IndexListing((await gitParallel([withSpecs(LISTING_ARGS)], { cwd, env }))[0].stdout);
+    // Listed after the stamp was checked: the same file must still be there, or git's lists are of two indexes.
+    if (!sameStamp(indexStamp(index!.file), index!.stamp)) return readSnapshot({ ...opts, gitDir: undefined });
+  }
+  const snapshot = fromListing(opts, results, listing);
   if (remembered) snapshot.remember = () => remembered.save();
   return snapshot;
 }

@@ -97,6 +97,28 @@ test('a memo sealed right but holding rows of the wrong shape is a miss, never a
   }
 });
 
+test('an index left to git (split) and changed by another process after heph checked it: the run does not mix two indexes', () => {
+  const r = repo();
+  const script = "! grep -q BAD f.txt";
+  r.write('f.txt', 'BAD\n');
+  r.config({ phases: [{ name: 'q', checks: [{ name: 'nobad', run: script, shell: true, inputs: ['f.txt'] }] }] });
+  r.commitAll('init');
+  r.git('update-index', '--split-index');
+  r.write('f.txt', 'good\n');
+  r.git('add', 'f.txt');
+  // Between heph's first git reads and its listing of the index, a `git reset` puts HEAD's entry back.
+  const w = interleaved(r, 'ls-files -s -v', ['reset', '-q']);
+  w.arm();
+  const first = r.hephJson(['run', '--fast'], { env: w.env });
+  assert.ok(w.fired(), 'the writer ran');
+  assert.is(first.code, passesForReal(r, script) ? 0 : 1, first.stderr);
+  // The file back as HEAD has it: the check fails for real, so no stored pass may stand for it.
+  r.git('checkout', '--', 'f.txt');
+  assert.not.ok(passesForReal(r, script));
+  const second = r.hephJson(['run', '--fast']);
+  assert.equal(statuses(second.report), { 'q/nobad': 'failed' }, 'not a stale cached pass');
+});
+
 test('an index file rewritten in place behind the open descriptor: nothing read from it is remembered for the old file', () => {
   const r = repo();
   for (let i = 0; i < 5; i++) r.write(`f${i}.txt`, `line ${i}\n`);
