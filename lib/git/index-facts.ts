@@ -28,12 +28,20 @@ interface Facts {
   first: string | null;
   /** No entry is assume-unchanged or skip-worktree: flagged() is empty. */
   unflagged: boolean;
-  /** Keyed by path: dictionaries without a prototype, so a file named `constructor` or `__proto__` is a path like any other. */
-  lookups: Record<string, Row[]>;
-  endings: Record<string, string[]>;
+  /** Keyed by path: read and written through `answerOf` and `keep` only, so a file named `constructor` or `__proto__` is a path like any other. */
+  lookups: Record<string, unknown>;
+  endings: Record<string, unknown>;
 }
 
-const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+/** A remembered answer of the expected shape; a key only the prototype has, or a row of another shape, is none. */
+const answerOf = <T>(dict: Record<string, unknown>, key: string, is: (x: unknown) => x is T): T[] | undefined => {
+  const v = Object.hasOwn(dict, key) ? dict[key] : undefined;
+  return Array.isArray(v) && v.every(is) ? v : undefined;
+};
+/** Sets an own property even for `__proto__` (a plain assignment would set the object's prototype). */
+const keep = (dict: Record<string, unknown>, key: string, value: unknown) => Object.defineProperty(dict, key, { value, enumerable: true, writable: true, configurable: true });
+const isText = (x: unknown): x is string => typeof x === 'string';
+const isRow = (x: unknown): x is Row => Array.isArray(x) && x.length === 4 && x.every(isText);
 
 /** What names one version of the index file: its size and last 32 bytes (git's checksum, after what precedes it). */
 const idOf = (size: number, tail: Buffer) => `${size}:${tail.toString('hex')}`;
@@ -90,7 +98,7 @@ export class RememberedIndex implements Listing {
     const all = path ? readMemo(path) : [];
     const known = all.find((f) => f.id === opened.id);
     if (known) log(`index file ${file}: remembered`);
-    const facts = known ?? { id: opened.id, first: null, unflagged: false, lookups: dict<Row[]>(), endings: dict<string[]>() };
+    const facts = known ?? { id: opened.id, first: null, unflagged: false, lookups: {}, endings: {} };
     const index = new RememberedIndex(opened.fd, file, facts, path ? { path, all } : null);
     // An index met for the first time is read now: whether it can be read here decides who lists it.
     if (!known) {
@@ -151,22 +159,22 @@ export class RememberedIndex implements Listing {
   }
 
   lookup(path: string): RawRecord[] {
-    const known = this.facts.lookups[path];
-    if (known) return known.map(([mode, oid, stage, hex]) => ({ mode, oid, stage, path: Buffer.from(hex, 'hex') }));
+    const rows = answerOf(this.facts.lookups, path, isRow);
+    if (rows) return rows.map(([mode, oid, stage, hex]) => ({ mode, oid, stage, path: Buffer.from(hex, 'hex') }));
     const recs = this.entries().lookup(path);
     if (Object.keys(this.facts.lookups).length < MAX_LOOKUPS) {
-      this.facts.lookups[path] = recs.map((r) => [r.mode, r.oid, r.stage, r.path.toString('hex')]);
+      keep(this.facts.lookups, path, recs.map((r) => [r.mode, r.oid, r.stage, r.path.toString('hex')]));
       this.dirty = true;
     }
     return recs;
   }
 
   endingWith(suffix: string): string[] {
-    const known = this.facts.endings[suffix];
-    if (known) return [...known];
+    const paths = answerOf(this.facts.endings, suffix, isText);
+    if (paths) return [...paths];
     const found = this.entries().endingWith(suffix);
     if (Object.keys(this.facts.endings).length < MAX_ENDINGS && found.length <= MAX_LOOKUPS) {
-      this.facts.endings[suffix] = found;
+      keep(this.facts.endings, suffix, found);
       this.dirty = true;
     }
     return found;
@@ -208,22 +216,10 @@ function readMemo(path: string): Facts[] {
   }
 }
 
-const isText = (x: unknown): x is string => typeof x === 'string';
-const isRow = (x: unknown): x is Row => Array.isArray(x) && x.length === 4 && x.every(isText);
-
-/** The facts of one index as this version writes them, in dictionaries without a prototype; null for anything else (a miss). */
+/** The facts of one index in the shape this version writes; null for anything else (a miss). Answers are checked where used. */
 function factsOf(f: unknown): Facts | null {
   const { id, first, unflagged, lookups, endings } = (f ?? {}) as Record<string, unknown>;
-  if (!isText(id) || !(first === null || isText(first)) || typeof unflagged !== 'boolean') return null;
-  if (!lookups || typeof lookups !== 'object' || !endings || typeof endings !== 'object') return null;
-  const out: Facts = { id, first, unflagged, lookups: dict<Row[]>(), endings: dict<string[]>() };
-  for (const [k, v] of Object.entries(lookups)) {
-    if (!Array.isArray(v) || !v.every(isRow)) return null;
-    out.lookups[k] = v;
-  }
-  for (const [k, v] of Object.entries(endings)) {
-    if (!Array.isArray(v) || !v.every(isText)) return null;
-    out.endings[k] = v;
-  }
-  return out;
+  const isDict = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+  if (!isText(id) || !(first === null || isText(first)) || typeof unflagged !== 'boolean' || !isDict(lookups) || !isDict(endings)) return null;
+  return { id, first, unflagged, lookups, endings };
 }
