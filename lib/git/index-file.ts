@@ -16,10 +16,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { debug } from '../debug.js';
 import { IndexFile } from './index-entries.js';
 
-/** Where git reads the index: GIT_INDEX_FILE (relative to the worktree root, as git resolves it) or `<git dir>/index`. */
+/**
+ * Where git reads the index: GIT_INDEX_FILE (relative to the worktree root, as git resolves it) or `<git dir>/index`.
+ * Set but empty, git reads no file (an empty index): '' then, where nothing can be opened, so git lists it.
+ */
 export function indexFilePath(root: string, gitDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const set = env.GIT_INDEX_FILE;
-  if (!set) return join(gitDir, 'index');
+  if (set === undefined) return join(gitDir, 'index');
+  if (set === '') return '';
   return isAbsolute(set) ? set : resolve(root, set);
 }
 

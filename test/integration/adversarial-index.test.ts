@@ -97,6 +97,20 @@ test('a memo sealed right but holding rows of the wrong shape is a miss, never a
   }
 });
 
+test('GIT_INDEX_FILE set but empty: git reads no index at all, and heph reads none either', () => {
+  const r = repo();
+  const script = '! grep -q BAD a.txt';
+  r.write('a.txt', 'ok\n');
+  r.config({ phases: [{ name: 'q', checks: [{ name: 'nobad', run: '! grep -q BAD {files}', shell: true, files: ['*.txt'] }] }] });
+  r.commitAll('init');
+  assert.is(r.hephJson(['run', '--fast']).code, 0);
+  r.write('a.txt', 'BAD\n');
+  assert.not.ok(passesForReal(r, script));
+  // As a script's `GIT_INDEX_FILE="$tmp"` with $tmp unset leaves it: git then sees an empty index.
+  const res = r.hephJson(['run', '--fast'], { env: { GIT_INDEX_FILE: '' } });
+  assert.is.not(statuses(res.report)['q/nobad'], 'cached', `no pass of the index git does not read\n${JSON.stringify(res.report.checks)}\n${res.stderr}`);
+});
+
 test('an index left to git (split) and changed by another process after heph checked it: the run does not mix two indexes', () => {
   const r = repo();
   const script = "! grep -q BAD f.txt";
