@@ -67,6 +67,49 @@ test('files named like properties of a JS object (constructor, __proto__, toStri
   }
 });
 
+test('names not UTF-8, with a newline, or 3,400 bytes long: a staged defect is found, then found again from what was remembered', () => {
+  const r = repo();
+  r.write('ok.txt', 'fine\n');
+  r.config({ phases: [{ name: 'q', checks: [{ name: 'ws', run: 'heph:trailing-whitespace {files}', files: ['**/*.txt'] }] }] });
+  r.commitAll('init');
+  // As long as a path on disk can be here (PATH_MAX); longer ones, in the index only, are index-file.test.ts's.
+  const long = `${Array.from({ length: 14 }, (_, i) => `${'L'.repeat(240)}${i}`).join('/')}/x.txt`;
+  const names = [Buffer.from([0x72, 0xff, 0x2e, 0x74, 0x78, 0x74]), Buffer.from('nl\nname.txt'), Buffer.from(long)];
+  for (const name of names) {
+    const abs = Buffer.concat([Buffer.from(`${r.dir}/`), name]);
+    mkdirSync(join(abs.toString('latin1'), '..'), { recursive: true });
+    writeFileSync(abs, 'bad   \n');
+    // By `add -A`: a name that is not UTF-8 cannot be given as an argument from here.
+    assert.is(r.gitResult(['add', '-A']).code, 0);
+    const label = JSON.stringify(name.toString('latin1').slice(0, 20));
+    for (const round of ['read', 'remembered']) {
+      const res = r.hephJson(['hook', 'run', 'pre-commit'], { env: { HEPH_DEBUG: 'git' } });
+      assert.is(res.code, 1, `${label} (${round}): the staged defect is found\n${res.stderr}`);
+      if (round === 'remembered') assert.match(res.stderr, /index file .*: remembered/, `${label}: answered from the facts`);
+    }
+    writeFileSync(abs, 'good\n');
+    r.gitResult(['add', '-A']);
+    assert.is(r.hephJson(['hook', 'run', 'pre-commit']).code, 0, label);
+    r.gitResult(['commit', '-q', '--no-verify', '-m', 'x']);
+  }
+});
+
+test('a dry run writes no facts of the index', () => {
+  const r = repo();
+  r.write('a.txt', 'fine\n');
+  r.config({ phases: [{ name: 'q', checks: [{ name: 'ws', run: 'heph:trailing-whitespace {files}', files: ['*.txt'] }] }] });
+  r.commitAll('init');
+  for (const args of [['run', '--fast', '--dry-run'], ['hook', 'run', 'pre-commit', '--dry-run']]) r.hephJson(args);
+  assert.not.ok(existsSync(factsFile(r)), 'nothing written by a dry run');
+  assert.is(r.hephJson(['run', '--fast']).code, 0);
+  const before = readFileSync(factsFile(r));
+  r.write('b.txt', 'bad   \n');
+  r.git('add', 'b.txt');
+  assert.is(r.hephJson(['hook', 'run', 'pre-commit', '--dry-run']).code, 0);
+  assert.is(r.hephJson(['run', '--dry-run']).code, 0);
+  assert.ok(readFileSync(factsFile(r)).equals(before), 'unchanged by a dry run');
+});
+
 test('a memo sealed right but holding rows of the wrong shape is a miss, never a crash', () => {
   const r = repo();
   r.write('a.txt', 'fine\n');
