@@ -140,4 +140,25 @@ for (const format of ['sha1', 'sha256'] as const) {
   }
 }
 
+test('GIT_INDEX_FILE changed in this process after git was first run: heph reads the index git reads', async () => {
+  const r = repo();
+  for (const n of ['a.txt', 'b.txt']) r.write(n, 'one\n');
+  r.commitAll('init');
+  r.write('a.txt', 'two\n');
+  r.git('add', 'a.txt');
+  await readSnapshot({ root: r.dir, source: 'index', staged: true });
+  // Another index (HEAD's), named for the calls to come.
+  assert.is(r.gitResult(['read-tree', 'HEAD'], { env: { GIT_INDEX_FILE: '.git/other-index' } }).code, 0);
+  process.env.GIT_INDEX_FILE = '.git/other-index';
+  try {
+    for (const source of ['index', 'worktree'] as const) {
+      const theirs = view(await readSnapshot({ root: r.dir, source, staged: true }), ['a.txt']);
+      const mine = view(await readSnapshot({ root: r.dir, source, staged: true, gitDir: join(r.dir, '.git'), factsDir: join(r.dir, '.git', 'heph') }), ['a.txt']);
+      assert.equal(mine, theirs, source);
+    }
+  } finally {
+    delete process.env.GIT_INDEX_FILE;
+  }
+});
+
 test.run();
