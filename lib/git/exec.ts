@@ -56,6 +56,9 @@ function childEnv(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv
   return env;
 }
 
+/** The environment git is given (taken once): what decides, for instance, which index file git reads. */
+export const gitEnv = (): NodeJS.ProcessEnv => childEnv();
+
 const LITERAL = { GIT_LITERAL_PATHSPECS: '1' };
 const NO_LOCKS = { GIT_OPTIONAL_LOCKS: '0' };
 

@@ -151,8 +151,12 @@ export class IndexFile implements Listing {
       const anywhere = /^:\(glob\)\*\*\/([^/*?[\]{}\\]+)$/s.exec(spec);
       if (literal) {
         const path = encodeBytes(literal[1]);
-        if (path[path.length - 1] === 0x2f) range(path);
-        else {
+        if (path[path.length - 1] === 0x2f) {
+          range(path);
+          // git reads `dir/` as naming a submodule `dir` too (not a file or symlink of that name).
+          const bare = path.subarray(0, path.length - 1);
+          for (let i = this.lowerBound(bare); i < this.starts.length && this.path(i).equals(bare); i++) if (this.buf.readUInt32BE(this.starts[i] + 24) === 0o160000) picked.add(i);
+        } else {
           for (let i = this.lowerBound(path); i < this.starts.length && this.path(i).equals(path); i++) picked.add(i);
           range(Buffer.concat([path, Buffer.of(0x2f)]));
         }
@@ -179,6 +183,11 @@ export class IndexFile implements Listing {
       else hi = mid;
     }
     return lo;
+  }
+
+  /** The index file's bytes, as read. */
+  get bytes(): Buffer {
+    return this.buf;
   }
 
   /** How many entries. */

@@ -16,10 +16,9 @@ import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { debug } from '../debug.js';
 import { HephError } from '../errors.js';
-import { gitSync } from './exec.js';
-import { indexStamp, readIndexFd, sameStamp, stampOf, type IndexStamp } from './index-file.js';
-import { IndexListing } from './index-listing.js';
+import { readIndexFd, stampOf, type IndexStamp } from './index-file.js';
 import type { Listing, RawRecord } from './index-listing.js';
+import type { IndexFile } from './index-entries.js';
 
 type Opened = { fd: number; id: string };
 /** The index file, the worktree it belongs to, and its stamp when the run began. */
@@ -39,9 +38,23 @@ interface Facts {
   first: string | null;
   /** No entry is assume-unchanged or skip-worktree: flagged() is empty. */
   unflagged: boolean;
-  lookups: Record<string, Row[]>;
-  endings: Record<string, string[]>;
+  /** Keyed by path: read and written through `answerOf` and `keep` only, so a file named `constructor` or `__proto__` is a path like any other. */
+  lookups: Record<string, unknown>;
+  endings: Record<string, unknown>;
 }
+
+/** A remembered answer of the expected shape; a key only the prototype has, or a row of another shape, is none. */
+const answerOf = <T>(dict: Record<string, unknown>, key: string, is: (x: unknown) => x is T): T[] | undefined => {
+  const v = Object.hasOwn(dict, key) ? dict[key] : undefined;
+  return Array.isArray(v) && v.every(is) ? v : undefined;
+};
+/** Sets an own property even for `__proto__` (a plain assignment would set the object's prototype). */
+const keep = (dict: Record<string, unknown>, key: string, value: unknown) => Object.defineProperty(dict, key, { value, enumerable: true, writable: true, configurable: true });
+const isText = (x: unknown): x is string => typeof x === 'string';
+const isRow = (x: unknown): x is Row => Array.isArray(x) && x.length === 4 && x.every(isText);
+
+/** What names one version of the index file: its size and last 32 bytes (git's checksum, after what precedes it). */
+const idOf = (size: number, tail: Buffer) => `${size}:${tail.toString('hex')}`;
 
 const log = debug('git');
 const FILE = 'index-facts.json';
@@ -67,7 +80,7 @@ export function openIndex(file: string): { fd: number; stamp: IndexStamp; id: st
     if (size < 12 + 32 || readSync(fd, tail, 0, 32, size - 32) !== 32) throw new Error('short');
     // With index.skipHash the checksum is zeros: no identity without reading it all.
     if (tail.subarray(12).every((b) => b === 0)) throw new Error('no checksum');
-    return { fd, stamp: stampOf(st as unknown as Stats), id: `${size}:${tail.toString('hex')}` };
+    return { fd, stamp: stampOf(st as unknown as Stats), id: idOf(size, tail) };
   } catch {
     closeSync(fd);
     return null;
@@ -109,8 +122,23 @@ export class RememberedIndex implements Listing {
   }
 
   /** An index met for the first time, listed by git or read here: its answers are remembered from now on. */
-  static learn(opened: Opened, where: Where, memo: FactsMemo, listing: Listing): RememberedIndex {
+  /**
+   * Reads the index behind the descriptor (while git lists it): facts are kept only of an index this
+   * reader understands, so that a question the facts do not hold can always be read from the file.
+   */
+  static probe(opened: Opened, where: Where): IndexFile | null {
+    const entries = readIndexFd(opened.fd, where.file)?.listing ?? null;
+    const bytes = entries?.bytes;
+    return bytes && idOf(bytes.length, bytes.subarray(bytes.length - 32)) === opened.id ? entries : null;
+  }
+
+  /**
+   * An index met for the first time and listed by git: what `listing` answers is remembered from now
+   * on, when `probe` read the same file here (null otherwise: a split or sparse index is always listed).
+   */
+  static learn(opened: Opened, where: Where, memo: FactsMemo, listing: Listing, probed: IndexFile | null): RememberedIndex | null {
     closeSync(opened.fd);
+    if (!probed) return null;
     const flagged = listing.flagged();
     const content = createHash('sha256').update(listing.raw).digest('hex');
     const facts: Facts = { id: opened.id, content, first: listing.firstOid() ?? null, unflagged: !flagged.assumed.length && !flagged.skipped.length, lookups: {}, endings: {} };
@@ -129,18 +157,15 @@ export class RememberedIndex implements Listing {
   private entries(): Listing {
     if (this.loaded === undefined && this.fd !== null) {
       try {
-        this.loaded = readIndexFd(this.fd, this.where.file)?.listing ?? null;
+        // Facts are kept only of an index read here (`probe`): the same bytes behind the descriptor read alike, unless
+        // the file was written over in place since (a copy's way, not git's) and they are not the facts' index any more.
+        this.loaded = RememberedIndex.probe({ fd: this.fd, id: this.facts.id }, this.where);
       } finally {
         closeSync(this.fd);
         this.fd = null;
       }
-      // A format this reader leaves to git (a split index): git lists it, if it is still the file the run began with.
-      if (!this.loaded && sameStamp(indexStamp(this.where.file), this.where.stamp)) {
-        const out = gitSync(['ls-files', '-s', '-v', '-z'], { cwd: this.where.root, env: { GIT_OPTIONAL_LOCKS: '0' } });
-        this.loaded = out && sameStamp(indexStamp(this.where.file), this.where.stamp) ? new IndexListing(out) : null;
-      }
     }
-    if (!this.loaded) throw new HephError('git', `the index (${this.where.file}) changed while heph was reading it`, 'run heph again');
+    if (!this.loaded) throw new HephError('git', `the index file ${this.where.file} was rewritten in place while heph was reading it`, 'run heph again once the program writing it is done');
     return this.loaded;
   }
 
@@ -161,22 +186,22 @@ export class RememberedIndex implements Listing {
   }
 
   lookup(path: string): RawRecord[] {
-    const known = this.facts.lookups[path];
-    if (known) return known.map(([mode, oid, stage, hex]) => ({ mode, oid, stage, path: Buffer.from(hex, 'hex') }));
+    const rows = answerOf(this.facts.lookups, path, isRow);
+    if (rows) return rows.map(([mode, oid, stage, hex]) => ({ mode, oid, stage, path: Buffer.from(hex, 'hex') }));
     const recs = this.entries().lookup(path);
     if (Object.keys(this.facts.lookups).length < MAX_LOOKUPS) {
-      this.facts.lookups[path] = recs.map((r) => [r.mode, r.oid, r.stage, r.path.toString('hex')]);
+      keep(this.facts.lookups, path, recs.map((r) => [r.mode, r.oid, r.stage, r.path.toString('hex')]));
       this.dirty = true;
     }
     return recs;
   }
 
   endingWith(suffix: string): string[] {
-    const known = this.facts.endings[suffix];
-    if (known) return [...known];
+    const paths = answerOf(this.facts.endings, suffix, isText);
+    if (paths) return [...paths];
     const found = this.entries().endingWith(suffix);
     if (Object.keys(this.facts.endings).length < MAX_ENDINGS && found.length <= MAX_LOOKUPS) {
-      this.facts.endings[suffix] = found;
+      keep(this.facts.endings, suffix, found);
       this.dirty = true;
     }
     return found;
@@ -208,8 +233,16 @@ function readMemo(path: string): Facts[] {
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown; sum?: unknown; all?: unknown };
     if (data.v !== WRITER || !Array.isArray(data.all) || data.sum !== seal(JSON.stringify(data.all))) return [];
-    return data.all.filter((f): f is Facts => !!f && typeof f.id === 'string' && typeof f.content === 'string' && typeof f.lookups === 'object' && !!f.lookups && typeof f.endings === 'object' && !!f.endings);
+    return data.all.map(factsOf).filter((f): f is Facts => f !== null);
   } catch {
     return [];
   }
+}
+
+/** The facts of one index in the shape this version writes; null for anything else (a miss). Answers are checked where used. */
+function factsOf(f: unknown): Facts | null {
+  const { id, content, first, unflagged, lookups, endings } = (f ?? {}) as Record<string, unknown>;
+  const isDict = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+  if (!isText(id) || !isText(content) || !(first === null || isText(first)) || typeof unflagged !== 'boolean' || !isDict(lookups) || !isDict(endings)) return null;
+  return { id, content, first, unflagged, lookups, endings };
 }

@@ -12,6 +12,7 @@ import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
 import { IndexListing, type Listing } from './index-listing.js';
 import { afterTask, indexFilePath, indexStamp, readIndexFile, sameStamp, type IndexStamp } from './index-file.js';
 import { openIndex, readFacts, RememberedIndex } from './index-facts.js';
+import type { IndexFile } from './index-entries.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
 
@@ -193,8 +194,9 @@ interface IndexPlan {
   stamp: IndexStamp;
   /** What was remembered of this index file, if anything. */
   remembered: RememberedIndex | null;
-  /** For an index file met for the first time: keep what git's listing answers. */
-  learn: ((listing: Listing) => RememberedIndex) | null;
+  /** For an index file met for the first time: reads it here while git lists it (`probe`), then keeps what git's listing answers. */
+  probe: (() => void) | null;
+  learn: ((listing: Listing) => RememberedIndex | null) | null;
   /** Lets go of the file (the snapshot is read again from git). */
   discard(): void;
 }
@@ -207,11 +209,13 @@ function indexToRead(opts: SnapshotOptions): IndexPlan | null {
     const where = { file, root: opts.root, stamp: opened.stamp };
     const memo = readFacts(opts.factsDir ?? null);
     const remembered = RememberedIndex.recall(opened, where, memo);
-    const learn = remembered ? null : (l: Listing) => RememberedIndex.learn(opened, where, memo, l);
-    return { file, stamp: opened.stamp, remembered, learn, discard: () => (remembered ? remembered.close() : closeSync(opened.fd)) };
+    let probed: IndexFile | null | undefined;
+    const probe = () => void (probed ??= RememberedIndex.probe(opened, where));
+    const learn = (l: Listing) => (probe(), RememberedIndex.learn(opened, where, memo, l, probed ?? null));
+    return { file, stamp: opened.stamp, remembered, probe: remembered ? null : probe, learn: remembered ? null : learn, discard: () => (remembered ? remembered.close() : closeSync(opened.fd)) };
   }
   const stamp = indexStamp(file);
-  return stamp ? { file, stamp, remembered: null, learn: null, discard: () => {} } : null;
+  return stamp ? { file, stamp, remembered: null, probe: null, learn: null, discard: () => {} } : null;
 }
 
 /** Reads the snapshot with at most three git calls, run in parallel (four when git lists the index). */
@@ -232,6 +236,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const pending = gitParallel(commands, { cwd, env });
   // Read while git works: the file is in the page cache, and reading it costs less than git printing it.
   const read = index && !gitLists && !index.remembered ? await afterTask(() => readIndexFile(index.file)) : null;
+  if (index?.probe) await afterTask(index.probe);
   const results = await pending;
   const listed = gitLists ? new IndexListing(results.shift()!.stdout) : null;
   if (index && (!sameStamp(indexStamp(index.file), index.stamp) || (read && !sameStamp(read.stamp, index.stamp)))) {
@@ -239,11 +244,19 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
     index.discard();
     return readSnapshot({ ...opts, gitDir: undefined });
   }
-  let listing: Listing | null = index?.remembered ?? (listed && index?.learn ? index.learn(listed) : listed);
+  let listing: Listing | null = index?.remembered ?? (listed && index?.learn ? (index.learn(listed) ?? listed) : listed);
   if (read) listing = opts.pathspecs ? read.listing.scoped(opts.pathspecs) : read.listing;
-  // A format this reader leaves to git (split or sparse index, an unknown version), or pathspecs it does not read.
-  const snapshot = fromListing(opts, results, listing ?? new IndexListing((await gitParallel([withSpecs(LISTING_ARGS)], { cwd, env }))[0].stdout));
-  if (listing instanceof RememberedIndex) snapshot.remember = () => listing.save();
+  if (!listing) {
+    // A format this reader leaves to git (split or sparse index, an unknown version), or pathspecs it does not read.
+    listing = new IndexListing((await gitParallel([withSpecs(LISTING_ARGS)], { cwd, env }))[0].stdout);
+    // Listed after the stamp was checked: the same file must still be there, or git's lists are of two indexes.
+    if (index && !sameStamp(indexStamp(index.file), index.stamp)) return readSnapshot({ ...opts, gitDir: undefined });
+  }
+  const snapshot = fromListing(opts, results, listing);
+  if (listing instanceof RememberedIndex) {
+    const remembered = listing;
+    snapshot.remember = () => remembered.save();
+  }
   return snapshot;
 }
 

@@ -193,6 +193,7 @@ test('GIT_INDEX_FILE is found where git finds it: absolute, or relative to the w
   assert.is(indexFilePath('/r', '/r/.git', {}), '/r/.git/index');
   assert.is(indexFilePath('/r', '/r/.git', { GIT_INDEX_FILE: '/tmp/i' }), '/tmp/i');
   assert.is(indexFilePath('/r', '/r/.git', { GIT_INDEX_FILE: '.git/index.lock' }), '/r/.git/index.lock');
+  assert.is(indexFilePath('/r', '/r/.git', { GIT_INDEX_FILE: '' }), '', 'set but empty: no file, as git reads none');
 });
 
 test.run();
