@@ -22,7 +22,7 @@ export interface CommitSnapshot {
   snapshot: Promise<Snapshot>;
   /** The staged files a commit adds, copies, modifies or renames, across the whole index. */
   staged: Promise<string[]>;
-  /** Literal paths (directories end in `/`) the stash and re-staging keep to; null: the whole tree. */
+  /** Literal paths (directories end in `/`) the stash and re-staging keep to; null: the whole tree. Known before the snapshot unless the scope names files at any depth. */
   paths: Promise<string[] | null>;
 }
 
@@ -76,8 +76,10 @@ export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<Sele
     if (scope) return readSnapshot({ root, source: 'index', pathspecs: scopePathspecs(scope) });
     return (!fresh && (await read.whole)) || whole();
   });
-  const paths = Promise.all([scoped, snapshot]).then(([scope, snap]) => {
-    const literal = scope && scopeLiteralPaths(scope, snap.tracked);
+  // Known with the scope, so that the stash's scan can start while the snapshot is read; names matched
+  // at any depth become the tracked files of that name, which wait for the snapshot.
+  const paths = scoped.then(async (scope) => {
+    const literal = scope && scopeLiteralPaths(scope, scope.anywhere.length ? (await snapshot).tracked : []);
     return literal && !literal.some(notArgv) ? literal : null;
   });
   paths.catch(() => {}); // the snapshot's failure is reported where it is awaited

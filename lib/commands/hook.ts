@@ -125,6 +125,7 @@ async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: 
         snapshot = commit?.snapshot;
       }
       mark('lock held');
+      const scan = commit && startScan(ctx.repo.root, commit.paths);
       const store = await openStore({ dir: ctx.dir, warn: out.warn });
       mark('store open');
       if (ev.invalidate.length) await ctx.members.then(() => invalidate(ctx, store, ev.invalidate));
@@ -133,7 +134,7 @@ async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: 
       try {
         const run = (rollback?: RollbackPoint) => runSession({ ctx, opts, out, prepared, started, signal, msgfile: ev.msgfile, logHeader: ev.header, rollback });
         // commit-msg checks read files too: they must see what is committed, as pre-commit's do.
-        const report = commit ? await withStagedOnly(ctx, out, prepared, ev.candidates!, await commit.paths, run) : await run();
+        const report = commit ? await withStagedOnly(ctx, out, prepared, ev.candidates!, await commit.paths, run, scan) : await run();
         report.interrupted = interrupted();
         mark('checks done');
         after = { ctx, opts, out, prepared, report, startedAt };
@@ -181,15 +182,35 @@ async function invalidate(ctx: Context, store: StateStore, changed: string[]): P
 }
 
 /**
+ * The stash's first read in a commit's scope, started with the lock held (no
+ * other run has changes aside) while the plan is made: it is needed as soon as
+ * a check runs, and a scope is small. The whole tree's waits until one does.
+ */
+function startScan(root: string, paths: Promise<string[] | null>): Promise<Buffer | undefined> {
+  const scan = paths.then((scope) => (scope ? UnstagedStash.scan(root, scope) : undefined));
+  scan.catch(() => {}); // awaited only when a check runs
+  return scan;
+}
+
+/**
  * Runs the checks with unstaged changes put aside (only when something runs),
  * re-stages the files that fixes changed, then restores, always. The fixes'
  * rollback point is recorded once everything is back: it spans the user's
  * whole working tree, before and after. `scope`: the literal paths the checks
  * can read (null: the whole tree); unstaged changes elsewhere stay where they are.
+ * `scan`: the stash's first read of that scope, started earlier (startScan).
  */
-async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, staged: string[], scope: string[] | null, run: (rollback: RollbackPoint) => Promise<RunReport>): Promise<RunReport> {
+async function withStagedOnly(
+  ctx: Context,
+  out: Output,
+  prepared: Prepared,
+  staged: string[],
+  scope: string[] | null,
+  run: (rollback: RollbackPoint) => Promise<RunReport>,
+  scan?: Promise<Buffer | undefined>,
+): Promise<RunReport> {
   const runs = prepared.plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
-  const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir, scope) : null;
+  const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir, scope, await scan) : null;
   const point = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
   // Checks whose fix started: what they were given may have been rewritten, even if they then failed.
   const fixStarted = new Set<string>();

@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { join } from 'node:path';
 import { HephError } from '../errors.js';
 import { at, blockingAncestor, isDiskFull, kindOf, move, signature } from './aside.js';
-import { gitSync, HARD_DIFF, pathsInput, split0 } from './stash-git.js';
+import { gitAsync, gitSync, HARD_DIFF, pathsInput, split0 } from './stash-git.js';
 import { eachStageEntry } from './ls-files.js';
 import { settle, type Entry, type Kept, type Manifest } from './stash-settle.js';
 import { cannotWrite, unwritableError } from './stash-unwritable.js';
@@ -92,15 +92,29 @@ export class UnstagedStash {
   }
 
   /**
+   * What `create` looks at first, started ahead of it: the paths of `scope`
+   * whose working-tree state differs from the index (git's name-status list).
+   * Only valid while no other run can have changes aside (the caller holds
+   * heph's lock), and given to `create` with the same scope.
+   */
+  static scan(root: string, scope: readonly string[]): Promise<Buffer> {
+    return gitAsync(root, ['diff', '--name-status', '-z', ...HARD_DIFF, '--', ...scope]).then((r) => r.stdout);
+  }
+
+  /**
    * Puts unstaged changes aside; null when there are none. `scope`: literal
    * paths (directories and files) to look at; changes elsewhere stay where
-   * they are. null: the whole tree.
+   * they are. null: the whole tree. `scanned`: what `scan` gave for this scope.
    */
-  static create(root: string, gitDir: string, hephDir: string, scope: readonly string[] | null = null): UnstagedStash | null {
+  static create(root: string, gitDir: string, hephDir: string, scope: readonly string[] | null = null, scanned?: Buffer): UnstagedStash | null {
     const only = scope ? ['--', ...scope] : [];
-    const status = gitSync(root, ['diff', '--name-status', '-z', ...HARD_DIFF, ...only]);
-    if (status.code !== 0) throw new Error(`git diff failed: ${status.stderr.trim()}`);
-    const recs = split0(status.stdout);
+    let listed = scanned;
+    if (!listed) {
+      const status = gitSync(root, ['diff', '--name-status', '-z', ...HARD_DIFF, ...only]);
+      if (status.code !== 0) throw new Error(`git diff failed: ${status.stderr.trim()}`);
+      listed = status.stdout;
+    }
+    const recs = split0(listed);
     if (!recs.length) return null;
     const changed: [string, string][] = [];
     for (let i = 0; i + 1 < recs.length; i += 2) changed.push([recs[i], recs[i + 1]]);

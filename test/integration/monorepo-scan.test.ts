@@ -1,0 +1,73 @@
+/**
+ * The stash's scan in a commit touching one member: it starts once heph holds
+ * its lock and the scope is known, while the plan is made, and is still what
+ * the stash acts on. A hook that waited for another run scans after that run
+ * put its changes back, never while they were aside.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Repo, repoPool } from '../helpers/repo.js';
+import { commit } from '../helpers/hooks.js';
+import { spawnHeph, waitFor } from '../helpers/proc.js';
+import { linted, workspace } from '../helpers/workspace.js';
+
+const track = repoPool(test);
+
+test("a scoped commit's scan of unstaged changes runs beside the plan, and the stash acts on it: the check sees the staged content, the unstaged edit comes back", () => {
+  const r = workspace(track(new Repo()));
+  r.commitAll('init');
+  assert.is(r.heph(['install']).code, 0);
+  r.write('packages/web/src/index.js', 'export const web = 2;\n');
+  r.git('add', 'packages/web/src/index.js');
+  r.write('packages/web/src/index.js', 'export const web = BAD;\n');
+  r.write('packages/api/src/index.js', 'export const api = "unstaged";\n');
+  const c = commit(r, ['-m', 'web'], { env: { HEPH_DEBUG: 'git' } });
+  assert.is(c.code, 0, c.stderr);
+  assert.equal(linted(r, 'npx'), [['src/index.js']], 'the linter ran, on the staged content (BAD fails it)');
+  assert.is(r.git('show', 'HEAD:packages/web/src/index.js'), 'export const web = 2;\n');
+  assert.is(r.read('packages/web/src/index.js'), 'export const web = BAD;\n');
+  assert.is(r.read('packages/api/src/index.js'), 'export const api = "unstaged";\n');
+  const scan = c.stderr.split('\n').filter((l) => l.includes('diff --name-status'));
+  assert.is(scan.length, 1, c.stderr);
+  assert.match(scan[0], /-- .*packages\/web\/ .*→ 0 \(/, 'the scan keeps to the scope');
+  assert.not.match(scan[0], /sync\)/, 'started ahead, not run synchronously once the plan is sealed');
+});
+
+test('a hook that waited for another run scans after it: changes that run had put aside are put aside again', async () => {
+  const r = workspace(track(new Repo()));
+  // `hold` records what it reads; in the first run it holds the lock (changes aside) until released, then fails.
+  const gate = join(r.base, 'gate');
+  mkdirSync(gate);
+  const hold = join(r.base, 'bin', 'hold');
+  writeFileSync(
+    hold,
+    `#!/bin/sh\ncat src/b.js >> "${gate}/seen"\n[ -z "$HOLD" ] && exit 0\ntouch "${gate}/started"\nwhile [ ! -e "${gate}/release" ]; do sleep 0.02; done\nexit 1\n`,
+  );
+  chmodSync(hold, 0o755);
+  const web = JSON.parse(r.read('packages/web/.heph.json'));
+  web.phases[0].checks.push({ name: 'hold', run: hold, inputs: ['src/**'] });
+  r.write('packages/web/.heph.json', JSON.stringify(web));
+  r.write('packages/web/src/b.js', 'export const b = 1;\n');
+  r.commitAll('init');
+  r.write('packages/web/src/index.js', 'export const web = 2;\n');
+  r.git('add', 'packages/web/src/index.js');
+  r.write('packages/web/src/b.js', 'export const b = "unstaged";\n');
+  const first = spawnHeph(r, ['hook', 'run', 'pre-commit'], { env: { HOLD: '1' } });
+  await waitFor(() => existsSync(join(gate, 'started')), 'the first run to hold the lock');
+  assert.is(r.read('packages/web/src/b.js'), 'export const b = 1;\n', 'the first run has b.js aside');
+  const second = spawnHeph(r, ['hook', 'run', 'pre-commit']);
+  let waiting = '';
+  second.child.stderr!.on('data', (s: string) => (waiting += s));
+  second.child.stdout!.on('data', (s: string) => (waiting += s));
+  await waitFor(() => /waiting for heph \(pid \d+\)/.test(waiting), 'the second run to wait for the lock');
+  writeFileSync(join(gate, 'release'), '');
+  const [a, b] = await Promise.all([first.done, second.done]);
+  assert.is(a.code, 1, a.stdout + a.stderr);
+  assert.is(b.code, 0, b.stdout + b.stderr);
+  assert.is(readFileSync(join(gate, 'seen'), 'utf8'), 'export const b = 1;\n'.repeat(2), 'both runs read the staged b.js');
+  assert.is(r.read('packages/web/src/b.js'), 'export const b = "unstaged";\n', 'the unstaged edit is back');
+});
+
+test.run();
