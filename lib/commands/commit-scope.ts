@@ -15,7 +15,11 @@ import { CONFIG_NAME } from '../config/member-dirs.js';
 import { readScope, scopeLiteralPaths, scopePathspecs } from '../plan/scope.js';
 import type { SelectOptions } from '../plan/select.js';
 import type { MemberOptions } from '../plan/members.js';
-import type { CommitRead } from '../run/commit-read.js';
+import { canScope, type CommitRead } from '../run/commit-read.js';
+import type { ScopeMemo } from '../state/scope-memo.js';
+import { debug } from '../debug.js';
+
+const mark = debug('time');
 import type { Output } from '../report/output.js';
 
 export interface CommitSnapshot {
@@ -55,11 +59,27 @@ export async function useCommitConfig(ctx: Context, read: CommitRead, out: Outpu
   }
 }
 
+/** A scoped read started before the config said what to read: the worktree's last commit's (state/scope-memo.ts). */
+export interface EarlyScope {
+  memo: ScopeMemo;
+  /** The snapshot of the remembered pathspecs, being read. */
+  snapshot?: Promise<Snapshot>;
+}
+
+/** Starts reading what the worktree's last commit read for this event, if it remembers one. */
+export function startEarlyScope(root: string, memo: ScopeMemo): EarlyScope {
+  if (!memo.pathspecs || !canScope()) return { memo };
+  const snapshot = readSnapshot({ root, source: 'index', pathspecs: memo.pathspecs });
+  snapshot.catch(() => {}); // kept only for the same scope, and awaited then
+  return { memo, snapshot };
+}
+
 /**
  * The snapshot a commit's plan reads. `fresh`: read again (another run held
- * the lock meanwhile), never what was started before.
+ * the lock meanwhile), never what was started before. `early`: the read of
+ * the last commit's scope, kept when this commit's scope is the same.
  */
-export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<SelectOptions, 'candidates'>, members: MemberOptions, fresh: boolean): CommitSnapshot {
+export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<SelectOptions, 'candidates'>, members: MemberOptions, fresh: boolean, early?: EarlyScope): CommitSnapshot {
   const root = ctx.repo.root;
   const whole = () => readSnapshot({ root, source: 'index', staged: true });
   const staged = fresh ? stagedFiles(root) : read.staged;
@@ -73,7 +93,14 @@ export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<Sele
   // The staged list is the whole index's, as without a scope: the plan sees every staged file, and
   // those outside the scope concern no check that runs (that is how the scope was drawn).
   const snapshot = scoped.then(async (scope) => {
-    if (scope) return readSnapshot({ root, source: 'index', pathspecs: scopePathspecs(scope) });
+    const pathspecs = scope && scopePathspecs(scope);
+    early?.memo.save(pathspecs);
+    if (pathspecs && !fresh && early?.snapshot) {
+      const same = early.memo.matches(pathspecs);
+      mark(same ? "scope: the last commit's, read early" : "scope: not the last commit's, read now");
+      if (same) return early.snapshot;
+    }
+    if (pathspecs) return readSnapshot({ root, source: 'index', pathspecs });
     return (!fresh && (await read.whole)) || whole();
   });
   // Known with the scope, so that the stash's scan can start while the snapshot is read; names matched

@@ -11,12 +11,13 @@ import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } f
 import { withRunLock } from './run-lock.js';
 import { afterRun, type AfterRun } from './after-run.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
-import { commitSnapshot, useCommitConfig, type CommitSnapshot } from './commit-scope.js';
+import { commitSnapshot, startEarlyScope, useCommitConfig, type CommitSnapshot, type EarlyScope } from './commit-scope.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { commitReadFor, dropCommitRead, takeEarlySnapshot } from '../run/early.js';
 import type { CommitRead } from '../run/commit-read.js';
 import { addCleanup } from '../run/signals.js';
 import { openStore, preloadDriver } from '../state/store.js';
+import { ScopeMemo } from '../state/scope-memo.js';
 import { compileGlobs } from '../util/glob.js';
 import { eventHook, withMemberMode } from '../plan/members.js';
 import { git } from '../git/exec.js';
@@ -80,14 +81,26 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   // Started by the entry point already; the members a commit records are found from it.
   const repo = await findRepo();
   const read = commitEvent ? commitReadFor(repo.root, repo.gitDir) : undefined;
+  // The part of the tree the last commit read: read now, kept if this commit's scope is the same.
+  const early = read && !opts.dryRun ? startEarlyScope(repo.root, ScopeMemo.open(hephDir(repo), repo.gitDir, event)) : undefined;
   try {
-    return await runEvent(event, args, flags, out, opts, started, startedAt, read);
+    return await runEvent(event, args, flags, out, opts, started, startedAt, read, early);
   } finally {
     if (read) dropCommitRead(repo.root);
   }
 }
 
-async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: Output, opts: RunOptions, started: number, startedAt: number, read: CommitRead | undefined): Promise<number> {
+async function runEvent(
+  event: HookEvent,
+  args: string[],
+  flags: RunFlags,
+  out: Output,
+  opts: RunOptions,
+  started: number,
+  startedAt: number,
+  read: CommitRead | undefined,
+  early: EarlyScope | undefined,
+): Promise<number> {
   const ctx = await loadContext(undefined, { deferMembers: true });
   // A commit is checked by the config it commits, not by unstaged edits to it.
   if (read) await useCommitConfig(ctx, read, out);
@@ -100,7 +113,7 @@ async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: 
     if (opts.dryRun) out.line(`.heph.json has no ${event} hook: nothing to run`);
     return EXIT.ok;
   }
-  const readCommit = (fresh: boolean): CommitSnapshot | undefined => read && commitSnapshot(ctx, read, selectOptions(opts, hook), { projects: opts.projects, changed: null, event, rootHook }, fresh);
+  const readCommit = (fresh: boolean): CommitSnapshot | undefined => read && commitSnapshot(ctx, read, selectOptions(opts, hook), { projects: opts.projects, changed: null, event, rootHook }, fresh, early);
   let commit = readCommit(false);
   let snapshot = commit?.snapshot;
   const ev = await eventPlan(ctx.repo.root, event, args, commit?.staged.then((staged) => ({ staged })));

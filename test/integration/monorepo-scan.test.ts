@@ -1,17 +1,19 @@
 /**
- * The stash's scan in a commit touching one member: it starts once heph holds
- * its lock and the scope is known, while the plan is made, and is still what
- * the stash acts on. A hook that waited for another run scans after that run
- * put its changes back, never while they were aside.
+ * What a commit touching one member starts ahead. The stash's scan starts once
+ * heph holds its lock and the scope is known, while the plan is made, and is
+ * still what the stash acts on; a hook that waited for another run scans after
+ * that run put its changes back, never while they were aside. The last
+ * commit's scope is read before the config says what to read, and kept only
+ * when the config asks for exactly that.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Repo, repoPool } from '../helpers/repo.js';
 import { commit } from '../helpers/hooks.js';
 import { spawnHeph, waitFor } from '../helpers/proc.js';
-import { linted, workspace } from '../helpers/workspace.js';
+import { linted, unitRuns, workspace } from '../helpers/workspace.js';
 
 const track = repoPool(test);
 
@@ -68,6 +70,53 @@ test('a hook that waited for another run scans after it: changes that run had pu
   assert.is(b.code, 0, b.stdout + b.stderr);
   assert.is(readFileSync(join(gate, 'seen'), 'utf8'), 'export const b = 1;\n'.repeat(2), 'both runs read the staged b.js');
   assert.is(r.read('packages/web/src/b.js'), 'export const b = "unstaged";\n', 'the unstaged edit is back');
+});
+
+test("the last commit's scope is read early and kept only when this commit's is the same; a damaged memo is rewritten", () => {
+  const r = workspace(track(new Repo()));
+  r.commitAll('init');
+  assert.is(r.heph(['install']).code, 0);
+  const env = { HEPH_DEBUG: 'time,git' };
+  const early = (c: { stderr: string }) => c.stderr.match(/scope: [^\n]*/g) ?? [];
+  const scoped = (c: { stderr: string }) => c.stderr.split('\n').filter((l) => /ls-files -o --exclude-standard -z -- /.test(l));
+  const edit = (member: string, v: number, unstaged?: string) => {
+    r.write(`packages/${member}/src/index.js`, `export const ${member} = ${v};\n`);
+    r.git('add', `packages/${member}/src/index.js`);
+    if (unstaged) r.write(`packages/${member}/src/index.js`, unstaged);
+  };
+  edit('web', 2);
+  const first = commit(r, ['-m', 'web 1'], { env });
+  assert.is(first.code, 0, first.stderr);
+  assert.equal(early(first), [], 'nothing remembered yet');
+  linted(r, 'npx');
+  unitRuns(r);
+  // The same member again, with an unstaged edit the linter would reject: read early, and still checked as staged.
+  edit('web', 3, 'export const web = BAD;\n');
+  const second = commit(r, ['-m', 'web 2'], { env });
+  assert.is(second.code, 0, second.stderr);
+  assert.equal(early(second), ["scope: the last commit's, read early"]);
+  assert.is(scoped(second).length, 1, 'one scoped read');
+  assert.match(scoped(second)[0], /:\(literal\)packages\/web\//);
+  assert.is(r.read('packages/web/src/index.js'), 'export const web = BAD;\n');
+  assert.equal(linted(r, 'npx'), [['src/index.js']], 'linted as staged (BAD fails it)');
+  assert.equal(unitRuns(r), ['packages/web']);
+  // Another member: web's read is not used; api's scope is read and its checks run.
+  edit('api', 2);
+  const third = commit(r, ['-m', 'api'], { env });
+  assert.is(third.code, 0, third.stderr);
+  assert.equal(early(third), ["scope: not the last commit's, read now"]);
+  assert.ok(scoped(third).some((l) => /:\(literal\)packages\/api\//.test(l) && !/packages\/web\//.test(l)), third.stderr);
+  assert.equal(unitRuns(r), ['packages/api']);
+  // A damaged memo is no guess at all, and is rewritten.
+  const dir = join(r.dir, '.git', 'heph', 'scope');
+  const files = readdirSync(dir).filter((f) => f.startsWith('pre-commit-') && f.endsWith('.json'));
+  assert.is(files.length, 1, String(files));
+  writeFileSync(join(dir, files[0]), '["');
+  edit('api', 3);
+  const fourth = commit(r, ['-m', 'api 2'], { env });
+  assert.is(fourth.code, 0, fourth.stderr);
+  assert.equal(early(fourth), []);
+  assert.ok(JSON.parse(readFileSync(join(dir, files[0]), 'utf8')).includes(':(literal)packages/api/'));
 });
 
 test.run();
