@@ -34,9 +34,9 @@ export function gitSync(cwd: string, args: string[], input?: Buffer | string, ha
   return gitSyncResult(args, { cwd, input, env: ENV, literal: true, config: hardened ? HARDENED : PLAIN });
 }
 
-/** The same hardened git, asynchronously: a read started ahead of the stash, while heph does other work. */
-export function gitAsync(cwd: string, args: string[]): Promise<GitResult> {
-  return git(args, { cwd, env: ENV, literal: true, config: HARDENED });
+/** The same hardened git, asynchronously: a read started ahead of the stash, while heph does other work. `config`: more settings. */
+export function gitAsync(cwd: string, args: string[], config: readonly string[] = []): Promise<GitResult> {
+  return git(args, { cwd, env: ENV, literal: true, config: [...HARDENED, ...config] });
 }
 
 /** NUL-separated names as byte strings (latin1: a name that is not UTF-8 survives). */
