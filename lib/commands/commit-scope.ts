@@ -18,9 +18,9 @@ import type { MemberOptions } from '../plan/members.js';
 import { canScope, type CommitRead } from '../run/commit-read.js';
 import type { ScopeMemo } from '../state/scope-memo.js';
 import { debug } from '../debug.js';
+import type { Output } from '../report/output.js';
 
 const mark = debug('time');
-import type { Output } from '../report/output.js';
 
 export interface CommitSnapshot {
   snapshot: Promise<Snapshot>;
@@ -39,7 +39,7 @@ function layerFiles(ctx: Context): string[] {
 /** A name git gave that was not UTF-8 (or a replacement character): it would not reach git intact as an argument. */
 const notArgv = (p: string) => hasRawBytes(p) || p.includes('\uFFFD');
 
-const indexOnly = (root: string, pathspecs?: string[]) => readSnapshot({ root, source: 'index', untracked: false, ...(pathspecs ? { pathspecs } : {}) });
+const indexOnly = (ctx: Context, pathspecs?: string[]) => readSnapshot({ root: ctx.repo.root, gitDir: ctx.repo.gitDir, source: 'index', untracked: false, ...(pathspecs ? { pathspecs } : {}) });
 
 /** Puts the config the commit records in place (hook-config.ts), reading the index entries of the config files only. */
 export async function useCommitConfig(ctx: Context, read: CommitRead, out: Output): Promise<void> {
@@ -49,13 +49,13 @@ export async function useCommitConfig(ctx: Context, read: CommitRead, out: Outpu
     () => false,
   );
   const files = layerFiles(ctx);
-  const configSnap = !loaded || files.some(notArgv) ? indexOnly(ctx.repo.root) : files.length ? indexOnly(ctx.repo.root, [`:(glob)**/${CONFIG_NAME}`, ...files.map((f) => `:(literal)${f}`)]) : read.configs;
+  const configSnap = !loaded || files.some(notArgv) ? indexOnly(ctx) : files.length ? indexOnly(ctx, [`:(glob)**/${CONFIG_NAME}`, ...files.map((f) => `:(literal)${f}`)]) : read.configs;
   const before = { config: ctx.config, rootConfig: ctx.rootConfig, members: ctx.members };
   await useStagedConfig(ctx, configSnap, out);
   // The staged chain names a file the working copy's does not: read as staged only with its index entry at hand.
   if (loaded && layerFiles(ctx).some((f) => !files.includes(f))) {
     Object.assign(ctx, before);
-    await useStagedConfig(ctx, indexOnly(ctx.repo.root), out);
+    await useStagedConfig(ctx, indexOnly(ctx), out);
   }
 }
 
@@ -67,9 +67,9 @@ export interface EarlyScope {
 }
 
 /** Starts reading what the worktree's last commit read for this event, if it remembers one. */
-export function startEarlyScope(root: string, memo: ScopeMemo): EarlyScope {
+export function startEarlyScope(repo: { root: string; gitDir: string }, memo: ScopeMemo): EarlyScope {
   if (!memo.pathspecs || !canScope()) return { memo };
-  const snapshot = readSnapshot({ root, source: 'index', pathspecs: memo.pathspecs });
+  const snapshot = readSnapshot({ root: repo.root, gitDir: repo.gitDir, source: 'index', pathspecs: memo.pathspecs });
   snapshot.catch(() => {}); // kept only for the same scope, and awaited then
   return { memo, snapshot };
 }
@@ -81,7 +81,8 @@ export function startEarlyScope(root: string, memo: ScopeMemo): EarlyScope {
  */
 export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<SelectOptions, 'candidates'>, members: MemberOptions, fresh: boolean, early?: EarlyScope): CommitSnapshot {
   const root = ctx.repo.root;
-  const whole = () => readSnapshot({ root, source: 'index', staged: true });
+  const gitDir = ctx.repo.gitDir;
+  const whole = () => readSnapshot({ root, gitDir, source: 'index', staged: true });
   const staged = fresh ? stagedFiles(root) : read.staged;
   const scoped = (async () => {
     if (!(await read.members).length) return null;
@@ -100,7 +101,7 @@ export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<Sele
       mark(same ? "scope: the last commit's, read early" : "scope: not the last commit's, read now");
       if (same) return early.snapshot;
     }
-    if (pathspecs) return readSnapshot({ root, source: 'index', pathspecs });
+    if (pathspecs) return readSnapshot({ root, gitDir, source: 'index', pathspecs });
     return (!fresh && (await read.whole)) || whole();
   });
   // Known with the scope, so that the stash's scan can start while the snapshot is read; names matched

@@ -80,9 +80,9 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   const commitEvent = event === 'pre-commit' || event === 'commit-msg';
   // Started by the entry point already; the members a commit records are found from it.
   const repo = await findRepo();
-  const read = commitEvent ? commitReadFor(repo.root, repo.gitDir) : undefined;
+  const read = commitEvent ? commitReadFor(repo) : undefined;
   // The part of the tree the last commit read: read now, kept if this commit's scope is the same.
-  const early = read && !opts.dryRun ? startEarlyScope(repo.root, ScopeMemo.open(hephDir(repo), repo.gitDir, event)) : undefined;
+  const early = read && !opts.dryRun ? startEarlyScope(repo, ScopeMemo.open(hephDir(repo), repo.gitDir, event)) : undefined;
   try {
     return await runEvent(event, args, flags, out, opts, started, startedAt, read, early);
   } finally {

@@ -23,8 +23,24 @@ const TAB = 9;
 /** The tags of entries git does not compare with the working tree: assume-unchanged, both, skip-worktree. */
 const FLAG_TAGS = ['h', 's', 'S'];
 
-export class IndexListing {
+/** What the snapshot asks of the index listing, whether git printed it or heph read the index file (index-file.ts). */
+export interface Listing {
+  /** `git ls-files -s -v -z` bytes, for a caller that needs every entry. */
+  readonly raw: Buffer;
+  /** Bytes that identify the listing's content: equal identities, equal listings. */
+  identity(): Buffer;
+  lookup(path: string): RawRecord[];
+  flagged(goneUnder?: (path: string) => string | undefined): { assumed: string[]; skipped: string[] };
+  firstOid(): string | undefined;
+  endingWith(suffix: string): string[];
+}
+
+export class IndexListing implements Listing {
   constructor(readonly raw: Buffer) {}
+
+  identity(): Buffer {
+    return this.raw;
+  }
 
   /** The record starting at `start` (the byte after a NUL, or 0), read by the one ls-files parser. */
   private record(start: number): RawRecord & { end: number } {

@@ -5,11 +5,13 @@
  * Only those, and untracked files a check asks about, are hashed here.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitParallel, splitZ } from './exec.js';
 import { decodeBytes, encodeBytes, fsPath } from './bytes.js';
-import { IndexListing } from './index-listing.js';
+import { IndexListing, type Listing } from './index-listing.js';
+import { afterTask, indexFilePath, indexStamp, readIndexFile, sameStamp, type IndexStamp } from './index-file.js';
+import { openIndex, readFacts, RememberedIndex } from './index-facts.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
 
@@ -49,6 +51,8 @@ export interface Snapshot {
    * have to be hashed to tell.
    */
   contentKey(): string | null;
+  /** Keeps what this run asked of the index for the next (index-facts.ts); a dry run does not call it. */
+  remember?(): void;
 }
 
 const DELETED: Identity = { mode: '0', oid: 'deleted' };
@@ -104,6 +108,10 @@ export interface SnapshotOptions {
   staged?: boolean;
   /** Only these pathspecs (git's syntax, magic included), for every list above; default: the whole tree. */
   pathspecs?: readonly string[];
+  /** The worktree's git dir: the index file is then read here rather than listed by git (index-file.ts). */
+  gitDir?: string;
+  /** heph's folder: what runs ask of the index is remembered there by the index's checksum (index-facts.ts). */
+  factsDir?: string;
 }
 
 /** The staged files a commit adds, copies, modifies or renames (not deletions). */
@@ -165,23 +173,83 @@ function withinBytes(root: string, paths: string[]): boolean {
   return true;
 }
 
-/** Reads the snapshot with at most three git calls, run in parallel. */
+/** `ls-files -s -v`: -v tags the entries git itself does not compare with the working tree (assume-unchanged, skip-worktree). */
+const LISTING_ARGS = ['ls-files', '-s', '-v', '-z'];
+
+/**
+ * How the index is read: its file, and its stamp before git starts (git's own
+ * reads of the index then happen while it is that same file, which the stamp
+ * is checked for once they are done). With heph's folder at hand and the
+ * whole tree asked for, what runs asked of this very file may be remembered
+ * (index-facts.ts): then nothing of it is read; if not, git lists it beside
+ * its other reads and the answers are remembered for the next run. Otherwise
+ * (a scope's pathspecs, an index without a checksum) it is read here. None on
+ * Windows, where this reader is not tested.
+ */
+interface IndexPlan {
+  file: string;
+  stamp: IndexStamp;
+  /** What was remembered of this index file, if anything. */
+  remembered: RememberedIndex | null;
+  /** For an index file met for the first time: keep what git's listing answers. */
+  learn: ((listing: Listing) => RememberedIndex) | null;
+  /** Lets go of the file (the snapshot is read again from git). */
+  discard(): void;
+}
+
+function indexToRead(opts: SnapshotOptions): IndexPlan | null {
+  if (!opts.gitDir || process.platform === 'win32') return null;
+  const file = indexFilePath(opts.root, opts.gitDir);
+  const opened = opts.factsDir !== undefined && !opts.pathspecs ? openIndex(file) : null;
+  if (opened) {
+    const where = { file, root: opts.root, stamp: opened.stamp };
+    const memo = readFacts(opts.factsDir ?? null);
+    const remembered = RememberedIndex.recall(opened, where, memo);
+    const learn = remembered ? null : (l: Listing) => RememberedIndex.learn(opened, where, memo, l);
+    return { file, stamp: opened.stamp, remembered, learn, discard: () => (remembered ? remembered.close() : closeSync(opened.fd)) };
+  }
+  const stamp = indexStamp(file);
+  return stamp ? { file, stamp, remembered: null, learn: null, discard: () => {} } : null;
+}
+
+/** Reads the snapshot with at most three git calls, run in parallel (four when git lists the index). */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const { root, source } = opts;
   const cwd = root;
   const env = { GIT_OPTIONAL_LOCKS: '0' };
+  const index = indexToRead(opts);
+  const gitLists = !index || !!index.learn;
+  const withSpecs = (c: string[]) => (opts.pathspecs ? [...c, '--', ...opts.pathspecs] : c);
   const commands = [
-    // -v tags the entries git itself does not compare with the working tree (assume-unchanged, skip-worktree).
-    ['ls-files', '-s', '-v', '-z'],
+    ...(gitLists ? [LISTING_ARGS] : []),
     // --ignore-submodules=none: a user's diff.ignoreSubmodules must not hide a dirty submodule.
     ...(source === 'worktree' ? [['diff-files', '--name-only', '-z', '--ignore-submodules=none']] : []),
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
     ...(opts.staged ? [STAGED_ARGS] : []),
-  ].map((c) => (opts.pathspecs ? [...c, '--', ...opts.pathspecs] : c));
-  const results = await gitParallel(commands, { cwd, env });
+  ].map(withSpecs);
+  const pending = gitParallel(commands, { cwd, env });
+  // Read while git works: the file is in the page cache, and reading it costs less than git printing it.
+  const read = index && !gitLists && !index.remembered ? await afterTask(() => readIndexFile(index.file)) : null;
+  const results = await pending;
+  const listed = gitLists ? new IndexListing(results.shift()!.stdout) : null;
+  if (index && (!sameStamp(indexStamp(index.file), index.stamp) || (read && !sameStamp(read.stamp, index.stamp)))) {
+    // Rewritten while git read it: read everything again, from git alone.
+    index.discard();
+    return readSnapshot({ ...opts, gitDir: undefined });
+  }
+  let listing: Listing | null = index?.remembered ?? (listed && index?.learn ? index.learn(listed) : listed);
+  if (read) listing = opts.pathspecs ? read.listing.scoped(opts.pathspecs) : read.listing;
+  // A format this reader leaves to git (split or sparse index, an unknown version), or pathspecs it does not read.
+  const snapshot = fromListing(opts, results, listing ?? new IndexListing((await gitParallel([withSpecs(LISTING_ARGS)], { cwd, env }))[0].stdout));
+  if (listing instanceof RememberedIndex) snapshot.remember = () => listing.save();
+  return snapshot;
+}
+
+/** The snapshot of a listing and git's other lists (the changed files, the untracked files, the staged files, in that order). */
+function fromListing(opts: SnapshotOptions, results: { stdout: Buffer }[], listing: Listing): Snapshot {
+  const { root, source } = opts;
   const stagedNames = opts.staged ? splitZ(results.pop()!.stdout) : undefined;
-  const listing = new IndexListing(results[0].stdout);
-  const dirty = source === 'worktree' ? results[1] : null;
+  const dirty = source === 'worktree' ? results[0] : null;
   const untracked = opts.untracked === false ? null : results[results.length - 1];
   const dirtySet = new Set(dirty ? splitZ(dirty.stdout) : []);
   // diff-files says nothing of a file git is told not to look at, yet a check reads what is on disk: it
@@ -226,7 +294,7 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
     if (key !== undefined) return key;
     if (dirtySet.size + untrackedList.length > KEY_LIMIT) return (key = null);
     if (!withinBytes(root, [...dirtySet, ...untrackedList].filter((p) => !hashed.has(p)))) return (key = null);
-    const h = createHash('sha256').update(`heph snapshot 1\0${source}\0${algo}\0`).update(listing.raw);
+    const h = createHash('sha256').update(`heph snapshot 2\0${source}\0${algo}\0`).update(listing.identity());
     const add = (label: string, paths: Iterable<string>) => {
       h.update(`\0${label}\0`);
       for (const p of paths) {

@@ -6,7 +6,7 @@
  * large repository then reads that member, not the repository.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { afterTask, indexFilePath, indexStamp, readIndexFile, sameStamp } from '../git/index-file.js';
 import { algoOf, hashWorktreeFile, parseStage, readSnapshot, STAGED_ARGS, type Snapshot } from '../git/snapshot.js';
 import { gitParallel, splitZ } from '../git/exec.js';
 import { decodeBytes } from '../git/bytes.js';
@@ -34,8 +34,8 @@ export const canScope = (env: NodeJS.ProcessEnv = process.env) => !PATHSPEC_ENV.
  * second config name (the root's is one). Only decides what is read first:
  * a wrong "no" reads the whole snapshot, where members are found all the same.
  */
-function mayHaveMembers(gitDir: string): boolean {
-  const file = process.env.GIT_INDEX_FILE ? resolve(process.env.GIT_INDEX_FILE) : join(gitDir, 'index');
+function mayHaveMembers(root: string, gitDir: string): boolean {
+  const file = indexFilePath(root, gitDir);
   // Index version 4 stores a path as a suffix of the previous one: the name's end is always there.
   const needle = Buffer.from('heph.json\0', 'latin1');
   // In chunks: the index of a large repository is megabytes that nothing else here needs.
@@ -65,22 +65,43 @@ function mayHaveMembers(gitDir: string): boolean {
   }
 }
 
-export function startCommitRead(root: string, gitDir: string): CommitRead {
-  const whole = () => readSnapshot({ root, source: 'index', staged: true });
+export function startCommitRead(root: string, gitDir: string, factsDir: string): CommitRead {
+  const whole = () => readSnapshot({ root, source: 'index', staged: true, gitDir, factsDir });
   let read: CommitRead;
-  if (!canScope() || !mayHaveMembers(gitDir)) {
+  if (!canScope() || !mayHaveMembers(root, gitDir)) {
     const all = whole();
     // Only the config names: listing every path would parse the whole index.
     read = { configs: all, members: all.then((s) => memberDirs(s.trackedEndingWith(`/${CONFIG_NAME}`))), whole: all, staged: all.then((s) => s.staged!) };
   } else {
-    // One spawn for both: each process heph starts blocks it for a few milliseconds.
-    const both = gitParallel([['ls-files', '-s', '-z', '--', `:(glob)**/${CONFIG_NAME}`], STAGED_ARGS], { cwd: root, env: { GIT_OPTIONAL_LOCKS: '0' } });
-    const configs = both.then(([ls]) => configSnapshot(root, decodeBytes(ls.stdout)));
-    const members = configs.then((s) => memberDirs(s.tracked));
-    read = { configs, members, whole: members.then((m) => (m.length ? null : whole())), staged: both.then(([, st]) => splitZ(st.stdout)) };
+    const configs = configEntries(root, gitDir);
+    const members = configs.then((c) => memberDirs(c.snapshot.tracked));
+    read = { configs: configs.then((c) => c.snapshot), members, whole: members.then((m) => (m.length ? null : whole())), staged: configs.then((c) => c.staged) };
   }
   for (const p of [read.configs, read.members, read.whole, read.staged]) p.catch(() => {}); // a failure surfaces where it is awaited
   return read;
+}
+
+/**
+ * The index entries of the config files, and the staged list. The entries come from the index file read
+ * here (index-file.ts), which the snapshot of the commit's scope then reuses; from git when this reader
+ * leaves the file to it or it changed while git listed the staged files.
+ */
+async function configEntries(root: string, gitDir: string): Promise<{ snapshot: Snapshot; staged: string[] }> {
+  const env = { GIT_OPTIONAL_LOCKS: '0' };
+  const spec = `:(glob)**/${CONFIG_NAME}`;
+  const file = indexFilePath(root, gitDir);
+  const stamp = process.platform === 'win32' ? null : indexStamp(file);
+  const listing = ['ls-files', '-s', '-z', '--', spec];
+  if (stamp) {
+    const staged = gitParallel([STAGED_ARGS], { cwd: root, env });
+    const read = await afterTask(() => readIndexFile(file));
+    const [st] = await staged;
+    const mine = read && sameStamp(read.stamp, stamp) && sameStamp(indexStamp(file), stamp) ? read.listing.scoped([spec]) : null;
+    if (mine) return { snapshot: configSnapshot(root, decodeBytes(mine.raw)), staged: splitZ(st.stdout) };
+  }
+  // One spawn for both: each process heph starts blocks it for a few milliseconds.
+  const [ls, st] = await gitParallel([listing, STAGED_ARGS], { cwd: root, env });
+  return { snapshot: configSnapshot(root, decodeBytes(ls.stdout)), staged: splitZ(st.stdout) };
 }
 
 /** The snapshot of the config files' index entries (as readSnapshot gives it for the index, of these paths only). */

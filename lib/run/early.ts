@@ -4,7 +4,7 @@
  * each take a few milliseconds; overlapped, a cached run costs the larger of
  * the two, not the sum).
  */
-import { findRepoSync } from '../git/repo.js';
+import { findRepoSync, hephDir, type Repo } from '../git/repo.js';
 import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
 import { startCommitRead, type CommitRead } from './commit-read.js';
 
@@ -24,18 +24,18 @@ export function startEarlySnapshot(source: SnapshotSource, staged = false): void
   const repo = findRepoSync();
   if (!repo) return;
   if (staged) {
-    commitReadFor(repo.root, repo.gitDir);
+    commitReadFor(repo);
     return;
   }
-  const p = readSnapshot({ root: repo.root, source, staged });
+  const p = readSnapshot({ root: repo.root, source, staged, gitDir: repo.gitDir, factsDir: hephDir(repo) });
   p.catch(() => {}); // a failure surfaces when the snapshot is taken
   started.set(`${repo.root}\0${source}`, p);
 }
 
 /** The commit read of this root, started now unless it already was. */
-export function commitReadFor(root: string, gitDir: string): CommitRead {
-  let read = commits.get(root);
-  if (!read) commits.set(root, (read = startCommitRead(root, gitDir)));
+export function commitReadFor(repo: Repo): CommitRead {
+  let read = commits.get(repo.root);
+  if (!read) commits.set(repo.root, (read = startCommitRead(repo.root, repo.gitDir, hephDir(repo))));
   return read;
 }
 

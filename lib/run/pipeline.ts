@@ -6,7 +6,7 @@
  * the store and the clock.
  */
 import type { HookEvent, Mode, ResolvedConfig } from '../config/types.js';
-import type { Repo } from '../git/repo.js';
+import { hephDir, type Repo } from '../git/repo.js';
 import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
 import { takeEarlySnapshot } from './early.js';
 import { selectChecks, type Selection, type SelectOptions } from '../plan/select.js';
@@ -53,7 +53,7 @@ export interface Prepared {
 }
 
 export function startSnapshot(repo: Repo, source: SnapshotSource): Promise<Snapshot> {
-  return takeEarlySnapshot(repo.root, source) ?? readSnapshot({ root: repo.root, source });
+  return takeEarlySnapshot(repo.root, source) ?? readSnapshot({ root: repo.root, source, gitDir: repo.gitDir, factsDir: hephDir(repo) });
 }
 
 /** A submodule (gitlink) or a directory is no file a tool can be given by name. */
@@ -78,7 +78,10 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const now = req.now ?? clock();
   const stored = await store.getResults([...fingerprints.keys()]);
   const certs = await certifications(selection, fingerprints, stored, store, req.mode, now, memo);
-  if (req.memo?.write) memo?.save();
+  if (req.memo?.write) {
+    memo?.save();
+    snapshot.remember?.();
+  }
   // Name the changed inputs of the checks that will miss on them (never on the all-cached path).
   const changedInputs = new Map<string, string[]>();
   await Promise.all(
