@@ -8,7 +8,12 @@ import module from 'node:module';
 import { VERSION } from './version.js';
 import { startEarlySnapshot } from './run/early.js';
 import { requireCached } from './compile-cache.js';
+import { debug } from './debug.js';
 import type { main as Main } from './main.js';
+
+// The CLI bundle's content digest, written in by the build: the code cache's key.
+declare const __HEPH_BUNDLE_DIGEST__: string | undefined;
+const bundleDigest = typeof __HEPH_BUNDLE_DIGEST__ === 'string' ? __HEPH_BUNDLE_DIGEST__ : '';
 
 // Keep compiled code between runs: Node 22+ natively, Node 20 through our loader.
 const nativeCache = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
@@ -23,6 +28,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const mark = debug('time');
+mark('entry point started');
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`heph/${VERSION}\n`);
@@ -33,7 +40,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     const commit = argv[2] === 'pre-commit' || argv[2] === 'commit-msg';
     startEarlySnapshot(commit ? 'index' : 'worktree', commit);
   }
-  const { main } = (nativeCache ? require('./main.js') : requireCached(`${__dirname}/heph.cjs`)) as { main: typeof Main };
+  mark('git reads started');
+  const { main } = (nativeCache ? require('./main.js') : requireCached(`${__dirname}/heph.cjs`, bundleDigest)) as { main: typeof Main };
+  mark('bundle loaded');
   main(argv).then((code) => {
     process.exitCode = code;
   });

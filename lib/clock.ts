@@ -7,3 +7,12 @@ export function now(): number {
   const fixed = process.env.HEPH_NOW;
   return fixed && /^\d+$/.test(fixed) ? Number(fixed) : Date.now();
 }
+
+/**
+ * Milliseconds on a monotonic clock, for durations. Not `performance.now()`:
+ * the first touch of the global `performance` loads Node's perf_hooks (~1 ms
+ * of every start).
+ */
+export function monotonicMs(): number {
+  return process.uptime() * 1000;
+}

@@ -7,6 +7,7 @@
 //   `bindings` path search, which costs ~10 ms per start.
 // dist/index.mjs is the library API (ES module).
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
@@ -45,10 +46,17 @@ const sqliteBinding = {
     b.onLoad({ filter: /sqlite3[\\/]lib[\\/]sqlite3-binding\.js$/ }, () => ({
       loader: 'js',
       contents: `
-        const { dirname, join } = require('node:path');
-        // The addon is found next to wherever npm installed sqlite3.
-        const pkg = require.resolve('sqlite3/package.json');
-        module.exports = require(join(dirname(pkg), 'build', 'Release', 'node_sqlite3.node'));
+        const { basename, dirname, join } = require('node:path');
+        const { existsSync } = require('node:fs');
+        // The addon is found next to wherever npm installed sqlite3. Where npm puts it (heph's own
+        // node_modules, else the node_modules heph sits in) is looked at first, in the order the
+        // resolver would: asking the resolver costs ~1 ms of every start.
+        // (The library's ES module has no __dirname: it asks the resolver.)
+        const here = typeof __dirname === 'string' ? __dirname : null;
+        const own = here && join(here, '..', 'node_modules', 'sqlite3');
+        const beside = here && basename(join(here, '..', '..')) === 'node_modules' ? join(here, '..', '..', 'sqlite3') : null;
+        const pkg = [own, beside].find((d) => d && existsSync(join(d, 'package.json'))) ?? dirname(require.resolve('sqlite3/package.json'));
+        module.exports = require(join(pkg, 'build', 'Release', 'node_sqlite3.node'));
       `,
     }));
   },
@@ -82,8 +90,11 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
+// The entry point carries the CLI bundle's content digest (the V8 code cache's key), filled in below.
+const DIGEST_SLOT = 'HEPH_BUNDLE_DIGEST_SLOT';
 const cjs = (entry, outfile) =>
-  build({ ...common, entryPoints: [entry], outfile, format: 'cjs', plugins: [splitAt(entry), sqliteBinding] });
+  build({ ...common, entryPoints: [entry], outfile, format: 'cjs', plugins: [splitAt(entry), sqliteBinding],
+    define: { ...common.define, ...(entry === 'lib/cli.ts' ? { __HEPH_BUNDLE_DIGEST__: JSON.stringify(DIGEST_SLOT) } : {}) } });
 
 await Promise.all([
   cjs('lib/cli.ts', 'dist/cli.cjs'),
@@ -98,5 +109,9 @@ for (const file of ['dist/cli.cjs', ...Object.values({ ...ENTRY, ...LAZY }).map(
   const text = readFileSync(file, 'utf8').replace(/\bimport\((["'][^"']+["'])\)/g, 'Promise.resolve().then(() => require($1))');
   writeFileSync(file, text);
 }
+const digest = createHash('sha256').update(readFileSync('dist/heph.cjs')).digest('hex');
+const entry = readFileSync('dist/cli.cjs', 'utf8');
+if (entry.split(DIGEST_SLOT).length !== 2) throw new Error('dist/cli.cjs: expected one bundle digest slot');
+writeFileSync('dist/cli.cjs', entry.replace(DIGEST_SLOT, digest));
 chmodSync('dist/cli.cjs', 0o755);
 console.log(`built ${basename(process.cwd())} ${version}: dist/cli.cjs, dist/heph.cjs, ${Object.values(LAZY).map((f) => 'dist/' + f).join(', ')}, dist/index.mjs`);

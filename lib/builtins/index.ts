@@ -3,6 +3,7 @@
  * selected, and answers like a process would: exit 0 or 1 and its output.
  * Loaded only when a built-in check runs.
  */
+import { monotonicMs } from '../clock.js';
 import { splitWords } from '../run/words.js';
 import type { ProcessResult } from '../run/process.js';
 import { BUILTINS, builtinOf } from './names.js';
@@ -34,16 +35,16 @@ const MAX_LINES = 200;
 
 /** Runs `cmd` (`heph:<name> [--fix] [options]`) over `files` (paths relative to `root`). */
 export async function runBuiltin(cmd: string, files: readonly string[], root: string, log: (line: string) => void = () => {}): Promise<ProcessResult & { ok: boolean }> {
-  const started = performance.now();
+  const started = monotonicMs();
   log(`${cmd.replace(/\s*\{files\}/, '')} (in-process) over ${files.length} file${files.length === 1 ? '' : 's'}`);
   const name = builtinOf(cmd) ?? '';
   const args = splitWords(cmd).slice(1).filter((w) => w !== '{files}');
   const done = (ok: boolean, output: string) => {
     for (const line of output.split('\n')) if (line) log(line);
-    log(`${ok ? 'passed' : 'failed'} (${Math.round(performance.now() - started)} ms)`);
+    log(`${ok ? 'passed' : 'failed'} (${Math.round(monotonicMs() - started)} ms)`);
     return result(ok, output);
   };
-  const result = (ok: boolean, output: string) => ({ ok, exitCode: ok ? 0 : 1, signal: null, timedOut: false, interrupted: false, spawnError: null, output, durationMs: performance.now() - started });
+  const result = (ok: boolean, output: string) => ({ ok, exitCode: ok ? 0 : 1, signal: null, timedOut: false, interrupted: false, spawnError: null, output, durationMs: monotonicMs() - started });
   const check = await load(name);
   if (!check) return done(false, `heph has no built-in check "${name}" (built-ins: ${BUILTINS.join(', ')})\n`);
   const fix = args.includes('--fix');

@@ -4,6 +4,7 @@
  * the snapshot (hook-events.ts); pre-commit also puts unstaged changes aside
  * while checks run, re-stages what fixes changed and always restores.
  */
+import { monotonicMs } from '../clock.js';
 import { configPath, loadContext, type Context } from './context.js';
 import { findRepo, hephDir } from '../git/repo.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
@@ -16,8 +17,9 @@ import { commitSnapshot, startEarlyScope, useCommitConfig, type CommitSnapshot, 
 import { preparePlan } from '../run/pipeline.js';
 import { commitReadFor, dropCommitRead, takeEarlySnapshot } from '../run/early.js';
 import type { CommitRead } from '../run/commit-read.js';
-import { openStore, preloadDriver } from '../state/store.js';
+import { dropPreopened, openStore, preloadDriver, preopenStore } from '../state/store.js';
 import { ScopeMemo } from '../state/scope-memo.js';
+import { startDiskCheck } from '../state/disk.js';
 import { compileGlobs } from '../util/glob.js';
 import { eventHook, withMemberMode } from '../plan/members.js';
 import { HOOK_EVENTS, type HookEvent, type ResolvedHook } from '../config/types.js';
@@ -60,7 +62,7 @@ async function hasConfigAfterRecovery(repo: Awaited<ReturnType<typeof findRepo>>
 }
 
 async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: Output): Promise<number> {
-  const started = performance.now();
+  const started = monotonicMs();
   const startedAt = Date.now();
   mark('hook command started');
   preloadDriver();
@@ -73,6 +75,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   const commitEvent = event === 'pre-commit' || event === 'commit-msg';
   // Started by the entry point already; the members a commit records are found from it.
   const repo = await findRepo();
+  startDiskCheck(repo.root);
   const read = commitEvent ? commitReadFor(repo) : undefined;
   // The part of the tree the last commit read: read now, kept if this commit's scope is the same.
   const early = read && !opts.dryRun ? startEarlyScope(repo, ScopeMemo.open(hephDir(repo), repo.gitDir, event)) : undefined;
@@ -80,6 +83,7 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
     return await runEvent(event, args, flags, out, opts, started, startedAt, read, early);
   } finally {
     if (read) dropCommitRead(repo.root);
+    await dropPreopened();
   }
 }
 
@@ -95,6 +99,8 @@ async function runEvent(
   early: EarlyScope | undefined,
 ): Promise<number> {
   const ctx = await loadContext(undefined, { deferMembers: true });
+  // The store's connection opens while git is still read (the run lock decides whether it is used).
+  if (!opts.dryRun && ctx.config.hooks[event]) preopenStore(ctx.dir);
   // A commit is checked by the config it commits, not by unstaged edits to it.
   if (read) await useCommitConfig(ctx, read, out);
   // An event only members define runs their checks (its shim is installed for them).

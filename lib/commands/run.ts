@@ -1,4 +1,5 @@
 /** `heph run`: every phase, in order, on the whole repository. */
+import { monotonicMs } from '../clock.js';
 import { loadContext, type Context } from './context.js';
 import { runOptions, type RunFlags, type RunOptions } from './options.js';
 import { dryRun, finishReport, runSession } from './session.js';
@@ -6,7 +7,8 @@ import { withRunLock } from './run-lock.js';
 import { afterRun, type AfterRun } from './after-run.js';
 import { preparePlan, type Prepared } from '../run/pipeline.js';
 import { takeEarlySnapshot } from '../run/early.js';
-import { openStore, preloadDriver } from '../state/store.js';
+import { dropPreopened, openStore, preloadDriver, preopenStore } from '../state/store.js';
+import { startDiskCheck } from '../state/disk.js';
 import type { Output } from '../report/output.js';
 import { debug } from '../debug.js';
 import { startingMember } from './member-cwd.js';
@@ -31,13 +33,24 @@ async function plan(ctx: Context, opts: RunOptions, out: Output): Promise<Prepar
 }
 
 export async function runCommand(flags: RunFlags, out: Output): Promise<number> {
-  const started = performance.now();
+  const started = monotonicMs();
   const startedAt = Date.now();
   mark('run command started');
   preloadDriver();
   const opts = runOptions(flags);
   const ctx = await loadContext(undefined, { deferMembers: true });
   if (opts.dryRun) return dryRun(() => plan(ctx, opts, out), out, started);
+  // While git is still read: the free space, and the store's connection (used once the lock is held, if still the same file).
+  startDiskCheck(ctx.repo.root);
+  preopenStore(ctx.dir);
+  try {
+    return await locked(ctx, opts, out, started, startedAt);
+  } finally {
+    await dropPreopened();
+  }
+}
+
+async function locked(ctx: Context, opts: RunOptions, out: Output, started: number, startedAt: number): Promise<number> {
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;
   const code = await withRunLock(

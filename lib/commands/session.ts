@@ -3,6 +3,7 @@
  * (dry-run) or execute it with a run log, stream one line per check, print the
  * summary or the JSON report, and say which exit code the outcome means.
  */
+import { monotonicMs } from '../clock.js';
 import type { Context } from './context.js';
 import type { RunOptions } from './options.js';
 import type { Prepared } from '../run/pipeline.js';
@@ -37,7 +38,7 @@ export interface SessionOptions {
 }
 
 export function printDryRun({ out, prepared, started }: Pick<SessionOptions, 'out' | 'prepared' | 'started'>): number {
-  if (out.json) out.data(planJson(prepared.plan, performance.now() - started));
+  if (out.json) out.data(planJson(prepared.plan, monotonicMs() - started));
   else printPlan(out, prepared.plan);
   return EXIT.ok;
 }
@@ -105,13 +106,13 @@ export async function runSession(s: SessionOptions): Promise<RunReport> {
       log,
       warn: (msg) => out.warn(msg),
       onResult: (r) => {
-        r.endedAtMs = Math.round(performance.now() - s.started);
+        r.endedAtMs = Math.round(monotonicMs() - s.started);
         if (!out.json) show(r);
       },
     });
     if (!s.rollback) await rollback.save();
     if (!s.signal?.aborted) await publishPasses(ctx, out, prepared, report);
-    report.durationMs = Math.round(performance.now() - s.started);
+    report.durationMs = Math.round(monotonicMs() - s.started);
     const outcome = s.signal?.aborted ? `interrupted (${String(s.signal.reason ?? 'signal')})` : report.ok ? 'ok' : 'failed';
     log.write(`heph run ended ${new Date().toISOString()}: ${outcome} in ${report.durationMs} ms`);
     await prepared.store.addRun(runRecord(plan, report, { at: Date.now(), interrupted: s.signal?.aborted ? String(s.signal.reason ?? 'signal') : null, skipTests: opts.skipTests, skip: opts.skip }));

@@ -7,6 +7,7 @@
  * on every hook, and a process library would cost more to load than the calls
  * themselves.
  */
+import { monotonicMs } from '../clock.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { HephError } from '../errors.js';
 import { debug } from '../debug.js';
@@ -69,7 +70,7 @@ const stdinOf = (input: string | Buffer | undefined): Buffer | string => (typeof
 
 /** Runs git and resolves with raw stdout; a non-zero exit (not in okCodes) rejects with HephError('git'). */
 export function git(args: string[], opts: GitOptions): Promise<GitResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   const { argv, env } = prepare(args, opts);
   return new Promise((resolve, reject) => {
     const child = spawn('git', argv, { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -86,7 +87,7 @@ export function git(args: string[], opts: GitOptions): Promise<GitResult> {
     });
     child.on('close', (code) => {
       const res = { code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
-      log(`${args.join(' ')} → ${res.code} (${(performance.now() - started).toFixed(1)}ms)`);
+      log(`${args.join(' ')} → ${res.code} (${(monotonicMs() - started).toFixed(1)}ms)`);
       if (res.code === 0 || opts.okCodes?.includes(res.code)) resolve(res);
       else reject(new HephError('git', `git ${args.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`));
     });
@@ -111,7 +112,7 @@ export async function gitParallel(commands: string[][], opts: GitOptions): Promi
     commands.map((args, i) => `git ${prepare(args, opts).argv.map(quote).join(' ')} >&${i + 3} 2>/dev/null & p${i}=$!`).join('\n') +
     '\n' +
     commands.map((_, i) => `wait $p${i} || exit $((100 + ${i}))`).join('\n');
-  const started = performance.now();
+  const started = monotonicMs();
   return new Promise((resolve, reject) => {
     const stdio = ['ignore', 'ignore', 'pipe', ...commands.map(() => 'pipe' as const)] as ('ignore' | 'pipe')[];
     // By absolute path: a bare `sh` makes the kernel try every PATH entry before it (a failed exec each).
@@ -120,7 +121,7 @@ export async function gitParallel(commands: string[][], opts: GitOptions): Promi
     commands.forEach((_, i) => (child.stdio[i + 3] as NodeJS.ReadableStream).on('data', (b: Buffer) => outs[i].push(b)));
     child.on('error', () => resolve(Promise.all(commands.map((args) => git(args, opts)))));
     child.on('close', (code) => {
-      log(`${commands.map((c) => c.join(' ')).join(' & ')} → ${code} (${(performance.now() - started).toFixed(1)}ms)`);
+      log(`${commands.map((c) => c.join(' ')).join(' & ')} → ${code} (${(monotonicMs() - started).toFixed(1)}ms)`);
       if (code === 0) return resolve(outs.map((o) => ({ code: 0, stdout: Buffer.concat(o), stderr: '' })));
       // Re-run the failing command alone for its real error message.
       const failed = code !== null && code >= 100 && code < 100 + commands.length ? commands[code - 100] : commands[0];
@@ -135,10 +136,10 @@ export async function gitParallel(commands: string[][], opts: GitOptions): Promi
  * the stash's restore from a signal handler.
  */
 export function gitSyncResult(args: string[], opts: Omit<GitOptions, 'okCodes'>): GitResult {
-  const started = performance.now();
+  const started = monotonicMs();
   const { argv, env } = prepare(args, opts);
   const r = spawnSync('git', argv, { cwd: opts.cwd, env, input: opts.input === undefined ? undefined : stdinOf(opts.input), maxBuffer: 1 << 30 });
-  log(`${args.join(' ')} → ${r.status} (${(performance.now() - started).toFixed(1)}ms, sync)`);
+  log(`${args.join(' ')} → ${r.status} (${(monotonicMs() - started).toFixed(1)}ms, sync)`);
   return { code: r.status ?? 1, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? '') };
 }
 

@@ -13,6 +13,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { monotonicMs } from '../clock.js';
 import { debug } from '../debug.js';
 import { IndexFile } from './index-entries.js';
 
@@ -96,7 +97,7 @@ export function readIndexFd(fd: number, file: string): IndexRead | null {
       log(`index file ${file}: read before`);
       return last.read;
     }
-    const began = performance.now();
+    const began = monotonicMs();
     const size = Number(st.size);
     const buf = Buffer.allocUnsafe(size);
     let got = 0;
@@ -108,7 +109,7 @@ export function readIndexFd(fd: number, file: string): IndexRead | null {
     const listing = IndexFile.parse(buf, 20) ?? IndexFile.parse(buf, 32);
     const read = listing ? { listing, stamp } : null;
     shared[LAST] = { file, read };
-    log(`index file ${file}: ${listing ? `${listing.size} entries` : 'left to git'} (${(performance.now() - began).toFixed(1)}ms)`);
+    log(`index file ${file}: ${listing ? `${listing.size} entries` : 'left to git'} (${(monotonicMs() - began).toFixed(1)}ms)`);
     return read;
   } catch {
     return null;

@@ -51,6 +51,8 @@ export interface Snapshot {
    * have to be hashed to tell.
    */
   contentKey(): string | null;
+  /** Index paths marked assume-unchanged (git's bytes as latin1 strings): git's diff does not name them when edited. */
+  assumeUnchanged(): string[];
   /** Keeps what this run asked of the index for the next (index-facts.ts); a dry run does not call it. */
   remember?(): void;
 }
@@ -328,6 +330,7 @@ function fromListing(opts: SnapshotOptions, results: { stdout: Buffer }[], listi
     isDeleted: (path) => dirtySet.has(path) && identity(path) === DELETED,
     identity,
     has: (path) => indexEntry(path) !== undefined,
+    assumeUnchanged: () => listing.flagged().assumed,
     trackedEndingWith: (suffix) => (parsed ? parsed.order.filter((p) => p.endsWith(suffix)) : listing.endingWith(suffix)),
     contentKey,
   };

@@ -1,18 +1,16 @@
 /**
- * The only place heph prints. Human output goes through consola (its core
- * build with a plain reporter: the full build costs ~20 ms to load, on every
- * commit); with --json the report is the only thing on stdout and human lines
- * go to stderr.
+ * The only place heph prints: plain lines written straight to the streams
+ * (consola's logger cost ~1 ms per cached commit to set up and call, for no
+ * feature heph used; its prompt is still what `--interactive` shows). With
+ * --json the report is the only thing on stdout and human lines go to stderr.
+ * Warnings and errors always go to stderr, also with `quiet`.
  */
-import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola/core';
-import { formatWithOptions } from 'node:util';
 import { HephError } from '../errors.js';
 import { colorFor, colors, setColor } from './colors.js';
 
 export interface Output {
   /** True when stdout carries the JSON report. */
   json: boolean;
-  consola: ConsolaInstance;
   /** A plain line of human output. */
   line(text: string): void;
   info(text: string): void;
@@ -23,40 +21,23 @@ export interface Output {
   data(value: unknown): void;
 }
 
-const LABEL: Record<string, (s: string) => string> = {
-  warn: (s) => colors.yellow(`warning: ${s}`),
-  error: (s) => colors.red(`error: ${s}`),
-  fatal: (s) => colors.red(`error: ${s}`),
-};
-
-function reporter(human: NodeJS.WriteStream): ConsolaReporter {
-  return {
-    log(obj) {
-      const text = formatWithOptions({ colors: false }, ...obj.args);
-      const label = Object.hasOwn(LABEL, obj.type) ? LABEL[obj.type] : null;
-      const stream = label ? process.stderr : human;
-      stream.write((label ? label(text) : text) + '\n');
-    },
-  };
-}
-
 export function createOutput(opts: { json?: boolean; quiet?: boolean } = {}): Output {
   const json = !!opts.json;
   const human = json ? process.stderr : process.stdout;
   setColor(colorFor(human));
-  const consola = createConsola({ reporters: [reporter(human)], level: opts.quiet ? 1 : 3 });
+  const say = (text: string) => (opts.quiet ? undefined : void human.write(text + '\n'));
+  const fail = (text: string) => void process.stderr.write(colors.red(`error: ${text}`) + '\n');
   return {
     json,
-    consola,
-    line: (text) => (opts.quiet ? undefined : consola.log(text)),
-    info: (text) => consola.info(text),
-    warn: (text) => consola.warn(text),
+    line: say,
+    info: say,
+    warn: (text) => void process.stderr.write(colors.yellow(`warning: ${text}`) + '\n'),
     error(err) {
       if (err instanceof HephError) {
-        consola.error(err.message + (err.hint ? `\n${colors.dim('hint: ' + err.hint)}` : ''));
+        fail(err.message + (err.hint ? `\n${colors.dim('hint: ' + err.hint)}` : ''));
       } else {
         const e = err as Error;
-        consola.error(`unexpected error: ${e?.message ?? String(err)}` + (process.env.HEPH_DEBUG ? `\n${e?.stack}` : '\nrun again with HEPH_DEBUG=1 for details'));
+        fail(`unexpected error: ${e?.message ?? String(err)}` + (process.env.HEPH_DEBUG ? `\n${e?.stack}` : '\nrun again with HEPH_DEBUG=1 for details'));
       }
     },
     data: (value) => process.stdout.write(JSON.stringify(value, null, 2) + '\n'),

@@ -20,7 +20,7 @@ const LINE_MAX = 300;
  * `E   ` and `FAILED`, eslint's and tsc's `error` columns.
  */
 const MARKER =
-  /\b[A-Z]\w*Error\b|\b(?:error|ERROR|Error)\b(?![-\w])(?!s)|\bFAIL(?:ED|URE)?\b|^\s*not ok\b|^Traceback \(most recent call last\)|^E {2,}\S|\bpanicked\b|^\s*[✖✗×]\s/;
+  /\b[A-Z]\w*Error\b|\b(?:error|ERROR|Error)\b(?![-\w])(?!s)|\bFAIL(?:ED|URE)?\b|^\s*not ok\b|^Traceback \(most recent call last\)|^E {2,}\S|\bpanicked\b|^\s*[\u2716\u2717\u00d7]\s/;
 
 /** Whether a line looks like it carries an error, and is not a count of none ("0 errors", "error: 0"). */
 export function isErrorLine(line: string): boolean {

@@ -120,6 +120,7 @@ function configSnapshot(root: string, lsFiles: string): Snapshot {
     identity: (path) => entries.get(path) ?? hashWorktreeFile(root, path, algo),
     has: (path) => entries.has(path),
     trackedEndingWith: (suffix) => order.filter((p) => p.endsWith(suffix)),
+    assumeUnchanged: () => [],
     // A part of the index: no key for the whole.
     contentKey: () => null,
   };

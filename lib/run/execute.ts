@@ -10,7 +10,7 @@ import type { Fingerprint } from '../state/fingerprint.js';
 import type { RunLog } from '../state/logs.js';
 import type { CheckResult, RunReport } from './types.js';
 import type { ConfirmFix } from './confirm.js';
-import { now as clock } from '../clock.js';
+import { now as clock, monotonicMs } from '../clock.js';
 import { failureTail } from '../report/tail.js';
 import { Contents } from './contents.js';
 import { fixFlow, ownInputs, reverify, verdict, type FlowContext, type Outcome, type Ran } from './fixflow.js';
@@ -52,7 +52,7 @@ function serial() {
 }
 
 export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunReport> {
-  const started = performance.now();
+  const started = monotonicMs();
   const now = opts.now ?? clock;
   const results: CheckResult[] = [];
   const oneAtATime = serial();
@@ -278,7 +278,7 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
     ok: results.every((r) => r.status !== 'failed') && !opts.signal?.aborted,
     mode: plan.mode,
     event: plan.event,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(monotonicMs() - started),
     checks: results,
     log: opts.log.path,
   };

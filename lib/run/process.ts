@@ -3,6 +3,7 @@
  * timeout or Ctrl-C stops the whole tree it started (a test runner's workers, a
  * shell's children), first politely, then with SIGKILL.
  */
+import { monotonicMs } from '../clock.js';
 import { spawn } from 'node:child_process';
 import { trackChild } from './signals.js';
 import { byteLauncher, hasRawBytes } from './launcher.js';
@@ -100,7 +101,7 @@ async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
     // hold open for ever. Once the command itself has exited, read what is already in the pipes,
     // then stop listening: the check's outcome is its command's.
     child.on('exit', (code, signal) => {
-      const exited = performance.now();
+      const exited = monotonicMs();
       const stopReading = () => {
         child.stdout?.destroy();
         child.stderr?.destroy();
@@ -108,7 +109,7 @@ async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
       };
       const idle = () => {
         clearTimeout(drain);
-        drain = performance.now() - exited > PIPE_DRAIN_MAX_MS ? setTimeout(stopReading, 0) : setTimeout(stopReading, PIPE_DRAIN_MS);
+        drain = monotonicMs() - exited > PIPE_DRAIN_MAX_MS ? setTimeout(stopReading, 0) : setTimeout(stopReading, PIPE_DRAIN_MS);
       };
       idle();
       // Output still arriving is read, up to a bound: a stray writer cannot hold heph for ever.
@@ -120,7 +121,7 @@ async function start(argv: string[], opts: ProcessOptions): Promise<Started> {
 }
 
 export async function runProcess(argv: string[], opts: ProcessOptions): Promise<ProcessResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   let output = '';
   const append = (s: string) => {
     output = output.length > MAX_KEPT ? output.slice(-MAX_KEPT / 2) + s : output + s;
@@ -161,6 +162,6 @@ export async function runProcess(argv: string[], opts: ProcessOptions): Promise<
     interrupted,
     spawnError,
     output,
-    durationMs: performance.now() - started,
+    durationMs: monotonicMs() - started,
   };
 }

@@ -3,8 +3,8 @@
  * check's temp files, git's index, SQLite's journal), so heph refuses to start
  * one below `settings.minFreeDiskMB` and names the filesystem.
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+// statfs from node:fs, not node:fs/promises: loading the promises API costs ~1.4 ms of every run.
+import { readFileSync, realpathSync, statfs, type StatsFs } from 'node:fs';
 import { HephError } from '../errors.js';
 
 export interface DiskSpace {
@@ -42,9 +42,11 @@ export function mountPointOf(path: string): string | null {
   return best;
 }
 
+const freeBytes = (path: string): Promise<number> =>
+  new Promise((resolve, reject) => statfs(path, (err, s: StatsFs) => (err ? reject(err) : resolve(Number(s.bavail) * Number(s.bsize)))));
+
 export async function diskSpace(path: string): Promise<DiskSpace> {
-  const s = await statfs(path);
-  return { freeBytes: Number(s.bavail) * Number(s.bsize), mount: mountPointOf(path) ?? path };
+  return { freeBytes: await freeBytes(path), mount: mountPointOf(path) ?? path };
 }
 
 export function formatBytes(n: number): string {
@@ -52,21 +54,37 @@ export function formatBytes(n: number): string {
   return mb >= 10 * 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${Math.floor(mb)} MB`;
 }
 
+const early = new Map<string, Promise<number>>();
+
+/**
+ * Starts reading how much room `path`'s filesystem has, while git is still
+ * being read: the next `checkDisk` of `path` uses that reading (taken
+ * milliseconds before it) instead of waiting for one of its own.
+ */
+export function startDiskCheck(path: string): void {
+  if (early.has(path)) return;
+  const reading = freeBytes(path);
+  reading.catch(() => {}); // checkDisk decides what a failure means
+  early.set(path, reading);
+}
+
 /** Throws a disk error (exit 4) when `path`'s filesystem has less than `minMB` free. */
-export async function checkDisk(path: string, minMB: number): Promise<DiskSpace | null> {
-  if (minMB <= 0) return null;
-  let space: DiskSpace;
+export async function checkDisk(path: string, minMB: number): Promise<void> {
+  const reading = early.get(path);
+  early.delete(path);
+  if (minMB <= 0) return;
+  let free: number;
   try {
-    space = await diskSpace(path);
+    free = await (reading ?? freeBytes(path));
   } catch {
-    return null; // a filesystem that cannot say how full it is is not a reason to block a commit
+    return; // a filesystem that cannot say how full it is is not a reason to block a commit
   }
-  if (space.freeBytes < minMB * 1024 * 1024) {
-    throw new HephError(
-      'disk',
-      `not enough free disk: ${formatBytes(space.freeBytes)} free on ${space.mount} (for ${path}), heph needs ${minMB} MB (settings.minFreeDiskMB)`,
-      `free some space on ${space.mount}, or lower settings.minFreeDiskMB in .heph.json`,
-    );
-  }
-  return space;
+  if (free >= minMB * 1024 * 1024) return;
+  // The mount table is read only for the message: a run with room to spare never reads it.
+  const mount = mountPointOf(path) ?? path;
+  throw new HephError(
+    'disk',
+    `not enough free disk: ${formatBytes(free)} free on ${mount} (for ${path}), heph needs ${minMB} MB (settings.minFreeDiskMB)`,
+    `free some space on ${mount}, or lower settings.minFreeDiskMB in .heph.json`,
+  );
 }

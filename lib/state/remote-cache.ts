@@ -4,6 +4,7 @@
  * `error` to warn about once and goes on with local results. The last error is
  * kept in the state directory for `heph doctor`.
  */
+import { monotonicMs } from '../clock.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Components } from './types.js';
@@ -143,12 +144,12 @@ export function lastRemoteError(dir: string): { at: number; error: string } | nu
 
 /** Connects and reads one key, for `heph doctor`: how long it took, or why it failed. Writes nothing. */
 export async function probe(s: RemoteSettings, budgetMs: number): Promise<{ ms: number; engine: string } | { error: string }> {
-  const started = performance.now();
+  const started = monotonicMs();
   const conn = connectRemote(s, budgetMs);
   try {
     const c = await withDeadline(conn, budgetMs, 'connecting to the remote cache');
     await withDeadline(c.getMany([`heph:v${ENTRY_VERSION}:${s.namespace}:probe`]), budgetMs, 'reading the remote cache');
-    return { ms: performance.now() - started, engine: c.engine };
+    return { ms: monotonicMs() - started, engine: c.engine };
   } catch (err) {
     return { error: message(err) };
   } finally {

@@ -9,7 +9,7 @@
  * reported once, the run goes on without the store, and the file is moved
  * aside when the store closes.
  */
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Keyv from 'keyv';
 import type KeyvSqliteType from '@keyv/sqlite';
@@ -78,12 +78,11 @@ async function connect(file: string, readOnly: boolean): Promise<{ keyv: Keyv; s
   sqlite.on('error', () => {}); // surfaced through the probe below
   // Probe: fails on a corrupt, truncated or foreign file.
   try {
-    if (!readOnly) {
-      await sqlite.query('PRAGMA journal_mode=WAL');
-      await sqlite.query('PRAGMA synchronous=NORMAL');
-    }
-    await sqlite.query('SELECT key FROM keyv LIMIT 1');
-    if (!readOnly) await sqlite.query(CERT_TABLE);
+    // Sent together: each statement is one trip through the thread pool, and none of these needs
+    // another's result (a statement holds the connection only while it runs, so the journal mode
+    // can change between them). Writes come after, under WAL and synchronous=NORMAL.
+    const first = ['SELECT key FROM keyv LIMIT 1', ...(readOnly ? [] : ['PRAGMA journal_mode=WAL', 'PRAGMA synchronous=NORMAL', CERT_TABLE])];
+    await Promise.all(first.map((sql) => sqlite.query(sql)));
     await sqlite.query(`SELECT key FROM ${CERT} LIMIT 1`).catch((err: Error) => {
       // A read-only open of a store written before certifications existed.
       if (!(readOnly && /no such table/.test(err.message))) throw err;
@@ -204,6 +203,56 @@ function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
   };
 }
 
+/** A connection opened before the run lock was held, and which file it was opened for. */
+let early: { file: string; dev: number; ino: number; conn: Promise<{ keyv: Keyv; sqlite: Sqlite } | null> } | undefined;
+
+/**
+ * Opens an existing store's connection ahead of the run lock, while git is
+ * still being read and SQLite's threads have nothing else to do: the lock
+ * holder's `openStore` uses it if the path still names the file opened (a
+ * store moved aside meanwhile is another file). Creating a store, and
+ * recovering a broken one, wait for the lock as before.
+ */
+export function preopenStore(dir: string): void {
+  if (early) return;
+  const file = join(dir, 'state.sqlite');
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return;
+  }
+  if (!st.isFile()) return;
+  // A failed early open only means the usual open under the lock.
+  const conn = loadDriver().then((d) => (d ? connect(file, false) : null)).catch(() => null);
+  early = { file, dev: st.dev, ino: st.ino, conn };
+}
+
+/** The early connection when it is to `file` as that path is now; any other is closed. */
+async function takeEarly(file: string): Promise<{ keyv: Keyv; sqlite: Sqlite } | null> {
+  const e = early;
+  early = undefined;
+  const c = await e?.conn;
+  if (!e || !c) return null;
+  let same = false;
+  try {
+    const st = statSync(file);
+    same = e.file === file && st.dev === e.dev && st.ino === e.ino;
+  } catch {
+    /* gone: not the same */
+  }
+  if (same) return c;
+  await safeClose(c.sqlite);
+  return null;
+}
+
+/** Closes an early connection nothing used (a hook that had nothing to run). */
+export async function dropPreopened(): Promise<void> {
+  const c = await early?.conn;
+  early = undefined;
+  if (c) await safeClose(c.sqlite);
+}
+
 /** Opens (creating if needed) the state store, recovering from a broken file. */
 export async function openStore(opts: OpenOptions): Promise<StateStore> {
   const file = join(opts.dir, 'state.sqlite');
@@ -219,6 +268,8 @@ export async function openStore(opts: OpenOptions): Promise<StateStore> {
       return emptyStore();
     }
   }
+  const ready = opts.readOnly ? null : await takeEarly(file);
+  if (ready) return guarded(wrap(ready.keyv, ready.sqlite), file, opts.warn);
   try {
     const { keyv, sqlite } = await connect(file, !!opts.readOnly);
     return guarded(wrap(keyv, sqlite), file, opts.warn);
