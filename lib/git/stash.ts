@@ -123,7 +123,7 @@ export class UnstagedStash {
     const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
     const dir = join(stashDir, `${id}.d`);
     const patchFile = join(stashDir, `${id}.patch`);
-    const manifest: Manifest = { version: 2, root, gitDir: realGitDir(gitDir), entries: entriesFor(root, changed), staged: stagedBlobs(root) };
+    const manifest: Manifest = { version: 2, root, gitDir: realGitDir(gitDir), entries: entriesFor(root, changed), staged: stagedBlobs(root, only) };
     const stash = new UnstagedStash(manifest, dir, join(hephDir, 'kept', id), patchFile);
     try {
       const patch = gitSync(root, ['diff', '--binary', '--full-index', ...HARD_DIFF, ...only]);
@@ -218,10 +218,14 @@ function readdirSafe(dir: string): string[] | null {
   }
 }
 
-/** The staged blob of every index entry, to recognise what heph checked out after a kill. */
-function stagedBlobs(root: string): Record<string, string> {
+/**
+ * The staged blob of every index entry in the scope (`only`: `--` and its paths; empty: the whole
+ * index), to recognise what heph checked out after a kill. The paths put aside lie in the scope: a
+ * large repository's other entries would only make the manifest megabytes long.
+ */
+function stagedBlobs(root: string, only: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  eachStageEntry(gitSync(root, ['ls-files', '-s', '-z']).stdout.toString('latin1'), (_mode, oid, _stage, path) => (out[path] = oid));
+  eachStageEntry(gitSync(root, ['ls-files', '-s', '-z', ...only]).stdout.toString('latin1'), (_mode, oid, _stage, path) => (out[path] = oid));
   return out;
 }
 

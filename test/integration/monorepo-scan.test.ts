@@ -119,4 +119,36 @@ test("the last commit's scope is read early and kept only when this commit's is 
   assert.ok(JSON.parse(readFileSync(join(dir, files[0]), 'utf8')).includes(':(literal)packages/api/'));
 });
 
+test("a commit killed with a member's unstaged work aside: the manifest holds the scope's staged blobs only, and the next heph command puts the work back", () => {
+  const r = workspace(track(new Repo()));
+  const killed = join(r.base, 'killed');
+  const web = JSON.parse(r.read('packages/web/.heph.json'));
+  web.phases[0].checks.push({ name: 'killer', shell: true, run: `if [ ! -e "${killed}" ]; then : > "${killed}"; kill -9 $PPID; sleep 5; fi`, inputs: ['src/**'] });
+  r.write('packages/web/.heph.json', JSON.stringify(web));
+  r.write('packages/web/src/b.js', 'export const b = 1;\n');
+  r.commitAll('init');
+  assert.is(r.heph(['install']).code, 0);
+  r.write('packages/web/src/index.js', 'export const web = 2;\n');
+  r.git('add', 'packages/web/src/index.js');
+  r.write('packages/web/src/b.js', 'export const b = "unstaged";\n');
+  r.write('packages/api/src/index.js', 'export const api = "unstaged";\n');
+  assert.is.not(commit(r, ['-m', 'killed']).code, 0, 'killed');
+  assert.is(r.read('packages/web/src/b.js'), 'export const b = 1;\n', 'aside when heph died');
+  const stash = join(r.dir, '.git', 'heph', 'stash');
+  const folder = readdirSync(stash).find((n) => n.endsWith('.d'));
+  assert.ok(folder, readdirSync(stash).join(', '));
+  const staged = Object.keys(JSON.parse(readFileSync(join(stash, folder!, 'manifest.json'), 'utf8')).staged);
+  assert.ok(staged.includes('packages/web/src/b.js'), staged.join(', '));
+  assert.equal(
+    staged.filter((p) => !p.startsWith('packages/web/') && !['.heph.json', 'package-lock.json'].includes(p)),
+    [],
+    "only the scope's entries",
+  );
+  const res = r.heph(['run', '--no-fix']);
+  assert.match(res.stdout + res.stderr, /unstaged changes|put back|restored/i);
+  assert.is(r.read('packages/web/src/b.js'), 'export const b = "unstaged";\n', 'back after the kill');
+  assert.is(r.read('packages/api/src/index.js'), 'export const api = "unstaged";\n');
+  assert.is(r.git('show', ':packages/web/src/b.js'), 'export const b = 1;\n', 'the index as it was');
+});
+
 test.run();
