@@ -203,8 +203,11 @@ export class UnstagedStash {
     this.restored = true;
     const outcome = settle(this.manifest, this.dir, this.keptDir, fixed, touched);
     this.restoreStateFiles();
-    // Leave the index as fresh as git would: the files moved back have new stat data.
-    gitSync(this.manifest.root, ['update-index', '-q', '--refresh'], undefined, false);
+    // Leave the index as fresh as git would: the files moved back have new stat data. Only theirs: the
+    // whole index's refresh would stat every file of a large repository (a path git no longer lists
+    // fails the refresh, which leaves stat data stale, never content).
+    const moved = this.manifest.entries.flatMap((e) => e.paths);
+    if (moved.length) gitSync(this.manifest.root, ['add', '--refresh', '--pathspec-from-file=-', '--pathspec-file-nul'], pathsInput(moved), false);
     if (outcome.complete) this.discard();
     return { ...outcome, incomplete: outcome.complete ? null : this.dir };
   }

@@ -35,6 +35,11 @@ test("a scoped commit's scan of unstaged changes runs beside the plan, and the s
   assert.is(scan.length, 1, c.stderr);
   assert.match(scan[0], /-- .*packages\/web\/ .*→ 0 \(/, 'the scan keeps to the scope');
   assert.not.match(scan[0], /sync\)/, 'started ahead, not run synchronously once the plan is sealed');
+  // The index's stat data is refreshed for the files put back only, not by statting the whole tree; git's
+  // plumbing names exactly the files with unstaged changes.
+  assert.not.match(c.stderr, /update-index -q --refresh/);
+  assert.match(c.stderr, /add --refresh/);
+  assert.equal(r.git('diff-files', '--name-only').split('\n').filter(Boolean), ['packages/api/src/index.js', 'packages/web/src/index.js']);
 });
 
 test('a hook that waited for another run scans after it: changes that run had put aside are put aside again', async () => {
