@@ -7,8 +7,10 @@
 // figure is the median of the per-round ratios. Where /proc is readable, the
 // CPU time of each hook (heph and the git processes it waits for) is summed
 // over the rounds too: on a loaded machine it says what wall times cannot.
+// `--baseline CLI` times another build in the same rounds (each hook of one
+// round, both builds, interleaved), so two builds compare under the same load.
 //
-//   env -u NODE_EXTRA_CA_CERTS node scripts/bench-monorepo.mjs [--rounds 15] [--members 20] [--files 50000] [--cli .bench/dist-copy/cli.cjs]
+//   env -u NODE_EXTRA_CA_CERTS node scripts/bench-monorepo.mjs [--rounds 15] [--members 20] [--files 50000] [--cli .bench/dist-copy/cli.cjs] [--baseline .bench/before/cli.cjs]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,8 +23,14 @@ const arg = (name, def) => {
 const ROUNDS = arg('rounds', 15);
 const MEMBERS = arg('members', 20);
 const FILES = arg('files', 50_000);
-const cliAt = process.argv.indexOf('--cli');
-const CLI = resolve(cliAt > 0 ? process.argv[cliAt + 1] : 'dist/cli.cjs');
+const path = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? resolve(process.argv[i + 1]) : def;
+};
+const CLI = path('cli', resolve('dist/cli.cjs'));
+const BASELINE = path('baseline', null);
+// Each build, named as printed: the one measured, and the one it is compared with.
+const BUILDS = [{ name: '', cli: CLI }, ...(BASELINE ? [{ name: ' (baseline)', cli: BASELINE }] : [])];
 const WORK = join(tmpdir(), 'heph-bench-monorepo');
 const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b', NO_COLOR: '1' };
 for (const k of Object.keys(env)) if (k.startsWith('HEPH')) delete env[k];
@@ -103,44 +111,55 @@ function childrenCpu() {
 }
 
 const cpu = new Map();
+// New content for every hook: the checks always run (a content seen before would be cached).
+let edits = 0;
 
-function hook(repo, round) {
-  writeFileSync(repo.file, `export const v1 = ${round};\n`);
+function hook(repo, round, build = BUILDS[0]) {
+  writeFileSync(repo.file, `export const v1 = ${edits++};\n`);
   git(repo.dir, 'add', repo.file);
+  const key = repo.name + build.name;
   const c0 = childrenCpu();
   const t = performance.now();
-  const r = spawnSync(process.execPath, [CLI, 'hook', 'run', 'pre-commit'], { cwd: repo.dir, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [build.cli, 'hook', 'run', 'pre-commit'], { cwd: repo.dir, env, encoding: 'utf8' });
   const ms = performance.now() - t;
   const c1 = childrenCpu();
-  if (c0 !== null && c1 !== null && round >= 0 && round < ROUNDS) cpu.set(repo.name, (cpu.get(repo.name) ?? 0) + (c1 - c0));
-  if (r.status !== 0) throw new Error(`${repo.name}: exit ${r.status}\n${r.stdout}${r.stderr}`);
+  if (c0 !== null && c1 !== null && round >= 0 && round < ROUNDS) cpu.set(key, (cpu.get(key) ?? 0) + (c1 - c0));
+  if (r.status !== 0) throw new Error(`${key}: exit ${r.status}\n${r.stdout}${r.stderr}`);
   // A bundle copied outside the project finds no SQLite driver: it would be timed without its store.
-  if (/SQLite driver could not be loaded/.test(r.stderr)) throw new Error(`${CLI} runs without its store: use a copy inside the project (.bench/)`);
+  if (/SQLite driver could not be loaded/.test(r.stderr)) throw new Error(`${build.cli} runs without its store: use a copy inside the project (.bench/)`);
   return { ms, out: r.stdout + r.stderr };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const repos = setup();
-for (const r of repos) hook(r, -1); // warm: stores the untouched members' results, fills the OS cache
-const times = new Map(repos.map((r) => [r.name, []]));
-const ratios = [];
-const flatRatios = [];
+const runs = BUILDS.flatMap((build) => repos.map((repo) => ({ repo, build, key: repo.name + build.name })));
+for (const r of runs) hook(r.repo, -1, r.build); // warm: stores the untouched members' results, fills the OS cache
+const times = new Map(runs.map((r) => [r.key, []]));
+const ratios = new Map(BUILDS.map((b) => [b.name, []]));
+const flatRatios = new Map(BUILDS.map((b) => [b.name, []]));
 for (let i = 0; i < ROUNDS; i++) {
-  const order = i % 2 ? [...repos].reverse() : repos; // mono, single, flat / flat, single, mono
+  const order = i % 2 ? [...runs].reverse() : runs; // mono, single, flat / flat, single, mono (each build in turn)
   const got = {};
-  for (const r of order) got[r.name] = hook(r, i).ms;
-  for (const r of repos) times.get(r.name).push(got[r.name]);
-  ratios.push(got.monorepo / got['single member']);
-  flatRatios.push(got.monorepo / got.flat);
+  for (const r of order) got[r.key] = hook(r.repo, i, r.build).ms;
+  for (const r of runs) times.get(r.key).push(got[r.key]);
+  for (const b of BUILDS) {
+    ratios.get(b.name).push(got[`monorepo${b.name}`] / got[`single member${b.name}`]);
+    flatRatios.get(b.name).push(got[`monorepo${b.name}`] / got[`flat${b.name}`]);
+  }
 }
 const last = hook(repos[1], ROUNDS);
 console.log(`pre-commit touching one member, ${ROUNDS} interleaved rounds (median):`);
-for (const r of repos) console.log(`  ${r.name.padEnd(14)} ${String(r.files).padStart(6)} files  ${median(times.get(r.name)).toFixed(0)} ms`);
-console.log(`  ratio monorepo / single member: ${median(ratios).toFixed(2)}× (per-round ratios ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
-console.log(`  ratio monorepo / the same files without members: ${median(flatRatios).toFixed(2)}×`);
-if (cpu.size === repos.length) {
-  const per = (n) => (1000 * cpu.get(n)) / ROUNDS;
-  console.log(`  CPU per hook (heph and its git processes, mean of ${ROUNDS}): ${repos.map((r) => `${r.name} ${per(r.name).toFixed(0)} ms`).join(', ')}; monorepo / single member ${(per('monorepo') / per('single member')).toFixed(2)}×`);
+for (const r of runs) console.log(`  ${(r.repo.name + r.build.name).padEnd(25)} ${String(r.repo.files).padStart(6)} files  ${median(times.get(r.key)).toFixed(0)} ms`);
+for (const b of BUILDS) {
+  const rs = ratios.get(b.name);
+  console.log(`  ratio monorepo / single member${b.name}: ${median(rs).toFixed(2)}× (per-round ratios ${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`);
+  console.log(`  ratio monorepo / the same files without members${b.name}: ${median(flatRatios.get(b.name)).toFixed(2)}×`);
+}
+if (cpu.size === runs.length) {
+  const per = (k) => (1000 * cpu.get(k)) / ROUNDS;
+  for (const b of BUILDS) {
+    console.log(`  CPU per hook${b.name} (heph and its git processes, mean of ${ROUNDS}): ${repos.map((r) => `${r.name} ${per(r.name + b.name).toFixed(0)} ms`).join(', ')}; monorepo / single member ${(per(`monorepo${b.name}`) / per(`single member${b.name}`)).toFixed(2)}×`);
+  }
 }
 console.log(`  checks that ran in the monorepo: ${(last.out.match(/passed/g) ?? []).length - 1}; skipped as untouched: ${(last.out.match(/nothing changed in/g) ?? []).length}`);

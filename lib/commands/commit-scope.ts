@@ -15,14 +15,18 @@ import { CONFIG_NAME } from '../config/member-dirs.js';
 import { readScope, scopeLiteralPaths, scopePathspecs } from '../plan/scope.js';
 import type { SelectOptions } from '../plan/select.js';
 import type { MemberOptions } from '../plan/members.js';
-import type { CommitRead } from '../run/commit-read.js';
+import { canScope, type CommitRead } from '../run/commit-read.js';
+import type { ScopeMemo } from '../state/scope-memo.js';
+import { debug } from '../debug.js';
 import type { Output } from '../report/output.js';
+
+const mark = debug('time');
 
 export interface CommitSnapshot {
   snapshot: Promise<Snapshot>;
   /** The staged files a commit adds, copies, modifies or renames, across the whole index. */
   staged: Promise<string[]>;
-  /** Literal paths (directories end in `/`) the stash and re-staging keep to; null: the whole tree. */
+  /** Literal paths (directories end in `/`) the stash and re-staging keep to; null: the whole tree. Known before the snapshot unless the scope names files at any depth. */
   paths: Promise<string[] | null>;
 }
 
@@ -55,11 +59,27 @@ export async function useCommitConfig(ctx: Context, read: CommitRead, out: Outpu
   }
 }
 
+/** A scoped read started before the config said what to read: the worktree's last commit's (state/scope-memo.ts). */
+export interface EarlyScope {
+  memo: ScopeMemo;
+  /** The snapshot of the remembered pathspecs, being read. */
+  snapshot?: Promise<Snapshot>;
+}
+
+/** Starts reading what the worktree's last commit read for this event, if it remembers one. */
+export function startEarlyScope(repo: { root: string; gitDir: string }, memo: ScopeMemo): EarlyScope {
+  if (!memo.pathspecs || !canScope()) return { memo };
+  const snapshot = readSnapshot({ root: repo.root, gitDir: repo.gitDir, source: 'index', pathspecs: memo.pathspecs });
+  snapshot.catch(() => {}); // kept only for the same scope, and awaited then
+  return { memo, snapshot };
+}
+
 /**
  * The snapshot a commit's plan reads. `fresh`: read again (another run held
- * the lock meanwhile), never what was started before.
+ * the lock meanwhile), never what was started before. `early`: the read of
+ * the last commit's scope, kept when this commit's scope is the same.
  */
-export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<SelectOptions, 'candidates'>, members: MemberOptions, fresh: boolean): CommitSnapshot {
+export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<SelectOptions, 'candidates'>, members: MemberOptions, fresh: boolean, early?: EarlyScope): CommitSnapshot {
   const root = ctx.repo.root;
   const gitDir = ctx.repo.gitDir;
   const whole = () => readSnapshot({ root, gitDir, source: 'index', staged: true });
@@ -74,11 +94,20 @@ export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<Sele
   // The staged list is the whole index's, as without a scope: the plan sees every staged file, and
   // those outside the scope concern no check that runs (that is how the scope was drawn).
   const snapshot = scoped.then(async (scope) => {
-    if (scope) return readSnapshot({ root, gitDir, source: 'index', pathspecs: scopePathspecs(scope) });
+    const pathspecs = scope && scopePathspecs(scope);
+    early?.memo.save(pathspecs);
+    if (pathspecs && !fresh && early?.snapshot) {
+      const same = early.memo.matches(pathspecs);
+      mark(same ? "scope: the last commit's, read early" : "scope: not the last commit's, read now");
+      if (same) return early.snapshot;
+    }
+    if (pathspecs) return readSnapshot({ root, gitDir, source: 'index', pathspecs });
     return (!fresh && (await read.whole)) || whole();
   });
-  const paths = Promise.all([scoped, snapshot]).then(([scope, snap]) => {
-    const literal = scope && scopeLiteralPaths(scope, snap.tracked);
+  // Known with the scope, so that the stash's scan can start while the snapshot is read; names matched
+  // at any depth become the tracked files of that name, which wait for the snapshot.
+  const paths = scoped.then(async (scope) => {
+    const literal = scope && scopeLiteralPaths(scope, scope.anywhere.length ? (await snapshot).tracked : []);
     return literal && !literal.some(notArgv) ? literal : null;
   });
   paths.catch(() => {}); // the snapshot's failure is reported where it is awaited

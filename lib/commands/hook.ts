@@ -8,31 +8,25 @@ import { monotonicMs } from '../clock.js';
 import { configPath, loadContext, type Context } from './context.js';
 import { findRepo, hephDir } from '../git/repo.js';
 import { envFlag, runOptions, type RunFlags, type RunOptions } from './options.js';
-import { dryRun, finishReport, rollbackPoint, runSession, type RollbackPoint } from './session.js';
+import { dryRun, finishReport, runSession, type RollbackPoint } from './session.js';
 import { withRunLock } from './run-lock.js';
 import { afterRun, type AfterRun } from './after-run.js';
 import { eventPlan, type EventPlan } from './hook-events.js';
-import { commitSnapshot, useCommitConfig, type CommitSnapshot } from './commit-scope.js';
-import { preparePlan, type Prepared } from '../run/pipeline.js';
+import { startScan, withStagedOnly } from './staged-only.js';
+import { commitSnapshot, startEarlyScope, useCommitConfig, type CommitSnapshot, type EarlyScope } from './commit-scope.js';
+import { preparePlan } from '../run/pipeline.js';
 import { commitReadFor, dropCommitRead, takeEarlySnapshot } from '../run/early.js';
 import type { CommitRead } from '../run/commit-read.js';
-import { addCleanup } from '../run/signals.js';
 import { dropPreopened, openStore, preloadDriver, preopenStore } from '../state/store.js';
+import { ScopeMemo } from '../state/scope-memo.js';
 import { startDiskCheck } from '../state/disk.js';
 import { compileGlobs } from '../util/glob.js';
 import { eventHook, withMemberMode } from '../plan/members.js';
-import { git } from '../git/exec.js';
-import { UnstagedStash } from '../git/stash.js';
-import { shown } from '../git/aside.js';
-import { pathsInput } from '../git/stash-git.js';
-import { indexInfo, parseStageEntries } from '../git/ls-files.js';
 import { HOOK_EVENTS, type HookEvent, type ResolvedHook } from '../config/types.js';
-import type { RunReport } from '../run/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Output } from '../report/output.js';
 import { EXIT, HephError } from '../errors.js';
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import { debug } from '../debug.js';
 
 const mark = debug('time');
@@ -83,15 +77,27 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   const repo = await findRepo();
   startDiskCheck(repo.root);
   const read = commitEvent ? commitReadFor(repo) : undefined;
+  // The part of the tree the last commit read: read now, kept if this commit's scope is the same.
+  const early = read && !opts.dryRun ? startEarlyScope(repo, ScopeMemo.open(hephDir(repo), repo.gitDir, event)) : undefined;
   try {
-    return await runEvent(event, args, flags, out, opts, started, startedAt, read);
+    return await runEvent(event, args, flags, out, opts, started, startedAt, read, early);
   } finally {
     if (read) dropCommitRead(repo.root);
     await dropPreopened();
   }
 }
 
-async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: Output, opts: RunOptions, started: number, startedAt: number, read: CommitRead | undefined): Promise<number> {
+async function runEvent(
+  event: HookEvent,
+  args: string[],
+  flags: RunFlags,
+  out: Output,
+  opts: RunOptions,
+  started: number,
+  startedAt: number,
+  read: CommitRead | undefined,
+  early: EarlyScope | undefined,
+): Promise<number> {
   const ctx = await loadContext(undefined, { deferMembers: true });
   // The store's connection opens while git is still read (the run lock decides whether it is used).
   if (!opts.dryRun && ctx.config.hooks[event]) preopenStore(ctx.dir);
@@ -106,7 +112,7 @@ async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: 
     if (opts.dryRun) out.line(`.heph.json has no ${event} hook: nothing to run`);
     return EXIT.ok;
   }
-  const readCommit = (fresh: boolean): CommitSnapshot | undefined => read && commitSnapshot(ctx, read, selectOptions(opts, hook), { projects: opts.projects, changed: null, event, rootHook }, fresh);
+  const readCommit = (fresh: boolean): CommitSnapshot | undefined => read && commitSnapshot(ctx, read, selectOptions(opts, hook), { projects: opts.projects, changed: null, event, rootHook }, fresh, early);
   let commit = readCommit(false);
   let snapshot = commit?.snapshot;
   const ev = await eventPlan(ctx.repo.root, event, args, commit?.staged.then((staged) => ({ staged })));
@@ -131,6 +137,7 @@ async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: 
         snapshot = commit?.snapshot;
       }
       mark('lock held');
+      const scan = commit && startScan(ctx.repo.root, commit.paths);
       const store = await openStore({ dir: ctx.dir, warn: out.warn });
       mark('store open');
       if (ev.invalidate.length) await ctx.members.then(() => invalidate(ctx, store, ev.invalidate));
@@ -139,7 +146,7 @@ async function runEvent(event: HookEvent, args: string[], flags: RunFlags, out: 
       try {
         const run = (rollback?: RollbackPoint) => runSession({ ctx, opts, out, prepared, started, signal, msgfile: ev.msgfile, logHeader: ev.header, rollback });
         // commit-msg checks read files too: they must see what is committed, as pre-commit's do.
-        const report = commit ? await withStagedOnly(ctx, out, prepared, ev.candidates!, await commit.paths, run) : await run();
+        const report = commit ? await withStagedOnly(ctx, out, prepared, ev.candidates!, await commit.paths, run, scan) : await run();
         report.interrupted = interrupted();
         mark('checks done');
         after = { ctx, opts, out, prepared, report, startedAt };
@@ -184,116 +191,4 @@ async function invalidate(ctx: Context, store: StateStore, changed: string[]): P
     .filter((c) => !c.inputs || changed.some(compileGlobs(c.inputs)))
     .map((c) => c.id);
   if (ids.length) await store.clear(ids);
-}
-
-/**
- * Runs the checks with unstaged changes put aside (only when something runs),
- * re-stages the files that fixes changed, then restores, always. The fixes'
- * rollback point is recorded once everything is back: it spans the user's
- * whole working tree, before and after. `scope`: the literal paths the checks
- * can read (null: the whole tree); unstaged changes elsewhere stay where they are.
- */
-async function withStagedOnly(ctx: Context, out: Output, prepared: Prepared, staged: string[], scope: string[] | null, run: (rollback: RollbackPoint) => Promise<RunReport>): Promise<RunReport> {
-  const runs = prepared.plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
-  const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir, scope) : null;
-  const point = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
-  // Checks whose fix started: what they were given may have been rewritten, even if they then failed.
-  const fixStarted = new Set<string>();
-  const rollback: RollbackPoint = { ...point, beforeFix: (item) => (fixStarted.add(item.id), point.beforeFix(item)) };
-  let fixed: string[] = [];
-  const touched = () => fixablePaths(prepared, stash, fixStarted);
-  const forget = stash ? addCleanup(() => stash.restore(fixed, touched())) : () => {};
-  try {
-    const report = await run(rollback);
-    const fixedChecks = new Set(report.checks.filter((c) => c.status === 'fixed').map((c) => c.id));
-    if (fixedChecks.size) {
-      const items = prepared.plan.phases.flatMap((p) => p.items).filter((i) => fixedChecks.has(i.id));
-      // Only the staged files a fixed check was given (all of them for a whole-project check): a
-      // staged file no fix was pointed at that changed meanwhile was changed by someone else (an
-      // editor saving), and that is not for heph to stage.
-      const given = items.some((i) => !i.files) ? staged : [...new Set(items.flatMap((i) => i.files ?? []))];
-      const inputs = items.filter((i) => i.check.inputs).map((i) => compileGlobs(i.check.inputs!));
-      fixed = await restage(ctx, given, inputs, new Set(stash?.intentToAdd), scope);
-    }
-    if (fixed.length) out.line(`re-staged ${fixed.length} file${fixed.length === 1 ? '' : 's'} changed by fixes: ${fixed.join(', ')}`);
-    return report;
-  } finally {
-    forget();
-    if (stash) {
-      const { dropped, kept, fixKept, incomplete } = stash.restore(fixed, touched());
-      if (incomplete) out.warn(`some unstaged changes could not be put back: they are in ${incomplete} (aside/ and manifest.json); the next heph command here retries`);
-      for (const k of fixKept) out.warn(`a fix rewrote ${k.path}, whose unstaged changes touch the same lines (or delete it): your version is back as it was; the fix's version is in ${k.copy}`);
-      if (dropped.length) out.warn(`fixes and your unstaged changes touched the same lines in ${dropped.map(shown).join(', ')}: the fixes are staged, your unstaged changes are back as they were`);
-      for (const k of kept) out.warn(`${k.path} changed while the hook ran: it keeps its new content; your version from before the hook is in ${k.copy}`);
-    }
-    await rollback.save();
-  }
-}
-
-/**
- * Put-aside paths that a fix which started may have rewritten: the files given
- * to its check, that check's inputs, and every path for a check given no file
- * list. On restore such a path is merged with the user's version (or the
- * user's version comes back whole and the fix's is kept and named) instead of
- * being taken for an edit saved during the hook: this covers a fix that left
- * its check failing (eslint --fix with errors left) and one cut short by Ctrl-C.
- */
-function fixablePaths(prepared: Prepared, stash: UnstagedStash | null, started: Set<string>): string[] {
-  if (!stash || !started.size) return [];
-  const items = prepared.plan.phases.flatMap((p) => p.items).filter((i) => started.has(i.id));
-  if (items.some((i) => !i.files)) return stash.files;
-  const given = new Set(items.flatMap((i) => i.files ?? []));
-  const inputs = items.filter((i) => i.check.inputs).map((i) => compileGlobs(i.check.inputs!));
-  return stash.files.filter((b) => given.has(shown(b)) || inputs.some((m) => m(shown(b))));
-}
-
-/**
- * Stages the tracked files fixes changed: those that were staged, and the
- * inputs of a fixed check (a lock file a manifest change made `uv lock`
- * rewrite belongs in the commit). Unstaged changes are aside at this point, so
- * every difference from the index is a fix's.
- */
-async function restage(ctx: Context, stagedFiles: string[], inputs: ((f: string) => boolean)[], intentToAdd: Set<string>, scope: string[] | null): Promise<string[]> {
-  const staged = new Set(stagedFiles);
-  const cwd = ctx.repo.root;
-  const differing = async () =>
-    byteNames((await git(['diff', '--name-only', '-z', '--no-relative', '--no-renames', '--no-ext-diff', '--ignore-submodules=all', ...(scope ? ['--', ...scope] : [])], { cwd, env: LITERAL })).stdout);
-  // Names as bytes (latin1 strings), matched in their UTF-8 reading.
-  // An intent-to-add file is not part of the commit: staging it would commit it (empty while it is aside).
-  const changed = (await differing()).filter((b) => {
-    const f = shown(b);
-    return !intentToAdd.has(b) && (staged.has(f) || inputs.some((m) => m(f)));
-  });
-  if (!changed.length) return changed;
-  const add = await git(['add', '--pathspec-from-file=-', '--pathspec-file-nul', '--'], { cwd, input: pathsInput(changed), env: LITERAL, okCodes: [1] });
-  if (add.code !== 0) {
-    // git exits 1 when a path lies in an ignored directory, even a tracked file it did stage: what
-    // counts is whether every file now matches the index.
-    const left = new Set(await differing());
-    const missed = changed.filter((b) => left.has(b));
-    if (missed.length) throw new HephError('git', `git add failed for ${missed.map(shown).join(', ')}: ${add.stderr.trim()}`, 'the fixes are in the working tree, not staged: stage them with git add, then commit again');
-  }
-  await mirrorToRealIndex(ctx, changed);
-  return changed;
-}
-
-const byteNames = (b: Buffer) => b.toString('latin1').split('\0').filter(Boolean);
-
-const LITERAL = { GIT_LITERAL_PATHSPECS: '1' };
-
-/**
- * `git commit <paths>` commits a temporary index, then installs the real index
- * it prepared before the hook ran (`index.lock`): the fixes go in both, or the
- * next commit would take the unfixed content back.
- */
-async function mirrorToRealIndex(ctx: Context, files: string[]): Promise<void> {
-  const used = process.env.GIT_INDEX_FILE;
-  if (!used || !basename(used).startsWith('next-index-')) return;
-  const real = join(ctx.repo.gitDir, 'index.lock');
-  if (!existsSync(real)) return;
-  const want = new Set(files);
-  const recs = parseStageEntries((await git(['ls-files', '-s', '-z'], { cwd: ctx.repo.root })).stdout.toString('latin1'))
-    .filter((e) => want.has(e.path))
-    .map(indexInfo);
-  if (recs.length) await git(['update-index', '-z', '--index-info'], { cwd: ctx.repo.root, input: pathsInput([...recs, '']), env: { GIT_INDEX_FILE: real } });
 }

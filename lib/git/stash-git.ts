@@ -5,7 +5,7 @@
  * `.gitconfig` (noprefix, color, renames, relative, external diff) cannot
  * change what heph puts aside or reads back.
  */
-import { gitSyncResult, type GitResult } from './exec.js';
+import { git, gitSyncResult, type GitResult } from './exec.js';
 
 /** Settings that shape diff output; the content conversions (autocrlf, filters) stay the user's, as git would use them. */
 const HARD_CONFIG = [
@@ -32,6 +32,11 @@ const ENV = { HEPH: '0', GIT_EXTERNAL_DIFF: undefined };
 /** git through the funnel's synchronous entry, with the stash's settings; `hardened: false` keeps the user's diff settings (content reads and checkouts). */
 export function gitSync(cwd: string, args: string[], input?: Buffer | string, hardened = true): GitResult {
   return gitSyncResult(args, { cwd, input, env: ENV, literal: true, config: hardened ? HARDENED : PLAIN });
+}
+
+/** The same hardened git, asynchronously: a read started ahead of the stash, while heph does other work. `config`: more settings. */
+export function gitAsync(cwd: string, args: string[], config: readonly string[] = []): Promise<GitResult> {
+  return git(args, { cwd, env: ENV, literal: true, config: [...HARDENED, ...config] });
 }
 
 /** NUL-separated names as byte strings (latin1: a name that is not UTF-8 survives). */

@@ -76,8 +76,15 @@ export function readScope(
     }
   }
   // git matches every path against every pathspec: past a few hundred, reading the whole tree costs less.
-  if (literal.size + anywhere.size > MAX_PATHSPECS) return null;
-  return { literal: [...literal].sort(), anywhere: [...anywhere].sort() };
+  const outer = outermost(literal);
+  if (outer.length + anywhere.size > MAX_PATHSPECS) return null;
+  return { literal: outer, anywhere: [...anywhere].sort() };
+}
+
+/** The paths not inside a directory of the set (`packages/web/src/` within `packages/web/`): each costs git a match per index entry. */
+function outermost(paths: Set<string>): string[] {
+  const dirs = [...paths].filter((p) => p.endsWith('/'));
+  return [...paths].filter((p) => !dirs.some((d) => d !== p && p.startsWith(d))).sort();
 }
 
 /** The scope as git pathspecs (magic included: the caller must not set GIT_LITERAL_PATHSPECS). */

@@ -37,10 +37,10 @@ const scope = (cfg: ResolvedConfig, staged: string[]) => readScope(cfg, staged, 
 test('a commit touching one member reads that member, its inputs outside it and the configs', () => {
   const s = scope(config([]), ['packages/web/src/a.js']);
   assert.equal(s, {
-    literal: ['.heph.json', 'package-lock.json', 'packages/web/', 'packages/web/package.json', 'packages/web/src/'],
+    literal: ['.heph.json', 'package-lock.json', 'packages/web/'],
     anywhere: ['tsconfig.json'],
   });
-  assert.equal(scopePathspecs(s!).slice(-2), [':(literal)packages/web/src/', ':(glob)**/tsconfig.json']);
+  assert.equal(scopePathspecs(s!).slice(-2), [':(literal)packages/web/', ':(glob)**/tsconfig.json']);
   // Literal paths for commands that take pathspecs literally: a name at any depth becomes the tracked files of that name outside the directories.
   assert.equal(scopeLiteralPaths(s!, ['packages/web/tsconfig.json', 'tsconfig.json', 'packages/api/tsconfig.json', 'packages/api/a.js']).slice(-2), ['tsconfig.json', 'packages/api/tsconfig.json']);
 });
@@ -65,6 +65,11 @@ test('a root check skipped by tag, HEPH_SKIP or its files does not widen the sco
   assert.ok(readScope(cfg, ['packages/web/a.js'], { platform: 'linux', skipTags: ['slow'] }, { projects: null, changed: null, event: 'pre-commit' }));
   assert.ok(readScope(cfg, ['packages/web/a.js'], { platform: 'linux', skip: ['tsc'] }, { projects: null, changed: null, event: 'pre-commit' }));
   assert.is(readScope(cfg, ['packages/web/a.js'], { platform: 'linux' }, { projects: null, changed: null, event: 'pre-commit' }), null);
+});
+
+test('paths inside a directory of the scope are not given again (a name sharing its prefix is)', () => {
+  const cfg = config([check(undefined, 'docs', { files: ['docs/api/**/*.md'], inputs: ['docs/**', 'docs/api/**/*.md', './docs.txt', 'docsx/a.md'] })]);
+  assert.equal(scope(cfg, ['docs/api/a.md'])!.literal, ['.heph.json', 'docs.txt', 'docs/', 'docsx/a.md']);
 });
 
 test('past 400 paths to read, the whole tree', () => {
