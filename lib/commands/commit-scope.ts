@@ -82,7 +82,7 @@ export function startEarlyScope(repo: { root: string; gitDir: string }, memo: Sc
 export function commitSnapshot(ctx: Context, read: CommitRead, select: Omit<SelectOptions, 'candidates'>, members: MemberOptions, fresh: boolean, early?: EarlyScope): CommitSnapshot {
   const root = ctx.repo.root;
   const gitDir = ctx.repo.gitDir;
-  const whole = () => readSnapshot({ root, gitDir, source: 'index', staged: true });
+  const whole = () => readSnapshot({ root, gitDir, factsDir: ctx.dir, source: 'index', staged: true });
   const staged = fresh ? stagedFiles(root) : read.staged;
   const scoped = (async () => {
     if (!(await read.members).length) return null;

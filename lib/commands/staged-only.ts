@@ -48,7 +48,7 @@ export async function withStagedOnly(
   scan?: Promise<Buffer | undefined>,
 ): Promise<RunReport> {
   const runs = prepared.plan.phases.some((p) => p.items.some((i) => i.action === 'run'));
-  const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir, scope, await scan) : null;
+  const stash = runs ? UnstagedStash.create(ctx.repo.root, ctx.repo.gitDir, ctx.dir, scope, await scan, prepared.snapshot.assumeUnchanged()) : null;
   const point = rollbackPoint(ctx.repo.root, out, () => stash?.patchFile ?? null);
   // Checks whose fix started: what they were given may have been rewritten, even if they then failed.
   const fixStarted = new Set<string>();

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { HephError } from '../errors.js';
 import { at, blockingAncestor, isDiskFull, kindOf, move, signature } from './aside.js';
 import { gitAsync, gitSync, HARD_DIFF, pathsInput, split0 } from './stash-git.js';
+import { assumedChanges } from './stash-assumed.js';
 import { eachStageEntry } from './ls-files.js';
 import { settle, type Entry, type Kept, type Manifest } from './stash-settle.js';
 import { cannotWrite, unwritableError } from './stash-unwritable.js';
@@ -107,7 +108,7 @@ export class UnstagedStash {
    * paths (directories and files) to look at; changes elsewhere stay where
    * they are. null: the whole tree. `scanned`: what `scan` gave for this scope.
    */
-  static create(root: string, gitDir: string, hephDir: string, scope: readonly string[] | null = null, scanned?: Buffer): UnstagedStash | null {
+  static create(root: string, gitDir: string, hephDir: string, scope: readonly string[] | null = null, scanned?: Buffer, assumed: readonly string[] = []): UnstagedStash | null {
     const only = scope ? ['--', ...scope] : [];
     let listed = scanned;
     if (!listed) {
@@ -116,9 +117,12 @@ export class UnstagedStash {
       listed = status.stdout;
     }
     const recs = split0(listed);
-    if (!recs.length) return null;
     const changed: [string, string][] = [];
     for (let i = 0; i + 1 < recs.length; i += 2) changed.push([recs[i], recs[i + 1]]);
+    // Edited files marked assume-unchanged, which git's diff does not name.
+    const listedPaths = new Set(changed.map(([, p]) => p));
+    for (const c of assumedChanges(root, assumed, scope)) if (!listedPaths.has(c[1])) changed.push(c);
+    if (!changed.length) return null;
     const stashDir = join(hephDir, 'stash');
     const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
     const dir = join(stashDir, `${id}.d`);
