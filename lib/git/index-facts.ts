@@ -18,6 +18,8 @@ import { debug } from '../debug.js';
 import { HephError } from '../errors.js';
 import { readIndexFd, stampOf, type IndexStamp } from './index-file.js';
 import type { Listing, RawRecord } from './index-listing.js';
+import { decodeBytes } from './bytes.js';
+import { eachStageEntry } from './ls-files.js';
 import type { IndexFile } from './index-entries.js';
 
 type Opened = { fd: number; id: string };
@@ -171,6 +173,12 @@ export class RememberedIndex implements Listing {
 
   identity(): Buffer {
     return Buffer.from(`index listing sha256 ${this.facts.content}`);
+  }
+
+  eachEntry(fn: (mode: string, oid: string, stage: number, path: string) => void): void {
+    const entries = this.entries();
+    if (entries.eachEntry) entries.eachEntry(fn);
+    else eachStageEntry(decodeBytes(entries.raw), fn);
   }
 
   get raw(): Buffer {

@@ -33,6 +33,8 @@ export interface Listing {
   flagged(goneUnder?: (path: string) => string | undefined): { assumed: string[]; skipped: string[] };
   firstOid(): string | undefined;
   endingWith(suffix: string): string[];
+  /** Every entry in order, names decoded by `decodeBytes`, when the listing can give them without its `ls-files` bytes. */
+  eachEntry?(fn: (mode: string, oid: string, stage: number, path: string) => void): void;
 }
 
 export class IndexListing implements Listing {

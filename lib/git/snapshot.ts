@@ -63,10 +63,15 @@ const CONFLICT: Identity = { mode: 'conflict', oid: 'conflict' };
 
 /** The snapshot's view of `git ls-files -s -z` (decoded names): entries, their order, and the unmerged paths. */
 export function parseStage(out: string): { entries: Map<string, Identity>; order: string[]; conflicted: Set<string> } {
+  return collectStage((fn) => eachStageEntry(out, fn));
+}
+
+/** The snapshot's view of index entries, whoever lists them (git's output, the index file). */
+export function collectStage(each: (fn: (mode: string, oid: string, stage: number, path: string) => void) => void): ReturnType<typeof parseStage> {
   const entries = new Map<string, Identity>();
   const order: string[] = [];
   const conflicted = new Set<string>();
-  eachStageEntry(out, (mode, oid, stage, path) => {
+  each((mode, oid, stage, path) => {
     if (stage === 0) {
       order.push(path);
       entries.set(path, { mode, oid });
@@ -282,7 +287,7 @@ function fromListing(opts: SnapshotOptions, results: { stdout: Buffer }[], listi
   const hashed = new Map<string, Identity>();
   // Parsing every entry is deferred to the first caller that needs them all.
   let parsed: ReturnType<typeof parseStage> | undefined;
-  const parse = () => (parsed ??= parseStage(decodeBytes(listing.raw)));
+  const parse = () => (parsed ??= listing.eachEntry ? collectStage((fn) => listing.eachEntry!(fn)) : parseStage(decodeBytes(listing.raw)));
   const looked = new Map<string, Identity | undefined>();
 
   function indexEntry(path: string): Identity | undefined {

@@ -96,12 +96,19 @@ function compare(dir: string, label: string): void {
     const s = decodeBytes(p);
     assert.equal(view(mine, s), view(text, s), `${label}: lookup ${JSON.stringify(s)}`);
   }
+  // The full parse, straight from the entries, is the parse of git's listing.
+  const direct = snapshotModule.collectStage((fn) => mine.eachEntry(fn));
+  const viaGit = snapshotModule.parseStage(bytes.decodeBytes(gitOut));
+  assert.equal(direct.order, viaGit.order, `${label}: order`);
+  assert.equal([...direct.entries], [...viaGit.entries], `${label}: entries`);
+  assert.equal([...direct.conflicted], [...viaGit.conflicted], `${label}: conflicted`);
   for (const suffix of ['.heph.json', 'a', 'x', '/x', 'é', ' ', 'ita-file']) assert.equal(mine.endingWith(suffix).sort(), text.endingWith(suffix).sort(), `${label}: ending with ${suffix}`);
   // The identity is the file's: the same for the same bytes, another after a rewrite that changes them.
   assert.equal(IndexFile.parse(readFileSync(file), mine.firstOid()?.length === 64 ? 32 : 20)!.identity(), mine.identity());
 }
 
 const bytes = await import('../../lib/git/bytes.js');
+const snapshotModule = await import('../../lib/git/snapshot.js');
 
 /** Pathspecs of the two forms a commit's scope uses, drawn from the index's own paths (prefixes, names) and beside them. */
 function scopeOf(rnd: () => number, paths: string[]): string[] {
@@ -132,6 +139,8 @@ function compareScoped(dir: string, label: string, seed: number): void {
     assert.ok(scoped, `${label}: ${JSON.stringify(specs)} read here`);
     const gitOut = git(dir, ['ls-files', '-s', '-v', '-z', '--', ...specs]);
     assert.ok(scoped!.raw.equals(gitOut), `${label}: ${JSON.stringify(specs)} as git lists them`);
+    const direct = snapshotModule.collectStage((fn) => scoped!.eachEntry(fn));
+    assert.equal([...direct.entries], [...snapshotModule.parseStage(bytes.decodeBytes(gitOut)).entries], `${label}: ${JSON.stringify(specs)} parsed`);
     const text = new IndexListing(gitOut);
     for (const p of paths.slice(0, 40)) assert.equal(scoped!.lookup(p).length, text.lookup(p).length, `${label}: lookup ${JSON.stringify(p)} in ${JSON.stringify(specs)}`);
     assert.equal(scoped!.endingWith('.heph.json').sort(), text.endingWith('.heph.json').sort());
