@@ -11,12 +11,12 @@
  * The memo file is sealed like the digest memo: a damaged one is ignored.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { debug } from '../debug.js';
 import { HephError } from '../errors.js';
-import { readIndexFd, stampOf, type IndexStamp } from './index-file.js';
+import { openToRead, readIndexFd, stampOf, type IndexStamp } from './index-file.js';
 import type { Listing, RawRecord } from './index-listing.js';
 import { decodeBytes } from './bytes.js';
 import { eachStageEntry } from './ls-files.js';
@@ -69,12 +69,8 @@ const MAX_ENDINGS = 16;
 
 /** The descriptor, stamp and checksum of the index file as it is now; null when it cannot be read or has no checksum. */
 export function openIndex(file: string): { fd: number; stamp: IndexStamp; id: string } | null {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return null;
-  }
+  const fd = openToRead(file);
+  if (fd === null) return null;
   try {
     const st = fstatSync(fd, { bigint: true });
     const size = Number(st.size);

@@ -78,14 +78,19 @@ const shared = globalThis as { [LAST]?: { file: string; read: IndexRead | null }
  */
 export const afterTask = <T>(fn: () => T): Promise<T> => new Promise((done) => setImmediate(() => done(fn())));
 
-/** Reads the index file; null when git must be asked instead (see above), or there is none. */
-export function readIndexFile(file: string): IndexRead | null {
-  let fd: number;
+/** A descriptor of the file for reading; null when there is none to read. */
+export function openToRead(file: string): number | null {
   try {
-    fd = openSync(file, 'r');
+    return openSync(file, 'r');
   } catch {
     return null;
   }
+}
+
+/** Reads the index file; null when git must be asked instead (see above), or there is none. */
+export function readIndexFile(file: string): IndexRead | null {
+  const fd = openToRead(file);
+  if (fd === null) return null;
   try {
     return readIndexFd(fd, file);
   } finally {

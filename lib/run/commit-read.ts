@@ -5,8 +5,8 @@
  * commit's checks can read (plan/scope.ts): a commit touching one member of a
  * large repository then reads that member, not the repository.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { afterTask, indexFilePath, indexStamp, readIndexFile, sameStamp } from '../git/index-file.js';
+import { closeSync, readSync } from 'node:fs';
+import { afterTask, indexFilePath, indexStamp, openToRead, readIndexFile, sameStamp } from '../git/index-file.js';
 import { algoOf, hashWorktreeFile, parseStage, readSnapshot, STAGED_ARGS, type Snapshot } from '../git/snapshot.js';
 import { gitParallel, splitZ } from '../git/exec.js';
 import { decodeBytes } from '../git/bytes.js';
@@ -40,12 +40,8 @@ function mayHaveMembers(root: string, gitDir: string): boolean {
   const needle = Buffer.from('heph.json\0', 'latin1');
   // In chunks: the index of a large repository is megabytes that nothing else here needs.
   const chunk = Buffer.allocUnsafe(1 << 16);
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return false;
-  }
+  const fd = openToRead(file);
+  if (fd === null) return false;
   try {
     let found = 0;
     let keep = 0;
