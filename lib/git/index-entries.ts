@@ -285,6 +285,11 @@ export class IndexFile implements Listing {
     return out;
   }
 
+  /** Whether any entry is one `flagged` lists (assume-unchanged or skip-worktree, not unmerged), without listing them. */
+  anyFlagged(): boolean {
+    return this.marked.length > 0;
+  }
+
   flagged(goneUnder: (path: string) => string | undefined = () => undefined): { assumed: string[]; skipped: string[] } {
     const out = { assumed: [] as string[], skipped: [] as string[] };
     let gone: string | undefined;

@@ -23,8 +23,6 @@ import { eachStageEntry } from './ls-files.js';
 import type { IndexFile } from './index-entries.js';
 
 type Opened = { fd: number; id: string };
-/** The index file, the worktree it belongs to, and its stamp when the run began. */
-type Where = { file: string; root: string; stamp: IndexStamp };
 
 type Row = [mode: string, oid: string, stage: string, pathHex: string];
 
@@ -105,18 +103,18 @@ export class RememberedIndex implements Listing {
 
   private constructor(
     private fd: number | null,
-    private readonly where: Where,
+    private readonly file: string,
     private readonly facts: Facts,
     private readonly memo: FactsMemo,
     private loaded?: Listing | null,
   ) {}
 
   /** What was remembered of this index; null when nothing was, and the caller lists it (then `learn`). */
-  static recall(opened: Opened, where: Where, memo: FactsMemo): RememberedIndex | null {
+  static recall(opened: Opened, file: string, memo: FactsMemo): RememberedIndex | null {
     const known = memo.all.find((f) => f.id === opened.id);
     if (!known) return null;
-    log(`index file ${where.file}: remembered`);
-    return new RememberedIndex(opened.fd, where, known, memo);
+    log(`index file ${file}: remembered`);
+    return new RememberedIndex(opened.fd, file, known, memo);
   }
 
   /** An index met for the first time, listed by git or read here: its answers are remembered from now on. */
@@ -124,8 +122,8 @@ export class RememberedIndex implements Listing {
    * Reads the index behind the descriptor (while git lists it): facts are kept only of an index this
    * reader understands, so that a question the facts do not hold can always be read from the file.
    */
-  static probe(opened: Opened, where: Where): IndexFile | null {
-    const entries = readIndexFd(opened.fd, where.file)?.listing ?? null;
+  static probe(opened: Opened, file: string): IndexFile | null {
+    const entries = readIndexFd(opened.fd, file)?.listing ?? null;
     const bytes = entries?.bytes;
     return bytes && idOf(bytes.length, bytes.subarray(bytes.length - 32)) === opened.id ? entries : null;
   }
@@ -134,13 +132,13 @@ export class RememberedIndex implements Listing {
    * An index met for the first time and listed by git: what `listing` answers is remembered from now
    * on, when `probe` read the same file here (null otherwise: a split or sparse index is always listed).
    */
-  static learn(opened: Opened, where: Where, memo: FactsMemo, listing: Listing, probed: IndexFile | null): RememberedIndex | null {
+  static learn(opened: Opened, file: string, memo: FactsMemo, listing: Listing, probed: IndexFile | null): RememberedIndex | null {
     closeSync(opened.fd);
     if (!probed) return null;
-    const flagged = listing.flagged();
     const content = createHash('sha256').update(listing.raw).digest('hex');
-    const facts: Facts = { id: opened.id, content, first: listing.firstOid() ?? null, unflagged: !flagged.assumed.length && !flagged.skipped.length, lookups: {}, endings: {} };
-    const index = new RememberedIndex(null, where, facts, memo, listing);
+    // Whether any entry is flagged, from the entries read here: building the flagged lists is the snapshot's work.
+    const facts: Facts = { id: opened.id, content, first: listing.firstOid() ?? null, unflagged: !probed.anyFlagged(), lookups: {}, endings: {} };
+    const index = new RememberedIndex(null, file, facts, memo, listing);
     index.dirty = true;
     return index;
   }
@@ -157,13 +155,13 @@ export class RememberedIndex implements Listing {
       try {
         // Facts are kept only of an index read here (`probe`): the same bytes behind the descriptor read alike, unless
         // the file was written over in place since (a copy's way, not git's) and they are not the facts' index any more.
-        this.loaded = RememberedIndex.probe({ fd: this.fd, id: this.facts.id }, this.where);
+        this.loaded = RememberedIndex.probe({ fd: this.fd, id: this.facts.id }, this.file);
       } finally {
         closeSync(this.fd);
         this.fd = null;
       }
     }
-    if (!this.loaded) throw new HephError('git', `the index file ${this.where.file} was rewritten in place while heph was reading it`, 'run heph again once the program writing it is done');
+    if (!this.loaded) throw new HephError('git', `the index file ${this.file} was rewritten in place while heph was reading it`, 'run heph again once the program writing it is done');
     return this.loaded;
   }
 

@@ -211,12 +211,11 @@ function indexToRead(opts: SnapshotOptions): IndexPlan | null {
   const file = indexFilePath(opts.root, opts.gitDir);
   const opened = opts.factsDir !== undefined && !opts.pathspecs ? openIndex(file) : null;
   if (opened) {
-    const where = { file, root: opts.root, stamp: opened.stamp };
     const memo = readFacts(opts.factsDir ?? null);
-    const remembered = RememberedIndex.recall(opened, where, memo);
+    const remembered = RememberedIndex.recall(opened, file, memo);
     let probed: IndexFile | null | undefined;
-    const probe = () => void (probed ??= RememberedIndex.probe(opened, where));
-    const learn = (l: Listing) => (probe(), RememberedIndex.learn(opened, where, memo, l, probed ?? null));
+    const probe = () => void (probed ??= RememberedIndex.probe(opened, file));
+    const learn = (l: Listing) => (probe(), RememberedIndex.learn(opened, file, memo, l, probed ?? null));
     return { file, stamp: opened.stamp, remembered, probe: remembered ? null : probe, learn: remembered ? null : learn, discard: () => (remembered ? remembered.close() : closeSync(opened.fd)) };
   }
   const stamp = indexStamp(file);

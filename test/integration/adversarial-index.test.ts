@@ -17,7 +17,6 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { delimiter, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { openIndex, readFacts, RememberedIndex } from '../../lib/git/index-facts.js';
-import type { IndexStamp } from '../../lib/git/index-file.js';
 import { IndexListing } from '../../lib/git/index-listing.js';
 import { Repo, statuses, repoPool } from '../helpers/repo.js';
 
@@ -187,12 +186,11 @@ test('an index file rewritten in place behind the open descriptor: nothing read 
   const oldBytes = readFileSync(file);
   const oldOid = r.git('rev-parse', ':f2.txt').trim();
   mkdirSync(dir, { recursive: true });
-  const where = (o: { stamp: IndexStamp }) => ({ file, root: r.dir, stamp: o.stamp });
   const once = openIndex(file)!;
-  RememberedIndex.learn(once, where(once), readFacts(dir), new IndexListing(Buffer.from(r.git('ls-files', '-s', '-v', '-z'), 'latin1')), RememberedIndex.probe(once, where(once)))!.save();
+  RememberedIndex.learn(once, file, readFacts(dir), new IndexListing(Buffer.from(r.git('ls-files', '-s', '-v', '-z'), 'latin1')), RememberedIndex.probe(once, file))!.save();
   // The index met again, answering from what was remembered; another index is then copied over it (same inode).
   const opened = openIndex(file)!;
-  const index = RememberedIndex.recall(opened, where(opened), readFacts(dir))!;
+  const index = RememberedIndex.recall(opened, file, readFacts(dir))!;
   assert.ok(existsSync(factsFile(r)), 'remembered');
   const other = join(r.base, 'other-index');
   writeFileSync(other, oldBytes);
@@ -210,7 +208,7 @@ test('an index file rewritten in place behind the open descriptor: nothing read 
   // The old index back: what is remembered for it must be its own entries.
   writeFileSync(file, oldBytes);
   const again = openIndex(file)!;
-  const back = RememberedIndex.recall(again, where(again), readFacts(dir))!;
+  const back = RememberedIndex.recall(again, file, readFacts(dir))!;
   assert.equal(back.lookup('f2.txt').map((e: { oid: string }) => e.oid), [oldOid]);
 });
 

@@ -9,7 +9,6 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openIndex, readFacts, RememberedIndex } from '../../lib/git/index-facts.js';
-import type { IndexStamp } from '../../lib/git/index-file.js';
 import { IndexListing } from '../../lib/git/index-listing.js';
 import { Repo, statuses, repoPool } from '../helpers/repo.js';
 
@@ -97,12 +96,11 @@ test('an index replaced after its facts were taken: what is read later is the fi
   const dir = join(r.dir, '.git', 'heph');
   const file = join(r.dir, '.git', 'index');
   // Remember the index once (from git's listing, as a first run does), then meet it again: nothing is read yet.
-  const at = (o: { stamp: IndexStamp }) => ({ file, root: r.dir, stamp: o.stamp });
   mkdirSync(dir, { recursive: true });
   const once = openIndex(file)!;
-  RememberedIndex.learn(once, at(once), readFacts(dir), new IndexListing(Buffer.from(r.git('ls-files', '-s', '-v', '-z'), 'latin1')), RememberedIndex.probe(once, at(once)))!.save();
+  RememberedIndex.learn(once, file, readFacts(dir), new IndexListing(Buffer.from(r.git('ls-files', '-s', '-v', '-z'), 'latin1')), RememberedIndex.probe(once, file))!.save();
   const opened = openIndex(file)!;
-  const index = RememberedIndex.recall(opened, at(opened), readFacts(dir))!;
+  const index = RememberedIndex.recall(opened, file, readFacts(dir))!;
   assert.ok(index, 'remembered');
   const before = r.git('rev-parse', ':f2.txt').trim();
   // git replaces the index (a new file renamed over the old one) while the run is at work.
@@ -119,8 +117,7 @@ test('a split index is listed by git every time, never remembered, and runs stay
   r.git('update-index', '--split-index');
   const file = join(r.dir, '.git', 'index');
   const once = openIndex(file)!;
-  const where = { file, root: r.dir, stamp: once.stamp };
-  assert.is(RememberedIndex.probe(once, where), null, 'not read here');
+  assert.is(RememberedIndex.probe(once, file), null, 'not read here');
   const run = () => r.hephJson(['run', '--fast'], { env: { HEPH_DEBUG: 'git' } });
   assert.is(run().code, 0);
   const again = run();
