@@ -52,8 +52,8 @@ export interface Snapshot {
    * have to be hashed to tell.
    */
   contentKey(): string | null;
-  /** Index paths marked assume-unchanged (git's bytes as latin1 strings): git's diff does not name them when edited. */
-  assumeUnchanged(): string[];
+  /** Index entries marked assume-unchanged (paths as git's bytes in latin1 strings): git's diff does not name them when edited. */
+  assumeUnchanged(): { path: string; mode: string; oid: string }[];
   /** Keeps what this run asked of the index for the next (index-facts.ts); a dry run does not call it. */
   remember?(): void;
 }
@@ -347,7 +347,8 @@ function fromListing(opts: SnapshotOptions, results: { stdout: Buffer }[], listi
     isDeleted: (path) => dirtySet.has(path) && identity(path) === DELETED,
     identity,
     has: (path) => indexEntry(path) !== undefined,
-    assumeUnchanged: () => listing.flagged().assumed,
+    assumeUnchanged: () =>
+      listing.flagged().assumed.flatMap((path) => listing.lookup(decodeBytes(Buffer.from(path, 'latin1'))).map((e) => ({ path, mode: e.mode, oid: e.oid }))),
     trackedEndingWith: (suffix) => (parsed ? parsed.order.filter((p) => p.endsWith(suffix)) : listing.endingWith(suffix)),
     contentKey,
   };

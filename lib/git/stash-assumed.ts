@@ -6,46 +6,29 @@
  * records, and the edit comes back afterwards with its mark. (Skip-worktree
  * files are left out: git's checkout does not write them.)
  */
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { at } from './aside.js';
-import { eachStageEntry } from './ls-files.js';
-import { gitSync } from './stash-git.js';
+import { decodeBytes } from './bytes.js';
+import { algoOf, hashWorktreeFile, type Identity } from './snapshot.js';
+
+/** An assume-unchanged index entry; its path as git's bytes in a latin1 string, as the stash keeps names. */
+export interface AssumedEntry extends Identity {
+  path: string;
+}
 
 /** Whether a byte-string path lies within a scope of literal paths (null: the whole tree). */
 const within = (scope: readonly string[] | null, p: string) => !scope || scope.some((s) => p === s || p.startsWith(s.endsWith('/') ? s : `${s}/`));
 
-function blob(content: Buffer, oidLen: number): string {
-  return createHash(oidLen === 64 ? 'sha256' : 'sha1')
-    .update(`blob ${content.length}\0`)
-    .update(content)
-    .digest('hex');
-}
-
 /**
  * `[status, path]` pairs, as `git diff --name-status` gives them, for the
- * assume-unchanged paths (byte strings) that differ on disk from their index
- * entry: `D` when gone, `M` otherwise.
+ * assume-unchanged entries that differ on disk from the index: `D` when gone,
+ * `M` otherwise. Hashed as the snapshot hashes a changed file.
  */
-export function assumedChanges(root: string, assumed: readonly string[], scope: readonly string[] | null): [string, string][] {
-  const wanted = new Set(assumed.filter((p) => within(scope, p)));
-  if (!wanted.size) return [];
+export function assumedChanges(root: string, assumed: readonly AssumedEntry[], scope: readonly string[] | null): [string, string][] {
   const out: [string, string][] = [];
-  eachStageEntry(gitSync(root, ['ls-files', '-s', '-z']).stdout.toString('latin1'), (mode, oid, stage, path) => {
-    if (stage !== 0 || mode === '160000' || !wanted.has(path)) return;
-    const abs = at(root, path);
-    let st;
-    try {
-      st = lstatSync(abs);
-    } catch {
-      out.push(['D', path]);
-      return;
-    }
-    if (st.isSymbolicLink()) {
-      if (mode !== '120000' || blob(readlinkSync(abs, { encoding: 'buffer' }), oid.length) !== oid) out.push(['M', path]);
-    } else if (!st.isFile() || mode !== (st.mode & 0o111 ? '100755' : '100644') || blob(readFileSync(abs), oid.length) !== oid) {
-      out.push(['M', path]);
-    }
-  });
+  for (const e of assumed) {
+    if (e.mode === '160000' || !within(scope, e.path)) continue;
+    const disk = hashWorktreeFile(root, decodeBytes(Buffer.from(e.path, 'latin1')), algoOf(e.oid));
+    if (disk.oid === 'deleted') out.push(['D', e.path]);
+    else if (disk.mode !== e.mode || disk.oid !== e.oid) out.push(['M', e.path]);
+  }
   return out;
 }

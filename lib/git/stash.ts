@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { HephError } from '../errors.js';
 import { at, blockingAncestor, isDiskFull, kindOf, move, signature } from './aside.js';
 import { gitAsync, gitSync, HARD_DIFF, pathsInput, split0 } from './stash-git.js';
-import { assumedChanges } from './stash-assumed.js';
+import { assumedChanges, type AssumedEntry } from './stash-assumed.js';
 import { eachStageEntry } from './ls-files.js';
 import { settle, type Entry, type Kept, type Manifest } from './stash-settle.js';
 import { cannotWrite, unwritableError } from './stash-unwritable.js';
@@ -108,7 +108,7 @@ export class UnstagedStash {
    * paths (directories and files) to look at; changes elsewhere stay where
    * they are. null: the whole tree. `scanned`: what `scan` gave for this scope.
    */
-  static create(root: string, gitDir: string, hephDir: string, scope: readonly string[] | null = null, scanned?: Buffer, assumed: readonly string[] = []): UnstagedStash | null {
+  static create(root: string, gitDir: string, hephDir: string, scope: readonly string[] | null = null, scanned?: Buffer, assumed: readonly AssumedEntry[] = []): UnstagedStash | null {
     const only = scope ? ['--', ...scope] : [];
     let listed = scanned;
     if (!listed) {
