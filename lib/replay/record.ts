@@ -4,7 +4,7 @@
  * (replay/write.ts), read by the entry point before the rest of heph loads
  * (replay/verify.ts): only `node:fs` and `node:path` here.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bump when the record's meaning changes: an older record is then never replayed. */
@@ -133,6 +133,26 @@ export function indexTail(file: string): { size: number; tail: string } | null {
     const buf = Buffer.alloc(n);
     if (readSync(fd, buf, 0, n, size - n) !== n) return null;
     return { size, tail: buf.toString('hex') };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A regular file's text, at most `max` bytes; null for anything else (a FIFO must not stall a commit). */
+export function readSmallFile(file: string, max: number): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > max) return null;
+    const buf = Buffer.alloc(st.size);
+    return readSync(fd, buf, 0, st.size, 0) === st.size ? buf.toString('utf8') : null;
   } catch {
     return null;
   } finally {
