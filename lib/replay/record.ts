@@ -106,10 +106,10 @@ function murmur32(b: Buffer, seed: number): number {
  * commit to the next and nothing heph decides reads them (a check that
  * declares one in `env` is never replayed). git sets the dates for every
  * commit's hooks; the shell sets `_` and `OLDPWD`; `HEPH_NOW` is the replay's
- * clock; hyperfine pads the environment with a variable of random length on
- * every run.
+ * clock; `HEPH_REPLAY` only says whether to replay; hyperfine pads the
+ * environment with a variable of random length on every run.
  */
-export const VOLATILE_ENV = ['_', 'OLDPWD', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'HEPH_NOW', 'HEPH_DEBUG', 'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET'];
+export const VOLATILE_ENV = ['_', 'OLDPWD', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'HEPH_NOW', 'HEPH_DEBUG', 'HEPH_REPLAY', 'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET'];
 
 export function envDigest(env: NodeJS.ProcessEnv): string {
   const keys = Object.keys(env)
