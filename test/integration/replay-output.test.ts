@@ -16,7 +16,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The pre-commit on a pseudo-terminal (util-linux `script`): what the user sees. */
 function onTerminal(r: ReplayRepo, env: Record<string, string | undefined>): { out: string; code: number } {
-  const e = { ...r.env, ...env };
+  const e = { ...r.env, ...r.hookEnv, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete e[k];
   const cmd = [process.execPath, CLI, 'hook', 'run', 'pre-commit'].map(quote).join(' ');
   const res = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: r.dir, env: e, encoding: 'utf8' });
