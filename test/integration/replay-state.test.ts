@@ -40,6 +40,29 @@ test('"cached … ago" is the age now, not the age when the record was written',
   assert.not.match(a.stdout, /cached \d+ms ago/, `a result 1.5 s old is not shown as milliseconds old:\n${a.stdout}`);
 });
 
+test('per-file certifications of different ages: the oldest one expires first', () => {
+  const r = pool(new ReplayRepo([{ ...TXT, ttl: '1h' }]));
+  const t0 = 1_900_000_000_000;
+  const at = (min: number) => ({ HEPH_NOW: String(t0 + min * 60_000) });
+  r.write('a.txt', 'one\n').git('add', 'a.txt');
+  assert.is(r.hook(at(0)).code, 0);
+  r.write('b.txt', 'two\n').git('add', 'b.txt');
+  assert.is(r.hook(at(50)).code, 0);
+  r.prime(at(55));
+  // a.txt's certification (minute 0) ran out at minute 60; b.txt's (minute 50) has not.
+  r.agrees('oldest certification expired', at(61));
+});
+
+test('a summary file asked for in the environment is written by every run', () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  const file = join(r.base, 'summary.json');
+  r.hookEnv = { ...r.hookEnv, HEPH_SUMMARY: file };
+  r.tryPrime();
+  rmSync(file, { force: true });
+  r.hook();
+  assert.ok(existsSync(file), 'the pre-commit wrote its summary');
+});
+
 test('heph cache clear, of everything and of one check', () => {
   const r = pool(new ReplayRepo());
   r.prime();
