@@ -39,6 +39,9 @@ const LAZY = {
   'lib/commands/install.ts': 'install.cjs',
 };
 const ENTRY = { 'lib/main.ts': 'heph.cjs' };
+// The git reads a run starts before the CLI bundle loads: their own file, so the entry point stays small
+// for a replayed commit (lib/replay/verify.ts), which loads neither. The CLI bundle keeps its own copy.
+const EARLY = { 'lib/run/early.ts': 'early.cjs' };
 
 const sqliteBinding = {
   name: 'sqlite3-binding',
@@ -70,7 +73,7 @@ const splitAt = (own) => ({
       if (!args.importer.includes('/lib/')) return undefined;
       const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
       const rel = 'lib/' + target.split('/lib/')[1];
-      const out = LAZY[rel] ?? ENTRY[rel];
+      const out = LAZY[rel] ?? ENTRY[rel] ?? (own === 'lib/cli.ts' ? EARLY[rel] : undefined);
       if (!out || rel === own) return undefined;
       return { path: `./${out}`, external: true };
     });
@@ -90,28 +93,36 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
-// The entry point carries the CLI bundle's content digest (the V8 code cache's key), filled in below.
-const DIGEST_SLOT = 'HEPH_BUNDLE_DIGEST_SLOT';
+// The entry point carries the bundles' content digests (the V8 code caches' keys) and the build's, filled in below.
+const SLOTS = { __HEPH_BUNDLE_DIGEST__: 'HEPH_BUNDLE_DIGEST_SLOT', __HEPH_EARLY_DIGEST__: 'HEPH_EARLY_DIGEST_SLOT', __HEPH_BUILD_DIGEST__: 'HEPH_BUILD_DIGEST_SLOT' };
 const cjs = (entry, outfile) =>
   build({ ...common, entryPoints: [entry], outfile, format: 'cjs', plugins: [splitAt(entry), sqliteBinding],
-    define: { ...common.define, ...(entry === 'lib/cli.ts' ? { __HEPH_BUNDLE_DIGEST__: JSON.stringify(DIGEST_SLOT) } : {}) } });
+    define: { ...common.define, ...(entry === 'lib/cli.ts' ? Object.fromEntries(Object.entries(SLOTS).map(([k, v]) => [k, JSON.stringify(v)])) : {}) } });
 
 await Promise.all([
   cjs('lib/cli.ts', 'dist/cli.cjs'),
-  ...Object.entries({ ...ENTRY, ...LAZY }).map(([src, out]) => cjs(src, `dist/${out}`)),
+  ...Object.entries({ ...ENTRY, ...LAZY, ...EARLY }).map(([src, out]) => cjs(src, `dist/${out}`)),
   build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.mjs', format: 'esm', plugins: [sqliteBinding], external: [...common.external, '@keyv/redis', '@keyv/postgres'], define: { ...common.define, __HEPH_BUNDLED__: 'undefined' },
     banner: { js: "import { createRequire as __hephCreateRequire } from 'node:module'; const require = __hephCreateRequire(import.meta.url);" } }),
 ]);
 // Dynamic imports left in the CommonJS bundles (lazy bundles, node builtins)
 // become require calls: the CLI bundle may be loaded from the code cache, where
 // import() has no loader to resolve with.
-for (const file of ['dist/cli.cjs', ...Object.values({ ...ENTRY, ...LAZY }).map((f) => `dist/${f}`)]) {
+for (const file of ['dist/cli.cjs', ...Object.values({ ...ENTRY, ...LAZY, ...EARLY }).map((f) => `dist/${f}`)]) {
   const text = readFileSync(file, 'utf8').replace(/\bimport\((["'][^"']+["'])\)/g, 'Promise.resolve().then(() => require($1))');
   writeFileSync(file, text);
 }
-const digest = createHash('sha256').update(readFileSync('dist/heph.cjs')).digest('hex');
-const entry = readFileSync('dist/cli.cjs', 'utf8');
-if (entry.split(DIGEST_SLOT).length !== 2) throw new Error('dist/cli.cjs: expected one bundle digest slot');
-writeFileSync('dist/cli.cjs', entry.replace(DIGEST_SLOT, digest));
+const sha = (...texts) => texts.reduce((h, t) => h.update(t), createHash('sha256')).digest('hex');
+let entry = readFileSync('dist/cli.cjs', 'utf8');
+const digests = {
+  __HEPH_BUNDLE_DIGEST__: sha(readFileSync('dist/heph.cjs')),
+  __HEPH_EARLY_DIGEST__: sha(readFileSync('dist/early.cjs')),
+  __HEPH_BUILD_DIGEST__: sha(readFileSync('dist/heph.cjs'), readFileSync('dist/early.cjs'), entry),
+};
+for (const [name, slot] of Object.entries(SLOTS)) {
+  if (entry.split(slot).length !== 2) throw new Error(`dist/cli.cjs: expected one ${name} slot`);
+  entry = entry.replace(slot, digests[name]);
+}
+writeFileSync('dist/cli.cjs', entry);
 chmodSync('dist/cli.cjs', 0o755);
 console.log(`built ${basename(process.cwd())} ${version}: dist/cli.cjs, dist/heph.cjs, ${Object.values(LAZY).map((f) => 'dist/' + f).join(', ')}, dist/index.mjs`);

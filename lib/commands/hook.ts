@@ -28,6 +28,11 @@ import type { Output } from '../report/output.js';
 import { EXIT, HephError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { debug } from '../debug.js';
+import { isReplayable } from '../replay/verify.js';
+import { dropReplay, layerCovered, recordingOutput, writeReplay } from '../replay/write.js';
+import { resetObserved } from '../replay/observe.js';
+import { runRecord } from '../run/record.js';
+import { webhooksFor } from './after-run.js';
 
 const mark = debug('time');
 
@@ -79,8 +84,10 @@ async function runHook(event: HookEvent, args: string[], flags: RunFlags, out: O
   const read = commitEvent ? commitReadFor(repo) : undefined;
   // The part of the tree the last commit read: read now, kept if this commit's scope is the same.
   const early = read && !opts.dryRun ? startEarlyScope(repo, ScopeMemo.open(hephDir(repo), repo.gitDir, event)) : undefined;
+  // A pre-commit that reuses every result is recorded for replay (replay/write.ts): what it prints is kept.
+  const replay = event === 'pre-commit' && !opts.dryRun && isReplayable(process.argv.slice(2)) ? recordingOutput(out) : null;
   try {
-    return await runEvent(event, args, flags, out, opts, started, startedAt, read, early);
+    return await runEvent(event, args, flags, replay?.out ?? out, opts, started, startedAt, read, early, replay);
   } finally {
     if (read) dropCommitRead(repo.root);
     await dropPreopened();
@@ -97,8 +104,10 @@ async function runEvent(
   startedAt: number,
   read: CommitRead | undefined,
   early: EarlyScope | undefined,
+  replay: ReturnType<typeof recordingOutput> | null = null,
 ): Promise<number> {
   const ctx = await loadContext(undefined, { deferMembers: true });
+  const diskLayers = ctx.rootConfig.sources?.layers ?? [];
   // The store's connection opens while git is still read (the run lock decides whether it is used).
   if (!opts.dryRun && ctx.config.hooks[event]) preopenStore(ctx.dir);
   // A commit is checked by the config it commits, not by unstaged edits to it.
@@ -126,12 +135,15 @@ async function runEvent(
   if (opts.dryRun) return dryRun(() => plan(openStore({ dir: ctx.dir, readOnly: true, warn: out.warn })), out, started);
   // Summary and webhooks come after the lock is released: another run need not wait for them.
   let after = null as AfterRun | null;
+  let keep: { report: import('../run/types.js').RunReport } | null = null;
   const code = await withRunLock(
     ctx,
     out,
     async ({ signal, interrupted, waited }) => {
       if (waited) {
         // Another run held the lock: what was read before may be stale.
+        resetObserved();
+        replay = null;
         takeEarlySnapshot(ctx.repo.root, ev.source);
         commit = readCommit(true);
         snapshot = commit?.snapshot;
@@ -150,10 +162,26 @@ async function runEvent(
         report.interrupted = interrupted();
         mark('checks done');
         after = { ctx, opts, out, prepared, report, startedAt };
-        return finishReport(out, report);
+        const code = finishReport(out, report);
+        if (replay) keep = { report };
+        return code;
       } finally {
         await prepared.store.close();
         mark('store closed');
+        // Under the lock, after the store's last write: a run that writes a result later removes the record.
+        if (keep && !opts.summary && !webhooksFor(ctx, keep.report).length) {
+          const layers = [...diskLayers, ...(ctx.rootConfig.sources?.layers ?? []), ...(ctx.config.members ?? []).flatMap((m) => m.layers ?? [])];
+          writeReplay({
+            repo: ctx.repo,
+            dir: ctx.dir,
+            plan: prepared.plan,
+            report: keep.report,
+            lines: replay!.troubled() ? [] : replay!.lines,
+            run: runRecord(prepared.plan, keep.report, { at: 0, interrupted: null, skipTests: opts.skipTests, skip: opts.skip }),
+            minFreeMB: ctx.config.settings.minFreeDiskMB,
+            configOk: !replay!.troubled() && layers.every(layerCovered),
+          });
+        } else if (replay) dropReplay(ctx.dir, ctx.repo.gitDir);
       }
     },
     { command: `hook ${event}` },

@@ -8,6 +8,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } fro
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import { HephError } from '../errors.js';
 import type { ConfigProblem, ResolvedConfig } from './types.js';
+import { observeFile, observeReal } from '../replay/observe.js';
 
 /** A config larger than this is not a config. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -28,6 +29,7 @@ function realRoot(file: string): string {
 export function readConfigFile(file: string): string {
   const hint = 'run `heph init` to write one';
   let real: string;
+  observeFile(file);
   try {
     real = realpathSync(file);
   } catch (e) {
@@ -47,6 +49,7 @@ export function readRegularFile(real: string, shown = real): string {
   const file = shown;
   const hint = 'a config is a regular JSON file';
   let fd: number;
+  observeFile(real);
   try {
     // Non-blocking, so a FIFO cannot stall the open; it is refused just below.
     fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -76,6 +79,7 @@ export function cwdProblems(config: ResolvedConfig): ConfigProblem[] {
     phase.checks.forEach((check, j) => {
       if (!check.cwd) return;
       let real: string;
+      observeReal(join(dirname(config.file), check.cwd));
       try {
         real = realpathSync(join(dirname(config.file), check.cwd));
       } catch {

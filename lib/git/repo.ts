@@ -4,53 +4,13 @@
  * from disk, which saves a git process on every hook; anything unusual
  * (GIT_DIR set, bare repositories) is asked of git itself.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { HephError } from '../errors.js';
 import { gitText } from './exec.js';
+import { findOnDisk, hephDirOf } from './repo-disk.js';
 
-export interface Repo {
-  /** Absolute path of the worktree root. */
-  root: string;
-  /** Absolute git dir of this worktree (`.git`, or `.git/worktrees/<name>`). */
-  gitDir: string;
-  /** Absolute common dir, shared by all worktrees. */
-  commonDir: string;
-}
-
-function readGitFile(dotGit: string): string | null {
-  const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
-  if (!m) return null;
-  return isAbsolute(m[1]) ? m[1] : resolve(dirname(dotGit), m[1]);
-}
-
-function commonDirOf(gitDir: string): string {
-  const file = join(gitDir, 'commondir');
-  if (!existsSync(file)) return gitDir;
-  const rel = readFileSync(file, 'utf8').trim();
-  return isAbsolute(rel) ? rel : resolve(gitDir, rel);
-}
-
-function findOnDisk(start: string): Repo | null {
-  let dir = resolve(start);
-  for (;;) {
-    const dotGit = join(dir, '.git');
-    let st;
-    try {
-      st = statSync(dotGit);
-    } catch {
-      st = null;
-    }
-    if (st?.isDirectory()) return { root: dir, gitDir: dotGit, commonDir: commonDirOf(dotGit) };
-    if (st?.isFile()) {
-      const gitDir = readGitFile(dotGit);
-      return gitDir ? { root: dir, gitDir, commonDir: commonDirOf(gitDir) } : null;
-    }
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
-}
+export type { Repo } from './repo-disk.js';
+import type { Repo } from './repo-disk.js';
 
 /** The repository containing `cwd` found from disk alone, or null when git must be asked. */
 export function findRepoSync(cwd: string = process.cwd()): Repo | null {
@@ -75,5 +35,5 @@ export async function findRepo(cwd: string = process.cwd()): Promise<Repo> {
 
 /** heph's own folder for this repository: `<common dir>/heph`, or HEPH_HOME. */
 export function hephDir(repo: Repo): string {
-  return process.env.HEPH_HOME ? resolve(process.env.HEPH_HOME) : join(repo.commonDir, 'heph');
+  return hephDirOf(repo.commonDir);
 }

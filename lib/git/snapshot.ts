@@ -15,6 +15,7 @@ import { openIndex, readFacts, RememberedIndex } from './index-facts.js';
 import type { IndexFile } from './index-entries.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
+import { observeFile, observeGit } from '../replay/observe.js';
 
 /** Content identity of one path: git file mode and blob id (or a marker). */
 export interface Identity {
@@ -95,6 +96,8 @@ export function blobId(content: Buffer, algo: 'sha1' | 'sha256'): string {
 /** Hashes a file on disk as git would store it; a missing file is `deleted`. */
 export function hashWorktreeFile(root: string, path: string, algo: 'sha1' | 'sha256'): Identity {
   const abs = fsPath(join(root, path));
+  // Before the content: a later change must show in the identity a replay compares (replay/observe.ts).
+  observeFile(abs);
   let st;
   try {
     st = lstatSync(abs);
@@ -242,6 +245,8 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const read = index && !gitLists && !index.remembered ? await afterTask(() => readIndexFile(index.file)) : null;
   if (index?.probe) await afterTask(index.probe);
   const results = await pending;
+  // Every list but the index's own (the index file's checksum stands for that one).
+  commands.forEach((c, i) => (c[0] === 'ls-files' && c[1] === '-s' ? undefined : observeGit(c, results[i].stdout)));
   const listed = gitLists ? new IndexListing(results.shift()!.stdout) : null;
   if (index && (!sameStamp(indexStamp(index.file), index.stamp) || (read && !sameStamp(read.stamp, index.stamp)))) {
     // Rewritten while git read it: read everything again, from git alone.

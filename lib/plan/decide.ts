@@ -51,7 +51,7 @@ export function missReason(id: string, fp: FingerprintInfo, prev: StoredResult, 
   return 'fingerprint changed';
 }
 
-type Decision = Pick<PlanItem, 'action' | 'reason' | 'savedMs' | 'perFile' | 'changed'> & { files?: string[] };
+type Decision = Pick<PlanItem, 'action' | 'reason' | 'savedMs' | 'perFile' | 'changed' | 'reused'> & { files?: string[] };
 
 /** A result stamped in the future (the clock went back) counts as expired, like one past its ttl. */
 export function isFresh(at: number, now: number, ttlMs: number): boolean {
@@ -80,7 +80,7 @@ function decideOne(s: Selected, input: DecideInput): Decision {
   const ttlNote = s.check.ttlMs === Infinity ? '' : ` (ttl ${s.check.ttl})`;
   if (age < 0) return { action: 'run', reason: `expired: recorded in the future (${formatDuration(-age)} ahead; the clock went back)` };
   if (!isFresh(prev.at, input.now, s.check.ttlMs)) return { action: 'run', reason: `expired: ran ${formatDuration(age)} ago${ttlNote}` };
-  return { action: 'cached', reason: `cached ${formatDuration(age)} ago${ttlNote}`, savedMs: prev.durationMs };
+  return { action: 'cached', reason: `cached ${formatDuration(age)} ago${ttlNote}`, savedMs: prev.durationMs, reused: { oldest: prev.at, newest: prev.at, now: input.now } };
 }
 
 /** A per-file check is given only the files without a fresh certification. */
@@ -94,9 +94,12 @@ function decidePerFile(s: Selected, certs: (number | null)[], fp: FingerprintInf
   const todo = certs.some(stale) ? s.files!.filter((_, i) => stale(certs[i])) : [];
   const perFile = { total, uncertified: todo.length };
   if (!todo.length) {
-    const newest = Math.max(...(certs as number[]));
+    let newest = -Infinity;
+    let oldest = Infinity;
+    for (const t of certs as number[]) (newest = Math.max(newest, t)), (oldest = Math.min(oldest, t));
     const ttlNote = s.check.ttlMs === Infinity ? '' : `, ttl ${s.check.ttl}`;
-    return { action: 'cached', reason: `cached ${formatDuration(Math.max(0, input.now - newest))} ago (all ${count(total)} files${ttlNote})`, savedMs: prev?.durationMs, files: [], perFile };
+    const reused = { oldest, newest, now: input.now };
+    return { action: 'cached', reason: `cached ${formatDuration(Math.max(0, input.now - newest))} ago (all ${count(total)} files${ttlNote})`, savedMs: prev?.durationMs, files: [], perFile, reused };
   }
   if (todo.length === total) {
     // Nothing certified: say why in whole-check terms when a previous result tells.

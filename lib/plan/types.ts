@@ -34,6 +34,8 @@ export interface PlanItem {
   changed?: string[];
   /** Where a reused result came from. @default "local" */
   source?: 'local' | 'remote';
+  /** For a reused result: when its oldest and newest parts were recorded, and the clock the plan read ("cached 3m ago"). */
+  reused?: { oldest: number; newest: number; now: number };
 }
 
 export interface PlanPhase {

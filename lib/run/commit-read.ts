@@ -11,6 +11,7 @@ import { algoOf, hashWorktreeFile, parseStage, readSnapshot, STAGED_ARGS, type S
 import { gitParallel, splitZ } from '../git/exec.js';
 import { decodeBytes } from '../git/bytes.js';
 import { CONFIG_NAME, memberDirs } from '../config/member-dirs.js';
+import { observeGit } from '../replay/observe.js';
 
 export interface CommitRead {
   /** The index entries of every `.heph.json` (the whole snapshot when pathspecs cannot be scoped). */
@@ -92,11 +93,13 @@ async function configEntries(root: string, gitDir: string): Promise<{ snapshot: 
     const staged = gitParallel([STAGED_ARGS], { cwd: root, env });
     const read = await afterTask(() => readIndexFile(file));
     const [st] = await staged;
+    observeGit(STAGED_ARGS, st.stdout);
     const mine = read && sameStamp(read.stamp, stamp) && sameStamp(indexStamp(file), stamp) ? read.listing.scoped([spec]) : null;
     if (mine) return { snapshot: configSnapshot(root, decodeBytes(mine.raw)), staged: splitZ(st.stdout) };
   }
   // One spawn for both: each process heph starts blocks it for a few milliseconds.
   const [ls, st] = await gitParallel([listing, STAGED_ARGS], { cwd: root, env });
+  observeGit(STAGED_ARGS, st.stdout);
   return { snapshot: configSnapshot(root, decodeBytes(ls.stdout)), staged: splitZ(st.stdout) };
 }
 

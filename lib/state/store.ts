@@ -16,6 +16,7 @@ import type KeyvSqliteType from '@keyv/sqlite';
 import type { RunRecord, StateStore, StoredResult } from './types.js';
 import { classify, moveAside, why } from './recover.js';
 import { guarded } from './guarded.js';
+import { withReplays } from '../replay/journal.js';
 
 export interface OpenOptions {
   dir: string;
@@ -130,6 +131,7 @@ function emptyStore(): StateStore {
 }
 
 function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
+  let added = 0;
   return {
     async getResults(ids) {
       const out = new Map<string, StoredResult>();
@@ -183,7 +185,7 @@ function wrap(keyv: Keyv, sqlite: Sqlite): StateStore {
       return gone.length;
     },
     async addRun(run) {
-      await keyv.set(`${RUN}${String(run.at).padStart(15, '0')}-${process.pid}`, run);
+      await keyv.set(`${RUN}${String(run.at).padStart(15, '0')}-${process.pid}-${added++}`, run);
       // Prune now and then rather than counting on every run.
       if (Math.random() < 0.05) {
         const rows = (await sqlite.query(`SELECT key FROM keyv WHERE key LIKE 'heph:${RUN}%' ORDER BY key DESC LIMIT -1 OFFSET ?`, KEEP_RUNS)) as { key: string }[];
@@ -255,6 +257,12 @@ export async function dropPreopened(): Promise<void> {
 
 /** Opens (creating if needed) the state store, recovering from a broken file. */
 export async function openStore(opts: OpenOptions): Promise<StateStore> {
+  const store = await openInner(opts);
+  if (isFallback(store)) return store;
+  return opts.readOnly ? { ...store, runs: withReplays(store, opts.dir).runs } : withReplays(store, opts.dir);
+}
+
+async function openInner(opts: OpenOptions): Promise<StateStore> {
   const file = join(opts.dir, 'state.sqlite');
   if (opts.readOnly && !existsSync(file)) return emptyStore();
   if (!(await loadDriver(opts.warn))) return emptyStore();

@@ -72,6 +72,8 @@ export interface RunRecord {
   skipTests?: boolean;
   /** The names HEPH_SKIP listed, when it was set. */
   skip?: string[];
+  /** A cached pre-commit printed again from its replay record (replay/verify.ts). */
+  replayed?: boolean;
 }
 
 /** The state store: results and input manifests, keyed by check id (`phase/name`). */

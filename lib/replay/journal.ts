@@ -1,0 +1,101 @@
+/**
+ * The store's side of replays: a run that stores a result removes every
+ * replay record (what it stored may change a later decision, a failure for
+ * one), and the runs replayed since the last full run, kept in a journal
+ * appended to by the entry point, join the store's history.
+ */
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunRecord, StateStore } from '../state/types.js';
+import { journalFile } from './record.js';
+
+/** Removes the replay records in heph's folder (the journal stays). */
+export function forgetReplays(dir: string): void {
+  const folder = join(dir, 'replay');
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.endsWith('.json')) rmSync(join(folder, n), { force: true });
+}
+
+/** The journal and any journal a killed fold left, oldest first. */
+function journals(dir: string): string[] {
+  const folder = join(dir, 'replay');
+  try {
+    return readdirSync(folder)
+      .filter((n) => n.startsWith('journal.') && n.endsWith('.fold'))
+      .sort()
+      .map((n) => join(folder, n));
+  } catch {
+    return [];
+  }
+}
+
+function parse(file: string): RunRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: RunRecord[] = [];
+  for (const line of text.split('\n')) {
+    try {
+      const r = JSON.parse(line) as RunRecord;
+      if (r && typeof r.at === 'number' && Array.isArray(r.checks)) out.push(r);
+    } catch {
+      /* a torn last line */
+    }
+  }
+  return out;
+}
+
+/** Replayed runs not yet in the store. */
+export function journalRuns(dir: string): RunRecord[] {
+  return [...journals(dir), journalFile(dir)].flatMap(parse);
+}
+
+/** Moves the journal's runs into the store's history (under the run lock: one fold at a time). */
+async function fold(dir: string, add: (r: RunRecord) => Promise<void>): Promise<void> {
+  const live = journalFile(dir);
+  try {
+    renameSync(live, `${live}.${String(Date.now()).padStart(15, '0')}-${process.pid}.fold`);
+  } catch {
+    /* no journal */
+  }
+  for (const file of journals(dir)) {
+    for (const r of parse(file)) await add(r);
+    rmSync(file, { force: true });
+  }
+}
+
+/** `store` with records removed before its first write and the journal folded before its first run is added. */
+export function withReplays(store: StateStore, dir: string): StateStore {
+  let forgotten = false;
+  let folded = false;
+  const forget = () => {
+    if (forgotten) return;
+    forgotten = true;
+    forgetReplays(dir);
+  };
+  return {
+    ...store,
+    putResult: (id, r) => (forget(), store.putResult(id, r)),
+    putManifest: (id, m) => (forget(), store.putManifest(id, m)),
+    putCerts: (check, keys, at) => (forget(), store.putCerts(check, keys, at)),
+    clear: (ids) => (forget(), store.clear(ids)),
+    async addRun(run) {
+      if (!folded) {
+        folded = true;
+        await fold(dir, (r) => store.addRun(r));
+      }
+      await store.addRun(run);
+    },
+    async runs() {
+      return [...(await store.runs()), ...journalRuns(dir)].sort((a, b) => a.at - b.at);
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The replay record: what a cached pre-commit was decided by, and what it
+ * printed (docs/caching.md, "Replaying a cached commit"). Written by the run
+ * (replay/write.ts), read by the entry point before the rest of heph loads
+ * (replay/verify.ts): only `node:fs` and `node:path` here.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Bump when the record's meaning changes: an older record is then never replayed. */
+export const REPLAY_VERSION = 1;
+
+/** A printed line: text, the age of a reused result (`{ a: recordedAt }`), or the run's duration (`{ ms: 1 }`). */
+export type Part = string | { a: number } | { ms: 1 };
+
+export interface ReplayRecord {
+  v: number;
+  /** heph's version and its bundle's digest, Node's version, platform and binary. */
+  build: string;
+  node: string;
+  argv: string[];
+  cwd: string;
+  root: string;
+  gitDir: string;
+  commonDir: string;
+  /** Digest of the environment (env.ts: what is left out and why). */
+  env: string;
+  /** Whether stdout was a terminal (colors). */
+  tty: boolean;
+  /** The index file git reads, its size and its last 32 bytes (its checksum). */
+  index: { file: string; size: number; tail: string };
+  /** git's listings the plan used: arguments and exact output (latin1). */
+  git: { args: string[]; out: string }[];
+  /** Files read from disk (path bytes as hex) and their identity when read. */
+  files: { p: string; id: string }[];
+  /** The clock window in which every reused result is still fresh: [notBefore, expires). */
+  notBefore: number;
+  expires: number | null;
+  minFreeMB: number;
+  /** The lines printed, in order, on stdout. */
+  lines: Part[][];
+  /** The run history row (`heph stats`), without its time and duration. */
+  run: Record<string, unknown>;
+}
+
+/** Where a worktree's record lives: one per worktree (they share heph's folder). */
+export function recordFile(hephDir: string, gitDir: string): string {
+  return join(hephDir, 'replay', `${digest(gitDir).slice(0, 16)}.json`);
+}
+
+/** Replayed runs waiting to be folded into the store's history (state/store.ts). */
+export const journalFile = (hephDir: string): string => join(hephDir, 'replay', 'journal');
+
+/** A record past this size is not kept (git's listings of many untracked files): the run is simply not replayed. */
+export const MAX_RECORD_BYTES = 512 * 1024;
+
+/** The journal is folded by every run that stores a result; past this size, a run folds it instead of a replay. */
+export const MAX_JOURNAL_BYTES = 1024 * 1024;
+
+/**
+ * A 128-bit digest from four 32-bit MurmurHash3 lanes with different seeds.
+ * It only has to tell a changed input from an unchanged one; loading
+ * node:crypto would cost a replay ~3 ms.
+ */
+export function digest(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return [0x9747b28c, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f].map((seed) => murmur32(bytes, seed).toString(16).padStart(8, '0')).join('');
+}
+
+function murmur32(b: Buffer, seed: number): number {
+  let h = seed >>> 0;
+  const n = b.length & ~3;
+  for (let i = 0; i < n; i += 4) {
+    let k = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  switch (b.length & 3) {
+    case 3:
+      k ^= b[n + 2] << 16;
+    // falls through
+    case 2:
+      k ^= b[n + 1] << 8;
+    // falls through
+    case 1:
+      k ^= b[n];
+      k = Math.imul(k, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= b.length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Variables left out of the environment's digest: they change from one
+ * commit to the next and nothing heph decides reads them (a check that
+ * declares one in `env` is never replayed). git sets the dates for every
+ * commit's hooks; the shell sets `_` and `OLDPWD`; `HEPH_NOW` is the replay's
+ * clock; hyperfine pads the environment with a variable of random length on
+ * every run.
+ */
+export const VOLATILE_ENV = ['_', 'OLDPWD', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'HEPH_NOW', 'HEPH_DEBUG', 'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET'];
+
+export function envDigest(env: NodeJS.ProcessEnv): string {
+  const keys = Object.keys(env)
+    .filter((k) => !VOLATILE_ENV.includes(k))
+    .sort();
+  return digest(keys.map((k) => `${k}=${env[k]}`).join('\0'));
+}
+
+/** `size:tail` of the index file: its length and its last 32 bytes (git's checksum of everything before). */
+export function indexTail(file: string): { size: number; tail: string } | null {
+  if (!file) return null;
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const n = Math.min(32, size);
+    const buf = Buffer.alloc(n);
+    if (readSync(fd, buf, 0, n, size - n) !== n) return null;
+    return { size, tail: buf.toString('hex') };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Heph's build, Node's version, the platform and Node's own binary: a record of another is never replayed. */
+export function nodeId(): string {
+  return `${process.version} ${process.platform} ${process.arch} ${process.execPath}`;
+}
+
+/** The record's text: its fields and a digest of them, so a damaged file is recognised. */
+export function seal(record: ReplayRecord): string {
+  const body = JSON.stringify(record);
+  return JSON.stringify({ seal: digest(`heph replay ${REPLAY_VERSION}\0${body}`), body });
+}
+
+export function unseal(text: string): ReplayRecord | null {
+  try {
+    const { seal: s, body } = JSON.parse(text) as { seal?: unknown; body?: unknown };
+    if (typeof body !== 'string' || s !== digest(`heph replay ${REPLAY_VERSION}\0${body}`)) return null;
+    const r = JSON.parse(body) as ReplayRecord;
+    return r && r.v === REPLAY_VERSION ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A printed line with its ages and duration filled in. */
+export function render(parts: Part[], now: number, ms: number, duration: (ms: number) => string): string {
+  return parts.map((p) => (typeof p === 'string' ? p : 'a' in p ? `cached ${duration(Math.max(0, now - p.a))} ago` : ` in ${duration(ms)}`)).join('');
+}

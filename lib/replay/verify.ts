@@ -1,0 +1,130 @@
+/**
+ * Replaying a cached pre-commit (docs/caching.md): when the last pre-commit of
+ * this worktree reused every result, and nothing it was decided by has
+ * changed since, its output is printed again without loading the rest of
+ * heph. Runs in the entry point, before the CLI bundle loads; every doubt is
+ * a miss, and a miss costs a few file reads before the full run.
+ *
+ * What is compared: heph's build, Node, the command line, the directory, the
+ * environment, whether stdout is a terminal, the index file (size and
+ * checksum), the identity of every file the run read from disk (config files,
+ * untracked inputs), the clock against every result's TTL, free disk space,
+ * that no run holds the lock and none left work to recover, and last the
+ * output of the same git listings the run used (untracked and staged files),
+ * run again now.
+ */
+import { appendFileSync, existsSync, lstatSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { findOnDisk, hephDirOf } from '../git/repo-disk.js';
+import { indexFilePath } from '../git/index-path.js';
+import { gitParallel } from '../git/exec.js';
+import { identityOf, realOf } from './observe.js';
+import { envDigest, indexTail, journalFile, MAX_JOURNAL_BYTES, nodeId, recordFile, render, unseal, type ReplayRecord } from './record.js';
+import { formatDuration } from '../config/duration.js';
+import { now as clockNow, monotonicMs } from '../clock.js';
+import { debug } from '../debug.js';
+
+const log = debug('replay');
+
+/** The only command line replayed: what an installed pre-commit hook runs. */
+export const isReplayable = (argv: string[]): boolean => argv.length === 3 && argv[0] === 'hook' && argv[1] === 'run' && argv[2] === 'pre-commit';
+
+/** True when the run was replayed (its output printed, exit code 0); false: run heph. */
+export async function replayCommit(argv: string[], build: string): Promise<boolean> {
+  const started = monotonicMs();
+  const miss = (why: string) => (log(`miss: ${why}`), false);
+  const env = process.env;
+  if (env.HEPH_REPLAY === '0') return miss('HEPH_REPLAY=0');
+  if (env.HEPH_DEBUG && env.HEPH_DEBUG !== 'replay') return miss('HEPH_DEBUG is set');
+  if (env.HEPH === '0' || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return miss('HEPH=0, GIT_WORK_TREE or GIT_COMMON_DIR is set');
+  const cwd = process.cwd();
+  const repo = findOnDisk(cwd);
+  if (!repo) return miss('no repository found from disk');
+  if (env.GIT_DIR && resolve(cwd, env.GIT_DIR) !== repo.gitDir) return miss('GIT_DIR names another git dir');
+  const dir = hephDirOf(repo.commonDir);
+  let record: ReplayRecord | null;
+  try {
+    record = unseal(readFileSync(recordFile(dir, repo.gitDir), 'utf8'));
+  } catch {
+    return miss('no record');
+  }
+  if (!record) return miss('record damaged or of another version');
+  const why = differs(record, argv, build, cwd, repo, dir);
+  if (why) return miss(why);
+  let outs;
+  try {
+    outs = await gitParallel(
+      record.git.map((g) => g.args),
+      { cwd: repo.root, env: { GIT_OPTIONAL_LOCKS: '0' } },
+    );
+  } catch {
+    return miss('git failed');
+  }
+  const changed = record.git.findIndex((g, i) => outs[i].stdout.toString('latin1') !== g.out);
+  if (changed >= 0) return miss(`git ${record.git[changed].args.join(' ')} lists something else`);
+  const t = clockNow();
+  if (!fresh(record, t)) return miss('a reused result expired meanwhile');
+  const ms = Math.round(monotonicMs() - started);
+  process.stdout.write(record.lines.map((l) => render(l, t, ms, formatDuration) + '\n').join(''));
+  try {
+    appendFileSync(journalFile(dir), JSON.stringify({ ...record.run, at: Date.now(), durationMs: ms, replayed: true }) + '\n');
+  } catch {
+    /* the history misses one run: never a reason to fail a commit */
+  }
+  log('replayed');
+  return true;
+}
+
+const fresh = (r: ReplayRecord, t: number) => t >= r.notBefore && (r.expires === null || t < r.expires);
+
+/** Why the record does not describe this run, or null when everything short of git's listings matches. */
+function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, repo: { root: string; gitDir: string; commonDir: string }, dir: string): string | null {
+  if (r.build !== build || r.node !== nodeId()) return 'another heph or Node';
+  if (r.argv.join('\0') !== argv.join('\0') || r.cwd !== cwd) return 'another command or directory';
+  if (r.root !== repo.root || r.gitDir !== repo.gitDir || r.commonDir !== repo.commonDir) return 'another repository';
+  if (r.tty !== !!process.stdout.isTTY) return 'stdout is (or is not) a terminal';
+  if (r.env !== envDigest(process.env)) return 'the environment changed';
+  if (existsSync(join(dir, 'run.lock'))) return 'another run holds the lock';
+  if (pending(join(dir, 'stash')) || existsSync(join(repo.gitDir, 'refs', 'worktree', 'heph', 'before-fix'))) return 'an interrupted run left work to recover';
+  if (!fresh(r, clockNow())) return 'a reused result expired';
+  const file = indexFilePath(repo.root, repo.gitDir, process.env);
+  const tail = indexTail(file);
+  if (file !== r.index.file || !tail || tail.size !== r.index.size || tail.tail !== r.index.tail) return 'the index changed';
+  for (const f of r.files) {
+    const path = Buffer.from(f.p.slice(2), 'hex');
+    let id: string;
+    try {
+      if (f.p.startsWith('f:')) id = identityOf(lstatSync(path, { bigint: true, throwIfNoEntry: false }));
+      else if (f.p.startsWith('r:')) id = realOf(path.toString());
+      else return 'a record of another kind';
+    } catch {
+      return 'a file read last time cannot be looked at';
+    }
+    if (id !== f.id) return `${path.toString()} changed`;
+  }
+  if (r.minFreeMB > 0 && !roomFor(repo.root, r.minFreeMB)) return 'low on disk space';
+  try {
+    if (statSync(journalFile(dir)).size > MAX_JOURNAL_BYTES) return 'the history journal is due to be folded';
+  } catch {
+    /* no journal yet */
+  }
+  return null;
+}
+
+function pending(stashDir: string): boolean {
+  try {
+    return readdirSync(stashDir).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** As the run's disk guard decides: a filesystem that cannot say how full it is does not stop a commit. */
+function roomFor(path: string, minMB: number): boolean {
+  try {
+    const s = statfsSync(path);
+    return Number(s.bavail) * Number(s.bsize) >= minMB * 1024 * 1024;
+  } catch {
+    return true;
+  }
+}

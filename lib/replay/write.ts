@@ -1,0 +1,188 @@
+/**
+ * Writes the replay record of a pre-commit that reused every result
+ * (replay/verify.ts replays it). Only a run whose outcome is a function of
+ * what the record holds is recorded: it printed no warning, ran and fixed
+ * nothing, wrote no summary and told no webhook, read its config from the
+ * index or from files whose identity was taken, and read no file from disk
+ * whose identity could still change without showing (written within the
+ * filesystem's timestamp granularity of the record). Anything else leaves no
+ * record, and the next commit runs in full.
+ */
+import { lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { formatDuration } from '../config/duration.js';
+import type { Plan, PlanItem } from '../plan/types.js';
+import type { RunReport } from '../run/types.js';
+import type { RunRecord } from '../state/types.js';
+import type { Output } from '../report/output.js';
+import type { Repo } from '../git/repo-disk.js';
+import { indexFilePath } from '../git/index-path.js';
+import { STAGED_ARGS } from '../git/snapshot.js';
+import { identityOf, observed } from './observe.js';
+import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, recordFile, render, seal, VOLATILE_ENV, type Part, type ReplayRecord } from './record.js';
+import { isReplayable } from './verify.js';
+import { debug } from '../debug.js';
+
+const log = debug('replay');
+
+/** Set by the entry point: the build the record is valid for (none when heph is used as a library). */
+export const BUILD_KEY = Symbol.for('heph.build');
+
+/** An Output that keeps what it prints, and says whether anything but plain lines was printed. */
+export function recordingOutput(out: Output): { out: Output; lines: string[]; troubled: () => boolean } {
+  const lines: string[] = [];
+  let troubled = false;
+  const rec: Output = {
+    json: out.json,
+    line: (t) => (lines.push(t), out.line(t)),
+    info: (t) => (lines.push(t), out.info(t)),
+    warn: (t) => ((troubled = true), out.warn(t)),
+    error: (e) => ((troubled = true), out.error(e)),
+    data: (v) => ((troubled = true), out.data(v)),
+  };
+  return { out: rec, lines, troubled: () => troubled };
+}
+
+export interface ReplayInput {
+  repo: Repo;
+  /** heph's folder. */
+  dir: string;
+  plan: Plan;
+  report: RunReport;
+  lines: string[];
+  /** The run history row as the run stored it. */
+  run: RunRecord;
+  minFreeMB: number;
+  /** False when a config layer came from outside the index and the files observed (a package, a module). */
+  configOk: boolean;
+}
+
+/**
+ * A config layer whose content the record covers: a JSON file of the repository (read from the index, or
+ * from disk with its identity taken). Not a built-in set (it looks at the disk and PATH to fit the
+ * repository), a package or a module (code that runs).
+ */
+export const layerCovered = (label: string): boolean =>
+  /\.json$/i.test(label) && !label.includes('@') && !label.startsWith('/') && !label.startsWith('../') && !/^[A-Za-z]:/.test(label);
+
+/** Removes this worktree's record (a run that cannot be replayed). */
+export function dropReplay(dir: string, gitDir: string): void {
+  try {
+    rmSync(recordFile(dir, gitDir), { force: true });
+  } catch {
+    /* a record that cannot be removed is found stale by its checks */
+  }
+}
+
+/** Writes (or removes) this worktree's record. Never throws: a record is only ever a saving. */
+export function writeReplay(a: ReplayInput): void {
+  const file = recordFile(a.dir, a.repo.gitDir);
+  try {
+    rmSync(file, { force: true });
+    const record = build(a);
+    if (typeof record === 'string') return log(`not recorded: ${record}`);
+    const text = seal(record);
+    if (text.length > MAX_RECORD_BYTES) return log('not recorded: too large');
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    // Racy files: one changed again within the timestamp granularity of its last change would keep its identity.
+    // The record's own time on the same clock (the filesystem's) is the reference, as git's index is for its entries.
+    const written = statSync(tmp, { bigint: true }).mtimeNs;
+    if (racy(written)) {
+      rmSync(tmp, { force: true });
+      return log('not recorded: a file read was changed too recently to vouch for');
+    }
+    renameSync(tmp, file);
+    log('recorded');
+  } catch (err) {
+    log(`not recorded: ${(err as Error).message}`);
+  }
+}
+
+function racy(written: bigint): boolean {
+  for (const f of observed().files.values()) {
+    if (!f || f.newest === 0n) continue;
+    // Whole seconds on both times: a filesystem that keeps no finer time (or a file set with touch -d).
+    const margin = f.newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n;
+    if (f.newest > written - margin) return true;
+  }
+  return false;
+}
+
+function build(a: ReplayInput): ReplayRecord | string {
+  const buildId = (globalThis as { [BUILD_KEY]?: string })[BUILD_KEY];
+  if (!buildId) return 'no build id';
+  const argv = process.argv.slice(2);
+  if (!isReplayable(argv)) return 'not the plain pre-commit command line';
+  if (!a.configOk) return 'a config layer outside the repository';
+  if (!a.report.ok || a.report.interrupted) return 'not a passing run';
+  const items = a.plan.phases.flatMap((p) => p.items);
+  const cached = items.filter((i) => i.action === 'cached');
+  if (!cached.length || items.some((i) => i.action !== 'cached' && i.action !== 'skipped')) return 'a check ran';
+  if (cached.some((i) => !i.reused || (i.source ?? 'local') !== 'local')) return 'a result reused from elsewhere';
+  if (a.report.checks.some((c) => c.status !== 'cached' && c.status !== 'skipped')) return 'a check ran';
+  if (cached.some((i) => i.check.env.some((k) => VOLATILE_ENV.includes(k)))) return 'a check reads a variable that changes with every commit';
+  const seen = observed();
+  if ([...seen.git.values()].some((v) => v === null) || [...seen.files.values()].some((v) => v === null)) return 'something read twice differently, or a directory read';
+  if (!seen.git.has(STAGED_ARGS.join('\0'))) return 'no staged list';
+  const indexFile = indexFilePath(a.repo.root, a.repo.gitDir, process.env);
+  const index = indexTail(indexFile);
+  if (!index) return 'no index file';
+  const lines = templates(a.lines, cached, a.report.durationMs);
+  if (!lines) return 'output not understood';
+  const store = ['state.sqlite', 'state.sqlite-wal'].map((f) => join(a.dir, f));
+  const { at: _at, durationMs: _d, ...run } = a.run;
+  return {
+    v: 1,
+    build: buildId,
+    node: nodeId(),
+    argv,
+    cwd: process.cwd(),
+    root: a.repo.root,
+    gitDir: a.repo.gitDir,
+    commonDir: a.repo.commonDir,
+    env: envDigest(process.env),
+    tty: !!process.stdout.isTTY,
+    index: { file: indexFile, ...index },
+    git: [...seen.git].map(([k, out]) => ({ args: k.split('\0'), out: out! })),
+    files: [
+      ...[...seen.files].map(([p, f]) => ({ p, id: f!.id })),
+      ...store.map((f) => ({ p: `f:${Buffer.from(f).toString('hex')}`, id: identityOf(lstatSync(f, { bigint: true, throwIfNoEntry: false })) })),
+    ],
+    notBefore: Math.max(...cached.map((i) => i.reused!.newest)),
+    expires: cached.reduce<number | null>((min, i) => {
+      const end = i.check.ttlMs === Infinity ? null : i.reused!.oldest + i.check.ttlMs;
+      return end === null ? min : min === null ? end : Math.min(min, end);
+    }, null),
+    minFreeMB: a.minFreeMB,
+    lines,
+    run,
+  };
+}
+
+/**
+ * The printed lines with each reused result's age and the run's duration
+ * made parts to fill in; null unless rendering them back gives exactly what
+ * was printed.
+ */
+function templates(printed: string[], cached: PlanItem[], durationMs: number): Part[][] | null {
+  const now = cached[0].reused!.now;
+  if (cached.some((i) => i.reused!.now !== now)) return null;
+  const out = printed.map((line, n): Part[] => {
+    let parts: Part[] = [line];
+    const item = cached.find((i) => line.includes(i.id) && line.includes(ageText(i)));
+    if (item) {
+      const at = line.lastIndexOf(ageText(item));
+      parts = [line.slice(0, at), { a: item.reused!.newest }, line.slice(at + ageText(item).length)];
+    }
+    const tail = ` in ${formatDuration(durationMs)}`;
+    if (n === printed.length - 1 && line.endsWith(tail)) parts = [...parts.slice(0, -1), (parts.at(-1) as string).slice(0, -tail.length), { ms: 1 }];
+    return parts;
+  });
+  const back = out.map((p) => render(p, now, durationMs, formatDuration));
+  const lastHasMs = out.at(-1)?.some((p) => typeof p === 'object' && 'ms' in p);
+  return lastHasMs && back.every((l, i) => l === printed[i]) ? out : null;
+}
+
+const ageText = (i: PlanItem) => `cached ${formatDuration(Math.max(0, i.reused!.now - i.reused!.newest))} ago`;
