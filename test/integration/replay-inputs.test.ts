@@ -214,7 +214,8 @@ test('an index written without a checksum (index.skipHash, which feature.manyFil
   };
   r.write('a.txt', 'good\n').git('add', 'a.txt');
   skipHash();
-  r.prime();
+  // Not recording such an index at all is right too.
+  r.tryPrime();
   // Staged again with the same size: the index keeps its size and its last bytes.
   r.write('a.txt', 'BAD!\n').git('add', 'a.txt');
   skipHash();
