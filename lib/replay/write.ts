@@ -174,7 +174,8 @@ function templates(printed: string[], cached: PlanItem[], durationMs: number): P
   if (cached.some((i) => i.reused!.now !== now)) return null;
   const out = printed.map((line, n): Part[] => {
     let parts: Part[] = [line];
-    const item = cached.find((i) => line.includes(i.id) && line.includes(ageText(i)));
+    // The longest id the line holds: `q/a` is inside the line of `q/ab`, whose age may read the same today and not tomorrow.
+    const item = cached.filter((i) => line.includes(i.id) && line.includes(ageText(i))).sort((x, y) => y.id.length - x.id.length)[0];
     if (item) {
       const at = line.lastIndexOf(ageText(item));
       parts = [line.slice(0, at), { a: item.reused!.newest }, line.slice(at + ageText(item).length)];

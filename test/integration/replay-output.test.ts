@@ -66,4 +66,21 @@ test('the replay prints the lines, the "cached … ago" ages and the summary a f
   }
 });
 
+test('two checks whose names start alike, reused at different times that read the same when recorded', () => {
+  const r = pool(new ReplayRepo([{ name: 'a', run: 'true', inputs: ['a.in'] }, { name: 'ab', run: 'true', inputs: ['ab.in'] }]));
+  const t = 1_900_000_000_000;
+  const at = (s: number) => ({ HEPH_NOW: String(t + s * 1000) });
+  r.write('a.in', '1\n').write('ab.in', '1\n').commitAll();
+  assert.is(r.hook(at(0)).code, 0);
+  r.write('ab.in', '2\n').git('add', 'ab.in');
+  assert.is(r.hook(at(40)).code, 0);
+  // Both read "3m ago" here (3m50s and 3m10s)...
+  r.prime(at(230));
+  // ...and "4m" and "3m" here.
+  const a = r.hook(at(260));
+  const full = r.full(at(260));
+  assert.match(full.stdout, /q\/ab\s+cached\s+cached 3m ago/);
+  if (replayed(a)) assert.equal(normalized(a.stdout), normalized(full.stdout), `${a.stdout}\n${full.stdout}`);
+});
+
 test.run();
