@@ -35,6 +35,8 @@ const CHECKS = [
   { name: 'lit', shell: true, run: '! grep -qs -e BA[D] .env', inputs: ['.env'] },
   { name: 'envc', shell: true, run: 'test "$MODE" != bad', env: ['MODE'], inputs: ['cfg.ini'] },
   { name: 'ttl', shell: true, run: '! grep -qs -e BA[D] cfg.ini', inputs: ['cfg.ini'], ttl: '1h' },
+  // Its id starts with another's ("q/ttl"): the ages of the two lines must not be taken for each other.
+  { name: 'ttl2', shell: true, run: 'true', inputs: ['notes'] },
   { name: 'sub', shell: true, run: '! grep -rqs --exclude-dir=.git -e BA[D] sub', inputs: ['sub', 'sub/**'] },
   // Kills its heph (the parent of its shell) while unstaged changes are aside.
   { name: 'killer', shell: true, run: 'if [ -n "$KILL" ]; then kill -9 $PPID; sleep 5; fi', env: ['KILL'], inputs: ['cfg.ini'] },
@@ -100,6 +102,8 @@ function setup(): World {
   rmSync(r.path('ln.lnk'));
   symlinkSync('a.txt', r.path('ln.lnk'));
   writeFileSync(r.path('base.json'), JSON.stringify(BASE));
+  writeFileSync(r.path('base-good.json'), JSON.stringify(BASE));
+  writeFileSync(r.path('base-bad.json'), JSON.stringify({ phases: [{ name: 'q', checks: [{ ...BASE.phases[0].checks[0], run: 'false' }] }] }));
   r.config(config());
   r.commitAll('init');
   const wt = join(r.base, 'wt');
@@ -122,6 +126,7 @@ function heal(w: World): string {
   r.write('.env', 'ok\n');
   r.gitResult(['checkout', '-q', '--', '.heph.json', 'base.json']);
   r.write('.heph.json', JSON.stringify(config(), null, 2));
+  rmSync(r.path('base.json'), { force: true });
   writeFileSync(r.path('base.json'), JSON.stringify(BASE));
   r.gitResult(['add', '-u']);
   r.gitResult(['-C', 'sub', 'checkout', '-q', '--', '.']);
@@ -165,7 +170,7 @@ function mutate(w: World, rand: () => number): string {
   const { r } = w;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const name = pick(NAMES);
-  const op = Math.floor(rand() * 40);
+  const op = rand() < 0.06 ? 38 : Math.floor(rand() * 46);
   switch (op) {
     case 0:
     case 1:
@@ -356,6 +361,42 @@ function mutate(w: World, rand: () => number): string {
       for (const f of recordFiles(w)) w.saved.push(readFileSync(f));
       return 'record saved';
     }
+    case 38: {
+      // The extends file turned into a symlink to one of two layers, or back into a file (unstaged).
+      rmSync(r.path('base.json'), { force: true });
+      const to = pick(['base-good.json', 'base-bad.json', 'file']);
+      if (to === 'file') writeFileSync(r.path('base.json'), JSON.stringify(BASE));
+      else symlinkSync(to, r.path('base.json'));
+      if (rand() < 0.5) {
+        r.gitResult(['add', 'base.json']);
+        return `base.json -> ${to}, staged`;
+      }
+      return `base.json -> ${to}`;
+    }
+    case 39: {
+      // As git 2.40+ with index.skipHash writes it: no checksum.
+      const idx = w.env.GIT_INDEX_FILE ?? join(r.dir, '.git', 'index');
+      if (!existsSync(idx)) return 'nothing';
+      const buf = readFileSync(idx);
+      buf.fill(0, buf.length - 20);
+      writeFileSync(idx, buf);
+      return 'index checksum zeroed';
+    }
+    case 40: {
+      const flag = pick(['--assume-unchanged', '--no-assume-unchanged', '--skip-worktree', '--no-skip-worktree']);
+      r.gitResult(['update-index', flag, '--', name]);
+      return `${flag} ${JSON.stringify(name)}`;
+    }
+    case 41:
+      r.write('ita.txt', pick([...GOOD, ...BAD]));
+      r.gitResult(['add', '-N', 'ita.txt']);
+      return 'intent-to-add';
+    case 42:
+      r.heph(['run', '--fast', '--no-fix'], { cwd: w.cwd, env: { ...w.env, HEPH_NOW: String(w.now) } });
+      return 'heph run --fast';
+    case 43:
+      w.now += pick([40_000, 50_000]);
+      return `clock +${w.now - T0}`;
     default:
       return heal(w);
   }
