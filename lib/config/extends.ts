@@ -9,6 +9,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { observeReal } from '../replay/observe.js';
 import { HephError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { builtinSet, BUILTIN_SETS } from './sets.js';
@@ -99,6 +100,8 @@ export function resolveEntry(entry: string, from: string, root: string, parse: (
   }
   if (isPath(entry)) {
     let file = resolve(dirname(from), entry);
+    // A replay must see a symlink on the way retargeted: the file it led to keeps its identity.
+    observeReal(file);
     try {
       // One identity per file, however it is reached (symlinks), so a cycle cannot hide.
       file = realpathSync(file);
