@@ -18,7 +18,7 @@ import type { Output } from '../report/output.js';
 import type { Repo } from '../git/repo-disk.js';
 import { indexFilePath } from '../git/index-path.js';
 import { STAGED_ARGS } from '../git/snapshot.js';
-import { identityOf, observed } from './observe.js';
+import { identityOf, nowNs, observed } from './observe.js';
 import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, recordFile, render, seal, VOLATILE_ENV, type Part, type ReplayRecord } from './record.js';
 import { isReplayable } from './verify.js';
 import { debug } from '../debug.js';
@@ -85,11 +85,13 @@ export function writeReplay(a: ReplayInput): void {
     if (text.length > MAX_RECORD_BYTES) return log('not recorded: too large');
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
+    const before = nowNs();
     writeFileSync(tmp, text);
     // Racy files: one changed again within the timestamp granularity of its last change would keep its identity.
-    // The record's own time on the same clock (the filesystem's) is the reference, as git's index is for its entries.
-    const written = statSync(tmp, { bigint: true }).mtimeNs;
-    if (racy(written)) {
+    // The record's own time says how far the filesystem's clock is from this process's (a network filesystem's
+    // server), as git's index does for its entries.
+    const skew = statSync(tmp, { bigint: true }).mtimeNs - before;
+    if (racy(skew)) {
       rmSync(tmp, { force: true });
       return log('not recorded: a file read was changed too recently to vouch for');
     }
@@ -100,12 +102,17 @@ export function writeReplay(a: ReplayInput): void {
   }
 }
 
-function racy(written: bigint): boolean {
+/**
+ * True when a file's last change was within the margin of when its identity was taken (on the
+ * filesystem's clock): a change after that, in the same timestamp tick, would not show. The margin is
+ * well above a local filesystem's tick (a few ms); whole seconds on the file (a filesystem that keeps no
+ * finer time, or a time set with touch -d) take two seconds.
+ */
+function racy(skew: bigint): boolean {
   for (const f of observed().files.values()) {
     if (!f || f.newest === 0n) continue;
-    // Whole seconds on both times: a filesystem that keeps no finer time (or a file set with touch -d).
     const margin = f.newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n;
-    if (f.newest > written - margin) return true;
+    if (f.newest > f.at + skew - margin) return true;
   }
   return false;
 }
