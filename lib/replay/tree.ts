@@ -13,11 +13,11 @@
  * within the timestamp granularity before) is racy, and the record keeps git's
  * list instead.
  */
-import { lstatSync, readdirSync, readFileSync, type BigIntStats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { git, gitParallel, splitZ } from '../git/exec.js';
-import { identityOf } from './observe.js';
+import { statOf } from './observe.js';
 import { dirId } from './record.js';
 
 /** Past this many directories a replay lists with git: comparing them all would cost what git costs. */
@@ -32,17 +32,11 @@ export interface Watched {
 
 
 
-const key = (path: Buffer | string) => `f:${Buffer.from(path).toString('hex')}`;
-
-function seen(path: Buffer | string): { p: string; id: string; newest: bigint } {
-  let st: BigIntStats | undefined;
-  try {
-    st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  } catch {
-    st = undefined;
-  }
-  return { p: key(path), id: identityOf(st), newest: st ? (st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) : 0n };
-}
+/** Settings and excludes files are read by git through symlinks (a dotfiles manager's ~/.gitconfig): what they lead to. */
+const followed = (path: string) => {
+  const { p, id, newest } = statOf('s', path);
+  return { p, id, newest };
+};
 
 /** git's settings files, and whether any of them pulls in another (whose changes would not show). */
 function settings(gitDir: string, commonDir: string, env: NodeJS.ProcessEnv): { files: string[]; includes: boolean } {
@@ -103,7 +97,7 @@ export async function watchTree(root: string, gitDir: string, commonDir: string,
     join(commonDir, 'info', 'exclude'),
     join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'ignore'),
     ...(excludes ? [excludes] : []),
-  ].map(seen);
+  ].map(followed);
   const dirs: [Buffer, string][] = [[Buffer.from(root), '']];
   const watched: [string, string, bigint, bigint][] = [];
   const rootBytes = Buffer.from(root);
@@ -131,7 +125,12 @@ export async function watchTree(root: string, gitDir: string, commonDir: string,
     for (const d of names) {
       const name = d.name.toString('latin1');
       if (!rel && name === '.git') continue;
-      if (name === '.gitignore') entries.push(seen(Buffer.concat([abs, Buffer.from('/'), d.name])));
+      if (name === '.gitignore') {
+        // git does not follow a symlinked .gitignore (2.32+); one that did would keep its identity while its target changed.
+        if (d.isSymbolicLink()) return 'a .gitignore is a symbolic link';
+        const { p, id, newest } = statOf('f', Buffer.concat([abs, Buffer.from('/'), d.name]));
+        entries.push({ p, id, newest });
+      }
       if (!d.isDirectory()) continue;
       const sub = `${rel}${Buffer.from(d.name).toString('utf8')}/`;
       if (!skip.has(sub)) dirs.push([Buffer.concat([abs, Buffer.from('/'), d.name]), sub]);

@@ -92,6 +92,7 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
     let id: string;
     try {
       if (f.p.startsWith('f:')) id = identityOf(lstatSync(path, { bigint: true, throwIfNoEntry: false }));
+      else if (f.p.startsWith('s:')) id = identityOf(statSync(path, { bigint: true, throwIfNoEntry: false }));
       else if (f.p.startsWith('r:')) id = realOf(path.toString());
       else if (f.p.startsWith('h:')) id = headState(path.toString()) ?? 'unusable';
       else return 'a record of another kind';
