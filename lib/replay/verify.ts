@@ -43,7 +43,7 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   const dir = hephDirOf(repo.commonDir);
   const text = readSmallFile(recordFile(dir, repo.gitDir), MAX_RECORD_BYTES);
   if (text === null) return miss('no record');
-  const record = unseal(text);
+  const record = await unseal(text);
   if (!record) return miss('record damaged or of another version');
   const why = differs(record, argv, build, cwd, repo, dir);
   if (why) return miss(why);

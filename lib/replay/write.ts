@@ -95,7 +95,7 @@ export async function writeReplay(a: ReplayInput): Promise<void> {
       return log('not recorded: a file read was changed too recently to vouch for');
     }
     await watchUntracked(record, a.repo, skew);
-    const text = seal(record);
+    const text = await seal(record);
     if (text.length > MAX_RECORD_BYTES) return rmSync(tmp, { force: true }), log('not recorded: too large');
     writeFileSync(tmp, text);
     renameSync(tmp, file);
