@@ -16,7 +16,7 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
-import { git, gitParallel, splitZ } from '../git/exec.js';
+import { splitZ } from '../git/exec.js';
 import { statOf } from './observe.js';
 import { dirId } from './record.js';
 
@@ -60,37 +60,39 @@ function settings(gitDir: string, commonDir: string, env: NodeJS.ProcessEnv): { 
   return { files, includes };
 }
 
+/**
+ * The directories an ignore rule names (git does not look into them) and the excludes file git reads,
+ * from one shell running three git processes: `ls-files --directory` names every wholly ignored directory,
+ * and `check-ignore` keeps those a rule names (one holding nothing but ignored files is named too, and a
+ * file added there that no rule ignores is listed). No file name passes through the script: git's output
+ * is piped from one git to the other.
+ */
+async function ignoredDirs(root: string, env: NodeJS.ProcessEnv): Promise<{ skip: Set<string>; excludes: string } | string> {
+  const { spawn } = await import('node:child_process');
+  const script =
+    "git ls-files -o -i --exclude-standard --directory -z | git check-ignore -z --stdin --no-index >&3; " +
+    "git config --path --default '' --get core.excludesFile >&4 || exit 1";
+  return new Promise((done) => {
+    const child = spawn('/bin/sh', ['-c', script], { cwd: root, env: { ...env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    const outs: Buffer[][] = [[], []];
+    [3, 4].forEach((fd, i) => (child.stdio[fd] as NodeJS.ReadableStream).on('data', (b: Buffer) => outs[i].push(b)));
+    child.on('error', () => done('git could not list the ignored directories'));
+    child.on('close', (code) => {
+      if (code !== 0) return done('git could not list the ignored directories');
+      const skip = new Set(splitZ(Buffer.concat(outs[0])).filter((p) => p.endsWith('/')));
+      done({ skip, excludes: Buffer.concat(outs[1]).toString('utf8').trim() });
+    });
+  });
+}
+
 /** The identities that stand for git's untracked list of this worktree, or a reason why they cannot. */
 export async function watchTree(root: string, gitDir: string, commonDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Watched | string> {
   const conf = settings(gitDir, commonDir, env);
   if (conf.includes) return "git's settings include other files";
   if (env.GIT_CONFIG_COUNT || env.GIT_CONFIG_PARAMETERS?.includes('excludes')) return 'ignore rules from the environment';
-  let ignored: Buffer, excludes: string;
-  try {
-    const [a, b] = await gitParallel(
-      [
-        ['ls-files', '-o', '-i', '--exclude-standard', '--directory', '-z'],
-        ['config', '--path', '--default', '', '--get', 'core.excludesFile'],
-      ],
-      { cwd: root, env: { GIT_OPTIONAL_LOCKS: '0' } },
-    );
-    ignored = a.stdout;
-    excludes = b.stdout.toString('utf8').trim();
-  } catch {
-    return 'git could not list the ignored directories';
-  }
-  // Directories git names end with '/'. Only those an ignore rule names are not looked into: one that holds
-  // nothing but ignored files is named too, and a file added there that no rule ignores is listed.
-  const named = splitZ(ignored).filter((p) => p.endsWith('/'));
-  let skip = new Set<string>();
-  if (named.length) {
-    try {
-      const r = await git(['check-ignore', '-z', '--stdin', '--no-index'], { cwd: root, input: Buffer.from(named.join('\0') + '\0'), okCodes: [1], noLocks: true });
-      skip = new Set(splitZ(r.stdout));
-    } catch {
-      return 'git could not say which directories are ignored';
-    }
-  }
+  const asked = await ignoredDirs(root, env);
+  if (typeof asked === 'string') return asked;
+  const { skip, excludes } = asked;
   const home = env.HOME || homedir();
   const entries = [
     ...conf.files,
