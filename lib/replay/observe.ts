@@ -37,6 +37,8 @@ export interface Observed {
   stagedReads: number;
   /** When the first untracked list was started (this process's clock, ns), if one was. */
   untrackedSince: bigint | null;
+  /** The replay generation when the store was opened (replay/journal.ts). */
+  generation?: string;
 }
 
 const KEY = Symbol.for('heph.replayObserved');

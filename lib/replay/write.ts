@@ -22,6 +22,7 @@ import { identityOf, nowNs, observed } from './observe.js';
 import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, recordFile, render, seal, VOLATILE_ENV, type Part, type ReplayRecord } from './record.js';
 import { isReplayable } from './verify.js';
 import { watchTree } from './tree.js';
+import { readGeneration } from './journal.js';
 import { debug } from '../debug.js';
 
 const log = debug('replay');
@@ -99,6 +100,8 @@ export async function writeReplay(a: ReplayInput): Promise<void> {
     if (text.length > MAX_RECORD_BYTES) return rmSync(tmp, { force: true }), log('not recorded: too large');
     writeFileSync(tmp, text);
     renameSync(tmp, file);
+    // A store write since the results were read (`heph cache clear` holds no run lock): not kept.
+    if (readGeneration(a.dir) !== observed().generation) return rmSync(file, { force: true }), log('not recorded: the store changed meanwhile');
     log(`recorded (${record.git.length} git list${record.git.length === 1 ? '' : 's'} to run again)`);
   } catch (err) {
     log(`not recorded: ${(err as Error).message}`);
