@@ -35,8 +35,6 @@ export interface Observed {
   /** How many times HEAD was noted, and how many staged lists were read: each list must have had HEAD noted before it. */
   heads: number;
   stagedReads: number;
-  /** When the first untracked list was started (this process's clock, ns), if one was. */
-  untrackedSince: bigint | null;
   /** The replay generation when the store was opened (replay/journal.ts). */
   generation?: string;
 }
@@ -45,21 +43,19 @@ const KEY = Symbol.for('heph.replayObserved');
 const g = globalThis as { [KEY]?: Observed };
 
 export function observed(): Observed {
-  return (g[KEY] ??= { git: new Map(), files: new Map(), heads: 0, stagedReads: 0, untrackedSince: null });
+  return (g[KEY] ??= { git: new Map(), files: new Map(), heads: 0, stagedReads: 0 });
 }
 
 /** Forgets everything observed (a run read again after waiting for the lock). */
 export function resetObserved(): void {
-  g[KEY] = { git: new Map(), files: new Map(), heads: 0, stagedReads: 0, untrackedSince: null };
+  g[KEY] = { git: new Map(), files: new Map(), heads: 0, stagedReads: 0 };
 }
 
-/** `started`: when git was started (nowNs), for the untracked list: what a replay watching the tree compares against. */
-export function observeGit(args: readonly string[], stdout: Buffer, started?: bigint): void {
+export function observeGit(args: readonly string[], stdout: Buffer): void {
   const key = args.join('\0');
   const text = stdout.toString('latin1');
   const o = observed();
   if (args[0] === 'diff' && args[1] === '--cached') o.stagedReads++;
-  if (args[0] === 'ls-files' && args[1] === '-o' && started !== undefined && (o.untrackedSince === null || started < o.untrackedSince)) o.untrackedSince = started;
   o.git.set(key, o.git.has(key) && o.git.get(key) !== text ? null : text);
 }
 
