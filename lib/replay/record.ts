@@ -168,8 +168,18 @@ export function nodeId(): string {
  * damaged file is recognised without hashing tens of kilobytes in JavaScript), then the body.
  */
 export async function seal(record: ReplayRecord): Promise<string> {
-  const body = JSON.stringify(record);
+  // The index's size and checksum first, outside the JSON: a commit on a new index (the usual miss) is told at once.
+  const body = `${indexKey(record.index)}\n${JSON.stringify(record)}`;
   return `${await header(body)}\n${body}`;
+}
+
+export const indexKey = (index: { size: number; tail: string }): string => `${index.size}:${index.tail}`;
+
+/** The index key a record's text names (second line), before anything is parsed or checked; null if none. */
+export function keyOf(text: string): string | null {
+  const a = text.indexOf('\n');
+  const b = a < 0 ? -1 : text.indexOf('\n', a + 1);
+  return b < 0 ? null : text.slice(a + 1, b);
 }
 
 // Loaded when a record is read or written, not with the entry point (~1.5 ms).
@@ -180,8 +190,8 @@ export async function unseal(text: string): Promise<ReplayRecord | null> {
   const body = text.slice(nl + 1);
   if (nl < 0 || text.slice(0, nl) !== (await header(body))) return null;
   try {
-    const r = JSON.parse(body) as ReplayRecord;
-    return r && r.v === REPLAY_VERSION ? r : null;
+    const r = JSON.parse(body.slice(body.indexOf('\n') + 1)) as ReplayRecord;
+    return r && r.v === REPLAY_VERSION && body.startsWith(`${indexKey(r.index)}\n`) ? r : null;
   } catch {
     return null;
   }

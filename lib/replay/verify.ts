@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { findOnDisk, hephDirOf } from '../git/repo-disk.js';
 import { indexFileIn } from '../git/index-path.js';
 import { headState, identityOf, realOf } from './observe.js';
-import { envDigest, indexTail, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
+import { envDigest, indexKey, indexTail, keyOf, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
 import { formatDuration } from '../config/duration.js';
 import { now as clockNow, monotonicMs } from '../clock.js';
 import { debug } from '../debug.js';
@@ -43,6 +43,8 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   const dir = hephDirOf(repo.commonDir);
   const text = readSmallFile(recordFile(dir, repo.gitDir), MAX_RECORD_BYTES);
   if (text === null) return miss('no record');
+  const now = indexTail(indexFileIn(repo.root, repo.gitDir, process.env));
+  if (!now || keyOf(text) !== indexKey(now)) return miss('the index changed');
   const record = await unseal(text);
   if (!record) return miss('record damaged or of another version');
   const why = differs(record, argv, build, cwd, repo, dir);
