@@ -13,8 +13,9 @@ import { selectChecks, type Selection, type SelectOptions } from '../plan/select
 import { decide, isFresh } from '../plan/decide.js';
 import { memberModes, mixModes, scopeMembers, type MemberOptions } from '../plan/members.js';
 import type { Plan } from '../plan/types.js';
-import { diffManifests, fingerprint, InputHasher, isIncremental, type Fingerprint } from '../state/fingerprint.js';
+import { diffManifests, fingerprint, FORMAT_VERSION, InputHasher, isIncremental, MANIFEST_IN_BASE, type Fingerprint } from '../state/fingerprint.js';
 import { DigestMemo } from '../state/digest-memo.js';
+import { InputBase } from '../state/input-base.js';
 import type { StateStore, StoredResult } from '../state/types.js';
 import { now as clock } from '../clock.js';
 import { remoteStep, type RemoteStepOptions } from './remote-step.js';
@@ -70,7 +71,9 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const isNotFile = (p: string) => NOT_FILES.has(snapshot.identity(p).mode);
   let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000', isNotFile, cache: memo });
   if (req.members) selection = scopeMembers(req.config, selection, req.members);
-  const hasher = new InputHasher(snapshot, memo);
+  // The last snapshot's lists, patched for what changed since: only where this snapshot can be described whole.
+  const base = key && snapshot.indexListing ? InputBase.open(req.memo!.dir, snapshot, FORMAT_VERSION) : undefined;
+  const hasher = new InputHasher(snapshot, memo, base);
   const fingerprints = new Map<string, Fingerprint>();
   for (const phase of selection.phases) {
     for (const s of phase.checks) if (!s.skip) fingerprints.set(s.check.id, fingerprint(s.check, hasher, env, `${platform}/${process.arch}`, isIncremental(s.check) ? null : s.files, req.extra));
@@ -80,6 +83,7 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const certs = await certifications(selection, fingerprints, stored, store, req.mode, now, memo);
   if (req.memo?.write) {
     memo?.save();
+    base?.save();
     snapshot.remember?.();
   }
   // Name the changed inputs of the checks that will miss on them (never on the all-cached path).
@@ -88,8 +92,10 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
     [...fingerprints].map(async ([id, fp]) => {
       const prev = stored.get(id);
       if (!prev || prev.components?.inputs === fp.components.inputs) return;
+      const since = prev.components?.inputs ? fp.changedSince?.(prev.components.inputs) : undefined;
+      if (since) return void changedInputs.set(id, since);
       const before = await store.getManifest(id);
-      if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
+      if (before !== null && before !== MANIFEST_IN_BASE) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
   const decision = { selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, certs, now };

@@ -16,6 +16,8 @@ import { hashWorktreeFile, type Identity, type Snapshot } from '../git/snapshot.
 import { compileGlobs, filterGlobs } from '../util/glob.js';
 import type { Components } from './types.js';
 import { encodeBytes, hasRawBytes } from '../git/bytes.js';
+import type { InputBase } from './input-base.js';
+import { buildList, listDigest as bytesDigest, patchList, type ListOrder } from './input-list.js';
 
 /** Bump when the meaning of a fingerprint changes, so old results are never reused. */
 export const FORMAT_VERSION = 2;
@@ -27,6 +29,13 @@ export interface Fingerprint {
   cacheable: boolean;
   /** `path\0oid\n` lines of the inputs, for explaining a later miss. */
   manifest(): string;
+  /**
+   * The inputs that differ from those of an earlier result whose inputs digest was `prev`, when the
+   * snapshot base (input-base.ts) holds that list; undefined when it cannot tell.
+   */
+  changedSince?(prev: string): string[] | undefined;
+  /** True when the snapshot base keeps these inputs, so that no manifest need be stored to name a later change. */
+  inBase?: boolean;
   /**
    * Per-file checks only: the certification key of each file that can be
    * certified (null for one that cannot: unmerged, missing). `fresh` re-reads
@@ -87,7 +96,14 @@ interface Digest {
   /** The paths themselves (listed again when the digest came from the memo). */
   paths(): string[];
   cacheable: boolean;
+  /** Which inputs changed since the base's list, if its digest is `prev` (see Fingerprint.changedSince). */
+  since?(prev: string): string[] | undefined;
+  /** The list is kept in the base this run writes. */
+  kept?: boolean;
 }
+
+/** What a stored manifest says when the base kept the inputs instead (Fingerprint.inBase). */
+export const MANIFEST_IN_BASE = '\0in base\n';
 
 /** A remembered digest: of an input list, of a per-file selection (or, digest empty, only its size). */
 export interface MemoDigest {
@@ -107,9 +123,14 @@ export class InputHasher {
   private memo = new Map<string, Digest>();
   private everything: string[] | undefined;
   /** @param cache digests remembered for this snapshot's content key, if it has one. */
+  /**
+   * @param cache digests remembered for this snapshot's content key, if it has one.
+   * @param base the last snapshot's lists, patched for what changed instead of listing every path.
+   */
   constructor(
     private snap: Snapshot,
     private cache?: DigestCache,
+    private base?: InputBase,
   ) {}
 
   /**
@@ -122,23 +143,58 @@ export class InputHasher {
   }
 
   /** `literal`: a path outside the snapshot was added, whose content the snapshot's key does not cover. */
-  private select(globs: readonly string[] | null, exclude?: readonly string[] | null): { paths: string[]; literal: boolean } {
+  private select(globs: readonly string[] | null, exclude?: readonly string[] | null): { paths: string[]; literal: boolean; order: ListOrder } {
     // A per-file check's inputs default to its files: nothing is left to share.
-    if (globs && exclude && globs.length === exclude.length && globs.every((g, i) => g === exclude[i])) return { paths: [], literal: false };
+    if (globs && exclude && globs.length === exclude.length && globs.every((g, i) => g === exclude[i])) return { paths: [], literal: false, order: 'git' };
     let out: string[];
     let literal: string[] = [];
-    if (!globs) out = this.all();
-    else {
+    let order: ListOrder = 'git';
+    if (!globs) {
+      out = this.all();
+      if (this.snap.untracked.length) order = 'js';
+    } else {
       const tracked = filterGlobs(this.snap.tracked, globs);
       const untracked = filterGlobs(this.snap.untracked, globs);
       literal = this.literals(globs, tracked, untracked);
+      if (untracked.length || literal.length) order = 'js';
       out = untracked.length || literal.length ? [...tracked, ...untracked, ...literal].sort() : tracked;
     }
     if (exclude) {
       const m = compileGlobs(exclude);
       out = out.filter((p) => !m(p));
     }
-    return { paths: out, literal: literal.length > 0 };
+    return { paths: out, literal: literal.length > 0, order };
+  }
+
+  /**
+   * The list patched from the base's for the paths changed since (input-base.ts), or null when the
+   * base cannot give it: no base list, a literal input outside the snapshot, an order it cannot keep.
+   */
+  private fromBase(key: string, globs: readonly string[] | null, exclude?: readonly string[] | null): Digest | null {
+    const held = this.base?.list(key);
+    const changes = this.base?.changes();
+    if (!held || !changes) return null;
+    const untracked = new Set(this.snap.untracked);
+    if (globs && this.literals(globs, [], []).some((p) => !this.snap.has(p) && !untracked.has(p))) return null;
+    const order: ListOrder = (globs ? filterGlobs(this.snap.untracked, globs).length : untracked.size) ? 'js' : 'git';
+    const inList = globs ? compileGlobs(globs) : () => true;
+    const excluded = exclude ? compileGlobs(exclude) : () => false;
+    const mine = new Map<string, Identity | undefined>();
+    for (const [p, id] of changes) if (inList(p) && !excluded(p)) mine.set(p, id);
+    const list = patchList(held.list, mine, order, keyPath);
+    if (!list) return null;
+    const digest = bytesDigest(list, '');
+    this.base!.keep(key, list, digest);
+    let listed: string[] | undefined;
+    const changed = [...mine.keys()].sort();
+    return {
+      digest,
+      count: list.offsets.length,
+      cacheable: list.conflicts === 0,
+      paths: () => (listed ??= this.paths(globs, exclude)),
+      since: (prev) => (prev === held.digest ? changed : undefined),
+      kept: true,
+    };
   }
 
   private all(): string[] {
@@ -168,10 +224,22 @@ export class InputHasher {
     if (remembered) {
       let listed: string[] | undefined;
       res = { ...remembered, paths: () => (listed ??= this.paths(globs, exclude)) };
+    } else if ((res = this.fromBase(key, globs, exclude)!)) {
+      this.cache?.set(key, { digest: res.digest, count: res.count, cacheable: res.cacheable });
     } else {
-      const { paths, literal } = this.select(globs, exclude);
-      const { digest, cacheable } = this.listDigest(paths, '');
-      res = { digest, count: paths.length, cacheable, paths: () => paths };
+      const { paths, literal, order } = this.select(globs, exclude);
+      let digest: string;
+      let cacheable: boolean;
+      let kept = false;
+      if (this.base && !literal) {
+        // Kept for the next run's base: the same records listDigest hashes, so the same digest.
+        const list = buildList(paths, (p) => this.snap.identity(p), keyPath, order);
+        digest = bytesDigest(list, '');
+        cacheable = list.conflicts === 0;
+        this.base.keep(key, list, digest);
+        kept = true;
+      } else ({ digest, cacheable } = this.listDigest(paths, ''));
+      res = { digest, count: paths.length, cacheable, paths: () => paths, kept };
       // A literal path outside the snapshot (an ignored `.env`) is not covered by the snapshot's key.
       if (!literal) this.cache?.set(key, { digest, count: paths.length, cacheable });
     }
@@ -268,6 +336,8 @@ export function fingerprint(
     components,
     cacheable: inputs.cacheable,
     manifest: () => hasher.manifest(inputs.paths()),
+    ...(inputs.since ? { changedSince: inputs.since } : {}),
+    inBase: inputs.kept === true,
     ...(perFile
       ? {
           certKeys: (paths: readonly string[], fresh?: boolean) => paths.map((p) => certKey(digest, p, hasher.identity(p, fresh))),
