@@ -184,15 +184,14 @@ export class InputHasher {
     const list = patchList(held.list, mine, order, keyPath);
     if (!list) return null;
     const digest = bytesDigest(list, '');
-    this.base!.keep(key, list, digest);
+    this.base!.keep(key, list, digest, true);
     let listed: string[] | undefined;
-    const changed = [...mine.keys()].sort();
     return {
       digest,
       count: list.offsets.length,
       cacheable: list.conflicts === 0,
       paths: () => (listed ??= this.paths(globs, exclude)),
-      since: (prev) => (prev === held.digest ? changed : undefined),
+      since: (prev) => this.base!.namesSince(key, prev, (p) => inList(p) && !excluded(p)),
       kept: true,
     };
   }
@@ -236,7 +235,7 @@ export class InputHasher {
         const list = buildList(paths, (p) => this.snap.identity(p), keyPath, order);
         digest = bytesDigest(list, '');
         cacheable = list.conflicts === 0;
-        this.base.keep(key, list, digest);
+        this.base.keep(key, list, digest, false);
         kept = true;
       } else ({ digest, cacheable } = this.listDigest(paths, ''));
       res = { digest, count: paths.length, cacheable, paths: () => paths, kept };
