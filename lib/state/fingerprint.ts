@@ -17,7 +17,7 @@ import { compileGlobs, filterGlobs } from '../util/glob.js';
 import type { Components } from './types.js';
 import { encodeBytes, hasRawBytes } from '../git/bytes.js';
 import type { InputBase } from './input-base.js';
-import { buildList, listDigest as bytesDigest, patchList, type ListOrder } from './input-list.js';
+import { buildList, listDigest as bytesDigest, listPaths, patchList, type InputList, type ListOrder } from './input-list.js';
 
 /** Bump when the meaning of a fingerprint changes, so old results are never reused. */
 export const FORMAT_VERSION = 2;
@@ -102,6 +102,20 @@ interface Digest {
   kept?: boolean;
 }
 
+/** A per-file check's selection patched from the base's (InputHasher.selectFromBase). */
+export interface BaseSelection {
+  count: number;
+  list: InputList;
+  files(): string[];
+  /** Selected files added or changed since the base's selection. */
+  changed: string[];
+  /** The digest of the base's selection, seeded as Fingerprint.filesDigest seeds it. */
+  before(seed: string): string;
+}
+
+/** A submodule (gitlink) or a directory is no file a tool can be given by name. */
+const NOT_FILES = new Set(['160000', '040000']);
+
 /** What a stored manifest says when the base kept the inputs instead (Fingerprint.inBase). */
 export const MANIFEST_IN_BASE = '\0in base\n';
 
@@ -164,6 +178,44 @@ export class InputHasher {
       out = out.filter((p) => !m(p));
     }
     return { paths: out, literal: literal.length > 0, order };
+  }
+
+  /**
+   * The default selection of a per-file check (tracked files on disk matching `files`, no symlink
+   * unless `symlinks`, never a submodule or directory) patched from the base's; undefined when the
+   * base does not hold it.
+   */
+  selectFromBase(key: string, files: readonly string[], symlinks: boolean): BaseSelection | undefined {
+    const held = this.base?.list(key);
+    const changes = this.base?.changes();
+    if (!held || !changes) return undefined;
+    const m = compileGlobs(files);
+    const mine = new Map<string, Identity | undefined>();
+    // A file staged as it was when untracked keeps its content and enters the selection: index changes count too.
+    for (const p of new Set([...changes.keys(), ...this.base!.indexChanged()])) {
+      if (!m(p)) continue;
+      const id = this.snap.indexIdentity!(p) ? this.snap.identity(p) : undefined;
+      const picked = id && id.oid !== 'deleted' && (symlinks || id.mode !== '120000') && !NOT_FILES.has(id.mode);
+      mine.set(p, picked ? id : undefined);
+    }
+    const list = patchList(held.list, mine, 'git', keyPath);
+    if (!list) return undefined;
+    this.base!.keep(key, list, bytesDigest(list, ''), true);
+    let listed: string[] | undefined;
+    return {
+      count: list.offsets.length,
+      list,
+      files: () => (listed ??= listPaths(list)),
+      changed: [...mine].filter(([, id]) => id).map(([p]) => p),
+      before: (seed) => bytesDigest(held.list, seed),
+    };
+  }
+
+  /** A per-file check's default selection listed from scratch, kept for the next run's base. */
+  keepSelection(key: string, files: readonly string[]): void {
+    if (!this.base) return;
+    const list = buildList(files, (p) => this.snap.identity(p), keyPath, 'git');
+    this.base.keep(key, list, bytesDigest(list, ''), false);
   }
 
   /**

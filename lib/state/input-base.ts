@@ -38,6 +38,8 @@ export class InputBase {
   private kept = new Map<string, { list: InputList; digest: string; patched: boolean }>();
   private diff: Map<string, Identity | undefined> | null | undefined;
   private oldIndex: ((p: string) => Identity | undefined) | undefined;
+  /** Paths whose index records differ from the base's (their content may not: a file staged as it was untracked). */
+  private indexDiff = new Set<string>();
   private readonly gens: Generation[];
 
   private constructor(
@@ -81,7 +83,10 @@ export class InputBase {
         const recs = old.lookup(p);
         return !recs.length ? undefined : recs.some((r) => r.stage !== '0') ? CONFLICT : { mode: recs[0].mode, oid: recs[0].oid };
       };
-      for (const p of changedPaths(raw, now.raw())) candidates.add(p);
+      for (const p of changedPaths(raw, now.raw())) {
+        candidates.add(p);
+        this.indexDiff.add(p);
+      }
     }
     const before = this.overlayBefore();
     for (const p of before.keys()) candidates.add(p);
@@ -102,6 +107,11 @@ export class InputBase {
   /** A path's identity in the base. */
   private was(p: string, before = this.overlayBefore()): Identity | undefined {
     return before.get(p) ?? this.oldIndex!(p);
+  }
+
+  /** Paths whose index entries changed since the base, whether or not their content did. */
+  indexChanged(): ReadonlySet<string> {
+    return this.indexDiff;
   }
 
   /** The base's list under `key`, when the changes since the base are known. */

@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { readSnapshot, type SnapshotSource } from '../../lib/git/snapshot.js';
 import { FORMAT_VERSION, InputHasher } from '../../lib/state/fingerprint.js';
 import { InputBase } from '../../lib/state/input-base.js';
+import { listDigest } from '../../lib/state/input-list.js';
+import { compileGlobs } from '../../lib/util/glob.js';
 import { Repo, repoPool } from '../helpers/repo.js';
 import { random as rng } from '../helpers/proc.js';
 
@@ -158,7 +160,14 @@ interface Seen {
   ids: Map<string, string>;
 }
 
+const SELECTIONS: [string[], boolean][] = [
+  [['**/*.txt'], false],
+  [['**/*.txt', 'lnk'], true],
+  [['d/**', '!**/*.md'], false],
+];
+
 let named = 0;
+let selections = 0;
 let patched = 0;
 let lists = 0;
 
@@ -193,6 +202,33 @@ async function compare(r: Repo, source: SnapshotSource, seen: Map<string, Seen>,
     }
     seen.set(key, { digest: want.digest, ids });
   }
+  // The default selection of a per-file check: tracked files on disk matching, regular unless symlinks are asked for.
+  for (const [files, symlinks] of SELECTIONS) {
+    const key = `select\0${files.join('\0')}\0${symlinks ? 1 : 0}`;
+    const m = compileGlobs(files);
+    const want = theirs.tracked.filter((p) => m(p) && !theirs.isDeleted(p)).filter((p) => {
+      const mode = theirs.identity(p).mode;
+      return (symlinks || mode !== '120000') && mode !== '160000' && mode !== '040000';
+    });
+    const what = `${label}: selection ${key}`;
+    const got = hasher.selectFromBase(key, files, symlinks);
+    if (!got) {
+      hasher.keepSelection(key, want);
+      continue;
+    }
+    selections++;
+    assert.equal(got.files(), want, `${what}: files`);
+    assert.is(got.count, want.length, `${what}: count`);
+    assert.is(listDigest(got.list, 'seed\n'), scratch.listDigest(want, 'seed\n').digest, `${what}: digest`);
+    const prev = seen.get(key);
+    if (prev) {
+      const ids = new Map(want.map((p) => [p, JSON.stringify(theirs.identity(p))]));
+      const real = want.filter((p) => prev.ids.get(p) !== ids.get(p)).sort();
+      // Every file whose content changed must be looked up again (one whose index entry alone changed may be, too).
+      if (prev.digest === got.before('')) for (const p of real) assert.ok(got.changed.includes(p), `${what}: ${JSON.stringify(p)} changed since the base but is not named`);
+    }
+    seen.set(key, { digest: listDigest(got.list, ''), ids: new Map(want.map((p) => [p, JSON.stringify(theirs.identity(p))])) });
+  }
   mine.remember?.();
   base.save();
 }
@@ -214,9 +250,10 @@ for (const seed of SEEDS) {
 }
 
 test('most lists were patched from a base, and changed inputs named from it', () => {
-  if (process.env.HEPH_BASE_TALLY) console.log({ lists, patched, named });
+  if (process.env.HEPH_BASE_TALLY) console.log({ lists, patched, named, selections });
   assert.ok(patched > lists / 2, `patched ${patched} of ${lists} lists`);
   assert.ok(named > SEEDS.length * 10, `named ${named} times`);
+  assert.ok(selections > SEEDS.length * 20, `selections patched ${selections} times`);
 });
 
 test.run();
