@@ -45,7 +45,7 @@ export async function run({ WORK, CLI, env, makeRepo, git }) {
       const s = performance.now();
       const r = spawnSync(node, [b.cli, ...args], { cwd: dir, env: b.env, encoding: 'utf8' });
       const t = performance.now() - s;
-      if (r.status !== 0) throw new Error(`${b.name} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+      if (r.status !== 0) throw new Error(`${b.name} ${args.join(" ")} exited ${r.status}: ${r.stdout}${r.stderr}`);
       if (/SQLite driver could not be loaded/.test(r.stderr)) throw new Error(`${b.cli} runs without its store: use a copy inside the project (.bench/)`);
       return t;
     };

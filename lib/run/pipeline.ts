@@ -72,7 +72,9 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const isNotFile = (p: string) => NOT_FILES.has(snapshot.identity(p).mode);
   // The last snapshot's lists, patched for what changed since: only where this snapshot can be described whole.
   const base = key && snapshot.indexListing ? InputBase.open(req.memo!.dir, snapshot, FORMAT_VERSION) : undefined;
-  const hasher = new InputHasher(snapshot, memo, base);
+  let otherSource: InputBase | undefined;
+  const otherBase = () => (otherSource ??= InputBase.open(req.memo!.dir, snapshot, FORMAT_VERSION, snapshot.source === 'index' ? 'worktree' : 'index'));
+  const hasher = new InputHasher(snapshot, memo, base, base && otherBase);
   const fromBase = base && !req.candidates ? { get: (k: string, c: ResolvedCheck) => hasher.selectFromBase(k, c.files!, c.symlinks === true), keep: (k: string, files: readonly string[]) => hasher.keepSelection(k, files) } : undefined;
   let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000', isNotFile, cache: memo, base: fromBase });
   if (req.members) selection = scopeMembers(req.config, selection, req.members);

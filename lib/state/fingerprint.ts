@@ -145,7 +145,14 @@ export class InputHasher {
     private snap: Snapshot,
     private cache?: DigestCache,
     private base?: InputBase,
+    /** The other source's base (a hook's for a run, a run's for a hook), opened on first use to name changed inputs. */
+    private other?: () => InputBase | undefined,
   ) {}
+
+  /** The inputs of list `key` (`inList`) changed since the run that gave it digest `prev`, from whichever base remembers it. */
+  private namesSince(key: string, prev: string, inList: (p: string) => boolean): string[] | undefined {
+    return this.base?.namesSince(key, prev, inList) ?? this.other?.()?.namesSince(key, prev, inList);
+  }
 
   /**
    * The inputs of a glob list: tracked and untracked (not ignored) files that
@@ -243,7 +250,7 @@ export class InputHasher {
       count: list.offsets.length,
       cacheable: list.conflicts === 0,
       paths: () => (listed ??= this.paths(globs, exclude)),
-      since: (prev) => this.base!.namesSince(key, prev, (p) => inList(p) && !excluded(p)),
+      since: (prev) => this.namesSince(key, prev, (p) => inList(p) && !excluded(p)),
       kept: true,
     };
   }
@@ -290,7 +297,9 @@ export class InputHasher {
         this.base.keep(key, list, digest, false);
         kept = true;
       } else ({ digest, cacheable } = this.listDigest(paths, ''));
-      res = { digest, count: paths.length, cacheable, paths: () => paths, kept };
+      const inList = globs ? compileGlobs(globs) : () => true;
+      const excluded = exclude ? compileGlobs(exclude) : () => false;
+      res = { digest, count: paths.length, cacheable, paths: () => paths, kept, ...(kept ? { since: (prev: string) => this.namesSince(key, prev, (p) => inList(p) && !excluded(p)) } : {}) };
       // A literal path outside the snapshot (an ignored `.env`) is not covered by the snapshot's key.
       if (!literal) this.cache?.set(key, { digest, count: paths.length, cacheable });
     }

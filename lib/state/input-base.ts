@@ -43,21 +43,26 @@ export class InputBase {
   private readonly gens: Generation[];
 
   private constructor(
+    /** Where this run's base is written; null: read only. */
     private readonly file: string | null,
     private readonly snap: Snapshot,
     private readonly v: string,
     private readonly base: ReturnType<typeof readBase>,
+    read: string | null,
   ) {
-    this.gens = file && base ? readJournal(`${file}.journal`, v, base.sum) : [];
+    this.gens = read && base ? readJournal(`${read}.journal`, v, base.sum) : [];
   }
 
-  /** The base of `snap`'s source in `dir` (null: none read, none written). */
-  static open(dir: string | null, snap: Snapshot, format: number): InputBase {
-    const file = dir ? join(dir, `inputs-${snap.source}.bin`) : null;
+  /**
+   * The base of `snap`'s source in `dir` (null: none read, none written). With `source`, another
+   * source's base, read only to name what changed since it (a result a run recorded for a hook).
+   */
+  static open(dir: string | null, snap: Snapshot, format: number, source: string = snap.source): InputBase {
+    const file = dir ? join(dir, `inputs-${source}.bin`) : null;
     const v = writer(format);
     const base = file ? readBase(file, v) : null;
-    const fits = base && base.head.source === snap.source && base.head.algo === snap.algo;
-    return new InputBase(file, snap, v, fits ? base : null);
+    const fits = base && base.head.source === source && base.head.algo === snap.algo;
+    return new InputBase(source === snap.source ? file : null, snap, v, fits ? base : null, file);
   }
 
   /**
