@@ -71,6 +71,9 @@ export async function run({ WORK, CLI, env, makeRepo, git }) {
       writeFileSync(pyFile, `# round ${i} ${Date.now()}\n`);
       const runMiss = {};
       const runHit = {};
+      const runPlan = {};
+      // A dry run writes nothing: it plans the miss (no check runs, nothing is put aside) and leaves it a miss.
+      for (const b of order) runPlan[b.name] = exec(b, ['run', '--fast', '--dry-run']);
       for (const b of order) runMiss[b.name] = exec(b, ['run', '--fast']);
       for (const b of order) runHit[b.name] = exec(b, ['run', '--fast']);
       git(dir, 'add', pyFile);
@@ -78,6 +81,8 @@ export async function run({ WORK, CLI, env, makeRepo, git }) {
       git(dir, 'add', tsFile);
       const preMiss = {};
       const preHit = {};
+      const prePlan = {};
+      for (const b of order) prePlan[b.name] = exec(b, ['hook', 'run', 'pre-commit', '--dry-run']);
       for (const b of order) preMiss[b.name] = exec(b, ['hook', 'run', 'pre-commit']);
       for (const b of order) preHit[b.name] = exec(b, ['hook', 'run', 'pre-commit']);
       if (!keep) continue;
@@ -88,11 +93,17 @@ export async function run({ WORK, CLI, env, makeRepo, git }) {
         add(`${b.name}RunHit`, runHit[b.name]);
         add(`${b.name}PreMiss`, preMiss[b.name]);
         add(`${b.name}PreHit`, preHit[b.name]);
+        add(`${b.name}RunPlan`, runPlan[b.name]);
+        add(`${b.name}PrePlan`, prePlan[b.name]);
       }
       if (baseline) {
         add('runMissRatio', runMiss.heph / runMiss.baseline);
         add('preMissRatio', preMiss.heph / preMiss.baseline);
+        add('runPlanRatio', runPlan.heph / runPlan.baseline);
+        add('prePlanRatio', prePlan.heph / prePlan.baseline);
       }
+      add('runPlanOverGs', (runPlan.heph - nodeT) / gs);
+      add('prePlanOverGs', (prePlan.heph - nodeT) / gs);
       // Per-round ratios: the load on a shared machine moves between rounds, less within one.
       add('runMissOverGs', (runMiss.heph - nodeT) / gs);
       add('preMissOverGs', (preMiss.heph - nodeT) / gs);
@@ -106,9 +117,10 @@ export async function run({ WORK, CLI, env, makeRepo, git }) {
     console.log(
       `${String(n).padStart(7)} files: node ${f(m.node)} ms, git status ${f(m.gitStatus)} ms; ` +
         `run --fast miss ${f(m.hephRunMiss)} / hit ${f(m.hephRunHit)} ms (miss−node ${r(m.runMissOverGs)}× git status, miss/hit ${r(m.runMissOverHit)}); ` +
-        `pre-commit miss ${f(m.hephPreMiss)} / hit ${f(m.hephPreHit)} ms (miss−node ${r(m.preMissOverGs)}× git status, miss/hit ${r(m.preMissOverHit)})` +
+        `pre-commit miss ${f(m.hephPreMiss)} / hit ${f(m.hephPreHit)} ms (miss−node ${r(m.preMissOverGs)}× git status, miss/hit ${r(m.preMissOverHit)}); ` +
+        `planning a miss (--dry-run): run ${f(m.hephRunPlan)} ms (−node ${r(m.runPlanOverGs)}× git status), pre-commit ${f(m.hephPrePlan)} ms (−node ${r(m.prePlanOverGs)}× git status)` +
         (baseline
-          ? `; baseline run miss ${f(m.baselineRunMiss)} / hit ${f(m.baselineRunHit)}, pre-commit miss ${f(m.baselinePreMiss)} / hit ${f(m.baselinePreHit)} ms; this/baseline miss: run ${r(m.runMissRatio)}, pre-commit ${r(m.preMissRatio)}`
+          ? `; baseline run miss ${f(m.baselineRunMiss)} / hit ${f(m.baselineRunHit)} / plan ${f(m.baselineRunPlan)}, pre-commit miss ${f(m.baselinePreMiss)} / hit ${f(m.baselinePreHit)} / plan ${f(m.baselinePrePlan)} ms; this/baseline: miss run ${r(m.runMissRatio)}, pre-commit ${r(m.preMissRatio)}; plan run ${r(m.runPlanRatio)}, pre-commit ${r(m.prePlanRatio)}`
           : ''),
     );
   }

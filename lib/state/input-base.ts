@@ -40,29 +40,41 @@ export class InputBase {
   private oldIndex: ((p: string) => Identity | undefined) | undefined;
   /** Paths whose index records differ from the base's (their content may not: a file staged as it was untracked). */
   private indexDiff = new Set<string>();
-  private readonly gens: Generation[];
+  private loaded: { base: ReturnType<typeof readBase>; gens: Generation[] } | undefined;
 
   private constructor(
     /** Where this run's base is written; null: read only. */
     private readonly file: string | null,
     private readonly snap: Snapshot,
     private readonly v: string,
-    private readonly base: ReturnType<typeof readBase>,
-    read: string | null,
-  ) {
-    this.gens = read && base ? readJournal(`${read}.journal`, v, base.sum) : [];
-  }
+    /** Where it is read from. */
+    private readonly read: string | null,
+    private readonly source: string,
+  ) {}
 
   /**
-   * The base of `snap`'s source in `dir` (null: none read, none written). With `source`, another
-   * source's base, read only to name what changed since it (a result a run recorded for a hook).
+   * The base of `snap`'s source in `dir` (null: none read, none written), read on first use: a run
+   * whose snapshot the digest memo knows never reads it. With `source`, another source's base, read
+   * only to name what changed since it (a result a run recorded for a hook).
    */
   static open(dir: string | null, snap: Snapshot, format: number, source: string = snap.source): InputBase {
     const file = dir ? join(dir, `inputs-${source}.bin`) : null;
-    const v = writer(format);
-    const base = file ? readBase(file, v) : null;
-    const fits = base && base.head.source === source && base.head.algo === snap.algo;
-    return new InputBase(source === snap.source ? file : null, snap, v, fits ? base : null, file);
+    return new InputBase(source === snap.source ? file : null, snap, writer(format), file, source);
+  }
+
+  private get base(): ReturnType<typeof readBase> {
+    return this.load().base;
+  }
+
+  private get gens(): Generation[] {
+    return this.load().gens;
+  }
+
+  private load(): { base: ReturnType<typeof readBase>; gens: Generation[] } {
+    if (this.loaded) return this.loaded;
+    const read = this.read ? readBase(this.read, this.v) : null;
+    const base = read && read.head.source === this.source && read.head.algo === this.snap.algo ? read : null;
+    return (this.loaded = { base, gens: this.read && base ? readJournal(`${this.read}.journal`, this.v, base.sum) : [] });
   }
 
   /**
