@@ -84,7 +84,7 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   }
   const now = req.now ?? clock();
   const stored = await store.getResults([...fingerprints.keys()]);
-  const certs = await certifications(selection, fingerprints, stored, store, req.mode, now, memo);
+  const certs = await certifications(selection, fingerprints, stored, store, req.mode, now, memo, base);
   if (req.memo?.write) {
     memo?.save();
     base?.save();
@@ -131,6 +131,7 @@ async function certifications(
   mode: Mode,
   now: number,
   memo?: DigestMemo,
+  base?: InputBase,
 ): Promise<Map<string, (number | null)[]>> {
   const out = new Map<string, (number | null)[]>();
   const keys = new Map<string, (string | null)[]>();
@@ -150,6 +151,7 @@ async function certifications(
         whole = { ...d, count: s.count ?? s.files!.length };
         if (memoKey) memo!.set(memoKey, whole);
       }
+      if (s.key && whole.cacheable) base?.seeded(s.key, whole.digest);
       const prev = stored.get(s.check.id);
       const known = prev?.fingerprint === fp.digest && Array.isArray(prev.files) ? prev.files : [];
       if (whole.cacheable) fp.selection = [whole.digest, ...known.filter((d) => d !== whole.digest)].slice(0, KEEP_SELECTIONS);
@@ -158,9 +160,10 @@ async function certifications(
         out.set(s.check.id, new Array<number>(whole.count).fill(prev!.at));
         continue;
       }
-      // The last snapshot's selection was certified whole by that pass: only what changed since is looked up.
-      if (reusable && s.base && known.includes(s.base.before(seed))) {
-        const changed = new Set(s.base.changed);
+      // A remembered selection was certified whole by that pass: only what changed since is looked up.
+      const since = reusable && s.base ? s.base.since(known) : undefined;
+      if (since) {
+        const changed = new Set(since);
         partial.set(s.check.id, { changed, at: prev!.at });
         keys.set(s.check.id, fp.certKeys([...changed]));
         continue;

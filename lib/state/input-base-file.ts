@@ -26,6 +26,8 @@ export interface ListHead {
   conflicts: number;
   count: number;
   bytes: number;
+  /** For a selection: as Generation.seeded. */
+  seeded?: string;
 }
 
 export interface Head {
@@ -40,10 +42,20 @@ export interface Head {
   lists: Record<string, ListHead>;
 }
 
+type Change = [path: string, mode?: string, oid?: string];
+
 /** One later run: its changes since the base (mode and id; none: gone) and the digests they gave. */
 export interface Generation {
-  changes: [path: string, mode?: string, oid?: string][];
+  changes: Change[];
   digests: Record<string, string>;
+  /** The SHA-256 of its index listing, its changed and untracked paths, the paths whose index entries differed from the base's. */
+  listing: string;
+  overlay: string[];
+  indexed: string[];
+  /** Per selection: what was patched into the base's (a file and its identity; none: not selected). */
+  sel: Record<string, Change[]>;
+  /** Per selection: its digest seeded with its check's fingerprint, as a pass that certified it whole records it. */
+  seeded: Record<string, string>;
 }
 
 export interface Journal {

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { IndexListing } from '../git/index-listing.js';
 import { changedPaths } from '../git/listing-diff.js';
 import type { Identity, Snapshot } from '../git/snapshot.js';
-import type { InputList } from './input-list.js';
+import { findRecord, type InputList } from './input-list.js';
 import { readBase, readJournal, writeBase, writeJournal, writer, type Generation, type Head } from './input-base-file.js';
 
 /** Past this many changed paths since the base, a run writes a new base instead of a journal entry. */
@@ -35,7 +35,7 @@ const same = (a: Identity | undefined, b: Identity | undefined) => a === b || (!
 const CONFLICT: Identity = { mode: 'conflict', oid: 'conflict' };
 
 export class InputBase {
-  private kept = new Map<string, { list: InputList; digest: string; patched: boolean }>();
+  private kept = new Map<string, { list: InputList; digest: string; patched: boolean; sel?: ReadonlyMap<string, Identity | undefined>; seeded?: string }>();
   private diff: Map<string, Identity | undefined> | null | undefined;
   private oldIndex: ((p: string) => Identity | undefined) | undefined;
   /** Paths whose index records differ from the base's (their content may not: a file staged as it was untracked). */
@@ -100,10 +100,12 @@ export class InputBase {
         const recs = old.lookup(p);
         return !recs.length ? undefined : recs.some((r) => r.stage !== '0') ? CONFLICT : { mode: recs[0].mode, oid: recs[0].oid };
       };
-      for (const p of changedPaths(raw, now.raw())) {
-        candidates.add(p);
-        this.indexDiff.add(p);
-      }
+      // A run of the journal saw this very index: what differs from the base is what differed then, or
+      // is a changed or untracked path then or now (the same index gives every other path the same identity).
+      const seen = [...this.gens].reverse().find((g) => g.listing === now.digest);
+      const indexed = seen ? [...seen.indexed, ...seen.changes.map(([p]) => p), ...seen.overlay] : changedPaths(raw, now.raw());
+      for (const p of indexed) candidates.add(p);
+      for (const p of seen ? seen.indexed : indexed) this.indexDiff.add(p);
     }
     const before = this.overlayBefore();
     for (const p of before.keys()) candidates.add(p);
@@ -178,9 +180,36 @@ export class InputBase {
     return out.sort();
   }
 
-  /** A list this run hashed: `patched` from the base's, or listed from scratch. */
-  keep(key: string, list: InputList, digest: string, patched: boolean): void {
-    this.kept.set(key, { list, digest, patched });
+  /** A list this run hashed: `patched` from the base's (for a selection, with what was patched in), or listed from scratch. */
+  keep(key: string, list: InputList, digest: string, patched: boolean, sel?: ReadonlyMap<string, Identity | undefined>): void {
+    this.kept.set(key, { list, digest, patched, ...(sel ? { sel } : {}) });
+  }
+
+  /** A kept selection's digest seeded with its check's fingerprint (what a pass certifying it whole records). */
+  seeded(key: string, digest: string): void {
+    const k = this.kept.get(key);
+    if (k) k.seeded = digest;
+  }
+
+  /**
+   * The files of selection `key` (patched in now: `mine`) to look up in the certification store: those
+   * whose path and identity were not in the latest remembered selection a pass certified whole (its
+   * seeded digest among `known`); undefined when no remembered selection was.
+   */
+  selectionSince(key: string, known: readonly string[], held: InputList, mine: ReadonlyMap<string, Identity | undefined>): string[] | undefined {
+    if (!this.base) return undefined;
+    const gens: { sel: Map<string, Identity | undefined>; seeded?: string }[] = [
+      { sel: new Map(), seeded: this.base.head.lists[key]?.seeded },
+      ...this.gens.map((g) => ({ sel: new Map((g.sel?.[key] ?? []).map(([p, mode, oid]) => [p, mode !== undefined && oid !== undefined ? { mode, oid } : undefined] as const)), seeded: g.seeded?.[key] })),
+    ];
+    const then = gens.reverse().find((g) => g.seeded !== undefined && known.includes(g.seeded));
+    if (!then) return undefined;
+    const out: string[] = [];
+    for (const p of new Set([...mine.keys(), ...then.sel.keys()])) {
+      const now = mine.has(p) ? mine.get(p) : findRecord(held, p);
+      if (now && !same(now, then.sel.has(p) ? then.sel.get(p) : findRecord(held, p))) out.push(p);
+    }
+    return out;
   }
 
   /**
@@ -195,7 +224,16 @@ export class InputBase {
     const changes = this.changes();
     const digests = Object.fromEntries([...this.kept].map(([k, l]) => [k, l.digest]));
     if (this.base && changes && changes.size <= REBASE && [...this.kept.values()].every((l) => l.patched)) {
-      const gen: Generation = { changes: [...changes].map(([p, id]) => (id ? [p, id.mode, id.oid] : [p])), digests };
+      const flat = (m: ReadonlyMap<string, Identity | undefined>): Generation['changes'] => [...m].map(([p, id]) => (id ? [p, id.mode, id.oid] : [p]));
+      const gen: Generation = {
+        changes: flat(changes),
+        digests,
+        listing: now.digest,
+        overlay: [...overlay.keys()],
+        indexed: [...this.indexDiff],
+        sel: Object.fromEntries([...this.kept].filter(([, l]) => l.sel).map(([k, l]) => [k, flat(l.sel!)])),
+        seeded: Object.fromEntries([...this.kept].filter(([, l]) => l.seeded).map(([k, l]) => [k, l.seeded!])),
+      };
       writeJournal(`${this.file}.journal`, { v: this.v, base: this.base.sum, gens: [...this.gens, gen].slice(-KEEP_GENS) });
       return;
     }
@@ -210,9 +248,9 @@ export class InputBase {
       lists: {},
     };
     const parts: Buffer[] = [raw];
-    for (const [k, { list, digest }] of this.kept) {
+    for (const [k, { list, digest, seeded }] of this.kept) {
       const offsets = Buffer.from(list.offsets.buffer, list.offsets.byteOffset, list.offsets.byteLength);
-      head.lists[k] = { digest, offsets: sha256(offsets), order: list.order, exotic: list.exotic, conflicts: list.conflicts, count: list.offsets.length, bytes: list.bytes.length };
+      head.lists[k] = { digest, offsets: sha256(offsets), order: list.order, exotic: list.exotic, conflicts: list.conflicts, count: list.offsets.length, bytes: list.bytes.length, ...(seeded ? { seeded } : {}) };
       parts.push(list.bytes, offsets);
     }
     writeBase(this.file, head, parts);

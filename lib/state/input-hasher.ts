@@ -31,10 +31,11 @@ export interface BaseSelection {
   count: number;
   list: InputList;
   files(): string[];
-  /** Selected files added or changed since the base's selection. */
-  changed: string[];
-  /** The digest of the base's selection, seeded as Fingerprint.filesDigest seeds it. */
-  before(seed: string): string;
+  /**
+   * The selected files not certified by the pass that certified a remembered selection whole (its digest,
+   * seeded as Fingerprint.filesDigest seeds it, among `known`); undefined when none was.
+   */
+  since(known: readonly string[]): string[] | undefined;
 }
 
 /** A submodule (gitlink) or a directory is no file a tool can be given by name. */
@@ -128,14 +129,13 @@ export class InputHasher {
     }
     const list = patchList(held.list, mine, 'git', keyPath);
     if (!list) return undefined;
-    this.base!.keep(key, list, bytesDigest(list, ''), true);
+    this.base!.keep(key, list, bytesDigest(list, ''), true, mine);
     let listed: string[] | undefined;
     return {
       count: list.offsets.length,
       list,
       files: () => (listed ??= listPaths(list)),
-      changed: [...mine].filter(([, id]) => id).map(([p]) => p),
-      before: (seed) => bytesDigest(held.list, seed),
+      since: (known) => this.base!.selectionSince(key, known, held.list, mine),
     };
   }
 

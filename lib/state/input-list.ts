@@ -81,6 +81,15 @@ function lowerBound(list: InputList, path: string, cmp: (a: string, b: string) =
   return lo;
 }
 
+/** The identity recorded for `path` in a list in `git` order, if it holds the path. */
+export function findRecord(list: InputList, path: string): Identity | undefined {
+  const at = lowerBound(list, path, list.order === 'git' ? compareGit : compareJs);
+  if (at >= list.offsets.length || pathOf(list, at) !== path) return undefined;
+  const nul = list.bytes.indexOf(0, list.offsets[at]);
+  const [mode, oid] = list.bytes.toString('utf8', nul + 1, list.bytes.indexOf(10, nul)).split(' ');
+  return { mode, oid };
+}
+
 /**
  * The list with each changed path's record replaced (identity given), added
  * (it was not in the list) or removed (identity undefined), sorted in

@@ -109,4 +109,23 @@ test('a base whose list was altered on disk is not used: a failing tree never ge
   assert.is(statuses(res.report)['q/whole'], 'failed', JSON.stringify(res.report.checks));
 });
 
+test('a file changed back to the content it had when the last base was written, which no pass certified: the check is given it again', () => {
+  const r = lintRepo();
+  r.write('src/f1.txt', 'BAD\n');
+  r.commitAll('bad');
+  const heph = join(r.dir, '.git', 'heph');
+  // The base is written by a run in which the check fails: its selection is certified by nothing.
+  assert.is(statuses(r.hephJson(['run', '--only', 'lint']).report)['q/lint'], 'failed');
+  assert.ok(existsSync(join(heph, 'inputs-worktree.bin')));
+  r.write('src/f1.txt', 'fine\n');
+  assert.is(statuses(r.hephJson(['run', '--fast', '--only', 'lint']).report)['q/lint'], 'passed');
+  assert.ok(existsSync(join(heph, 'inputs-worktree.bin.journal')), 'the pass was journalled, not a new base');
+  r.write('src/f1.txt', 'BAD\n');
+  // The same snapshot as the failing run's: the digest memo would answer; without it, the base does.
+  rmSync(join(heph, 'digests.json'));
+  const res = r.hephJson(['run', '--fast', '--only', 'lint']);
+  assert.is(statuses(res.report)['q/lint'], 'failed', JSON.stringify(res.report.checks));
+  assert.equal(r.callArgs('lint').at(-1), ['src/f1.txt']);
+});
+
 test.run();
