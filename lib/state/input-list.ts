@@ -101,7 +101,8 @@ export function patchList(list: InputList, changes: ReadonlyMap<string, Identity
   const cmp = order === 'git' ? compareGit : compareJs;
   const paths = [...changes.keys()].sort(cmp);
   const chunks: Buffer[] = [];
-  const offsets: number[] = [];
+  const offsets = new Int32Array(list.offsets.length + paths.length);
+  let n = 0; // records written so far
   let exotic = list.exotic;
   let conflicts = list.conflicts;
   let r = 0; // next old record to copy
@@ -110,7 +111,9 @@ export function patchList(list: InputList, changes: ReadonlyMap<string, Identity
     if (end <= r) return;
     const from = list.offsets[r];
     const to = end < list.offsets.length ? list.offsets[end] : list.bytes.length;
-    for (let k = r; k < end; k++) offsets.push(list.offsets[k] - from + out);
+    const shift = out - from;
+    const src = list.offsets;
+    for (let k = r; k < end; k++) offsets[n++] = src[k] + shift;
     chunks.push(list.bytes.subarray(from, to));
     out += to - from;
     r = end;
@@ -128,7 +131,7 @@ export function patchList(list: InputList, changes: ReadonlyMap<string, Identity
     const id = changes.get(p);
     if (id) {
       const rec = Buffer.from(recordOf(keyPath, p, id), 'utf8');
-      offsets.push(out);
+      offsets[n++] = out;
       chunks.push(rec);
       out += rec.length;
       if (id.mode === 'conflict') conflicts++;
@@ -136,7 +139,7 @@ export function patchList(list: InputList, changes: ReadonlyMap<string, Identity
     }
   }
   copyUpTo(list.offsets.length);
-  return { bytes: Buffer.concat(chunks, out), offsets: Int32Array.from(offsets), order, exotic, conflicts };
+  return { bytes: Buffer.concat(chunks, out), offsets: offsets.slice(0, n), order, exotic, conflicts };
 }
 
 /** The digest InputHasher.listDigest gives for the same records and seed. */
