@@ -21,6 +21,8 @@ export type ListOrder = 'git' | 'js';
 
 export interface InputList {
   bytes: Buffer;
+  /** The bytes in pieces, when a patch has not joined them yet (hashing needs no copy). */
+  chunks?: readonly Buffer[];
   /** Where each record starts in `bytes`. */
   offsets: Int32Array;
   order: ListOrder;
@@ -139,12 +141,24 @@ export function patchList(list: InputList, changes: ReadonlyMap<string, Identity
     }
   }
   copyUpTo(list.offsets.length);
-  return { bytes: Buffer.concat(chunks, out), offsets: offsets.slice(0, n), order, exotic, conflicts };
+  let joined: Buffer | undefined;
+  return {
+    get bytes() {
+      return (joined ??= Buffer.concat(chunks, out));
+    },
+    chunks,
+    offsets: offsets.subarray(0, n),
+    order,
+    exotic,
+    conflicts,
+  };
 }
 
 /** The digest InputHasher.listDigest gives for the same records and seed. */
 export function listDigest(list: InputList, seed: string): string {
-  return createHash('sha256').update(seed).update(list.bytes).digest('hex');
+  const h = createHash('sha256').update(seed);
+  for (const c of list.chunks ?? [list.bytes]) h.update(c);
+  return h.digest('hex');
 }
 
 /** Every path of the list, decoded. */
