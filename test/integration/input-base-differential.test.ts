@@ -48,7 +48,7 @@ function mutate(r: Repo, rand: () => number): string {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const name = pick(NAMES);
   const git = (...args: string[]) => r.gitResult(args);
-  switch (Math.floor(rand() * 20)) {
+  switch (Math.floor(rand() * 21)) {
     case 0:
     case 1:
     case 2:
@@ -119,6 +119,12 @@ function mutate(r: Repo, rand: () => number): string {
     case 18:
       rmSync(r.path('many'), { recursive: true, force: true });
       return 'many files removed';
+    case 19: {
+      // A submodule entry (gitlink) with no checkout: a path no per-file check is given.
+      const head = r.gitResult(['rev-parse', 'HEAD']).stdout.trim();
+      git('update-index', '--add', '--cacheinfo', `160000,${head},${pick(['mod', 'd/mod.txt'])}`);
+      return 'submodule entry';
+    }
     default:
       return damage(r, rand);
   }
