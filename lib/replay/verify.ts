@@ -52,10 +52,14 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   let outs: { stdout: Buffer }[] = [];
   try {
     // Loaded only when a list must be run again: child_process is most of what the entry point would load.
-    if (record.git.length) outs = await (await import('../git/exec.js')).gitParallel(
-      record.git.map((g) => g.args),
-      { cwd: repo.root, env: { GIT_OPTIONAL_LOCKS: '0' } },
-    );
+    // One list (the usual: the untracked files) is run synchronously: no streams to set up for its pipes.
+    const exec = record.git.length ? await import('../git/exec.js') : null;
+    const opts = { cwd: repo.root, env: { GIT_OPTIONAL_LOCKS: '0' } };
+    if (exec && record.git.length === 1) {
+      const r = exec.gitSyncResult(record.git[0].args, opts);
+      if (r.code !== 0) return miss('git failed');
+      outs = [r];
+    } else if (exec) outs = await exec.gitParallel(record.git.map((g) => g.args), opts);
   } catch {
     return miss('git failed');
   }
