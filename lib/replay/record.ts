@@ -33,6 +33,8 @@ export interface ReplayRecord {
   git: { args: string[]; out: string }[];
   /** Files read from disk (path bytes as hex) and their identity when read. */
   files: { p: string; id: string }[];
+  /** In place of git's untracked list: each directory git looks into (from the root, latin1) and its identity (replay/tree.ts). */
+  tree?: [string, string][];
   /** The clock window in which every reused result is still fresh: [notBefore, expires). */
   notBefore: number;
   expires: number | null;
@@ -42,6 +44,12 @@ export interface ReplayRecord {
   /** The run history row (`heph stats`), without its time and duration. */
   run: Record<string, unknown>;
 }
+
+/** A directory's identity, from a plain lstat: cheaper than the bigint one, and a name added or removed changes its times. */
+export const dirId = (st: { ino: number; mode: number; mtimeMs: number; ctimeMs: number }): string => `${st.ino}:${st.mode}:${st.mtimeMs}:${st.ctimeMs}`;
+
+/** Whether git's arguments are the untracked list (what a watch of the tree can stand for). */
+export const untrackedList = (args: readonly string[]): boolean => args[0] === 'ls-files' && args[1] === '-o';
 
 /** Where a worktree's record lives: one per worktree (they share heph's folder). */
 export function recordFile(hephDir: string, gitDir: string): string {

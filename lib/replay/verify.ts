@@ -17,8 +17,9 @@ import { appendFileSync, existsSync, lstatSync, readdirSync, statfsSync, statSyn
 import { join, resolve } from 'node:path';
 import { findOnDisk, hephDirOf } from '../git/repo-disk.js';
 import { indexFileIn } from '../git/index-path.js';
-import { headState, identityOf, realOf } from './observe.js';
-import { envDigest, indexKey, indexTail, keyOf, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
+import { headState, identityOf, nowNs, realOf } from './observe.js';
+import { readGeneration } from './journal.js';
+import { dirId, envDigest, indexKey, indexTail, keyOf, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
 import { formatDuration } from '../config/duration.js';
 import { now as clockNow, monotonicMs } from '../clock.js';
 import { debug } from '../debug.js';
@@ -41,7 +42,10 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   if (!repo) return miss('no repository found from disk');
   if (env.GIT_DIR && resolve(cwd, env.GIT_DIR) !== repo.gitDir) return miss('GIT_DIR names another git dir');
   const dir = hephDirOf(repo.commonDir);
-  const text = readSmallFile(recordFile(dir, repo.gitDir), MAX_RECORD_BYTES);
+  // Before the record: a store write from now on shows as another generation (replay/upgrade.ts).
+  const generation = readGeneration(dir);
+  const file = recordFile(dir, repo.gitDir);
+  const text = readSmallFile(file, MAX_RECORD_BYTES);
   if (text === null) return miss('no record');
   const now = indexTail(indexFileIn(repo.root, repo.gitDir, process.env));
   if (!now || keyOf(text) !== indexKey(now)) return miss('the index changed');
@@ -50,11 +54,13 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   const why = differs(record, argv, build, cwd, repo, dir);
   if (why) return miss(why);
   let outs: { stdout: Buffer }[] = [];
+  let since = 0n;
   try {
     // Loaded only when a list must be run again: child_process is most of what the entry point would load.
     // One list (the usual: the untracked files) is run synchronously: no streams to set up for its pipes.
     const exec = record.git.length ? await import('../git/exec.js') : null;
     const opts = { cwd: repo.root, env: { GIT_OPTIONAL_LOCKS: '0' } };
+    since = nowNs();
     if (exec && record.git.length === 1) {
       const r = exec.gitSyncResult(record.git[0].args, opts);
       if (r.code !== 0) return miss('git failed');
@@ -75,6 +81,11 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
     /* the history misses one run: never a reason to fail a commit */
   }
   log('replayed');
+  // Once git had to list the untracked files again and found them the same: the next replay need not.
+  if (record.git.length) {
+    const why = await (await import('./upgrade.js')).upgradeRecord({ record, file, text, dir, generation, since });
+    log(why ? `record kept as it is: ${why}` : 'record upgraded: the untracked list is watched, not asked of git');
+  }
   return true;
 }
 
@@ -106,6 +117,19 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
       return 'a file read last time cannot be looked at';
     }
     if (id !== f.id) return `${path.toString()} changed`;
+  }
+  if (r.tree) {
+    const root = Buffer.from(repo.root);
+    const slash = Buffer.from('/');
+    for (const [rel, id] of r.tree) {
+      let now: string;
+      try {
+        now = dirId(lstatSync(rel ? Buffer.concat([root, slash, Buffer.from(rel, 'latin1')]) : root));
+      } catch {
+        return 'a directory went away';
+      }
+      if (now !== id) return `a name was added or removed in ${rel || '.'}`;
+    }
   }
   if (r.minFreeMB > 0 && !roomFor(repo.root, r.minFreeMB)) return 'low on disk space';
   try {

@@ -1,0 +1,64 @@
+/**
+ * A replay that had to run git's untracked list again, and found it the
+ * same, replaces that list in the record by the identities that stand for it
+ * (replay/tree.ts): the next replay then starts no git process. Done once
+ * per record, after the output is printed, and only when nothing about the
+ * tree changed since the list was started. Without the run lock, as the
+ * replay itself: the record is put in place only if it is still the one
+ * read, and removed again if the store changed meanwhile (the generation a
+ * store write leaves, replay/journal.ts).
+ */
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readGeneration } from './journal.js';
+import { nowNs } from './observe.js';
+import { seal, untrackedList, type ReplayRecord } from './record.js';
+import { watchTree } from './tree.js';
+
+export interface Upgrade {
+  record: ReplayRecord;
+  /** The record's file and the text read from it. */
+  file: string;
+  text: string;
+  /** heph's folder, and its replay generation read before the record was. */
+  dir: string;
+  generation: string;
+  /** When the replay started git's list (nowNs). */
+  since: bigint;
+}
+
+/** The reason nothing was written, or null once the record is upgraded. */
+export async function upgradeRecord(u: Upgrade): Promise<string | null> {
+  const { record: r } = u;
+  if (r.tree || r.git.length !== 1 || !untrackedList(r.git[0].args)) return 'nothing to upgrade';
+  const tree = await watchTree(r.root, r.gitDir, r.commonDir);
+  if (typeof tree === 'string') return tree;
+  const tmp = `${u.file}.${process.pid}.tmp`;
+  try {
+    // The filesystem's clock against this process's, by a file's own time (a network filesystem's server).
+    const before = nowNs();
+    writeFileSync(tmp, '');
+    const skew = statSync(tmp, { bigint: true }).mtimeNs - before;
+    const settled = (newest: bigint, margin: bigint) => newest === 0n || newest <= u.since + skew - margin;
+    const margin = (newest: bigint) => (newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n);
+    if (!tree.entries.every((e) => settled(e.newest, margin(e.newest))) || !tree.dirs.every(([, , newest, m]) => settled(newest, m))) {
+      rmSync(tmp, { force: true });
+      return 'a directory or an ignore rule changed since git listed';
+    }
+    const known = new Set(r.files.map((f) => f.p));
+    const upgraded: ReplayRecord = {
+      ...r,
+      git: [],
+      files: [...r.files, ...tree.entries.filter((e) => !known.has(e.p)).map((e) => ({ p: e.p, id: e.id }))],
+      tree: tree.dirs.map(([rel, id]) => [rel, id]),
+    };
+    writeFileSync(tmp, await seal(upgraded));
+    // Another run may have replaced the record meanwhile: keep that one.
+    if (readFileSync(u.file, 'utf8') !== u.text) return rmSync(tmp, { force: true }), 'the record changed meanwhile';
+    renameSync(tmp, u.file);
+    if (readGeneration(u.dir) !== u.generation) return rmSync(u.file, { force: true }), 'the store changed meanwhile';
+    return null;
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    return (err as Error).message;
+  }
+}
