@@ -34,9 +34,11 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   const started = monotonicMs();
   const miss = (why: string) => (log(`miss: ${why}`), false);
   const env = process.env;
-  if (env.HEPH_REPLAY === '0') return miss('HEPH_REPLAY=0');
+  // As every HEPH_ flag is read (commands/options.ts envFlag): set to anything but 1/true/yes/on, it is off.
+  const off = (v: string | undefined) => v !== undefined && !['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase());
+  if (off(env.HEPH_REPLAY)) return miss('HEPH_REPLAY is off');
   if (env.HEPH_DEBUG && env.HEPH_DEBUG !== 'replay') return miss('HEPH_DEBUG is set');
-  if (env.HEPH === '0' || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return miss('HEPH=0, GIT_WORK_TREE or GIT_COMMON_DIR is set');
+  if (off(env.HEPH) || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return miss('HEPH=0, GIT_WORK_TREE or GIT_COMMON_DIR is set');
   const cwd = process.cwd();
   const repo = findOnDisk(cwd);
   if (!repo) return miss('no repository found from disk');

@@ -243,4 +243,11 @@ test('HEPH=0, a check skipped by HEPH_SKIP, and a declared env var', () => {
   r.agrees('MODE', { MODE: 'x' });
 });
 
+test('HEPH_REPLAY=false, off or no turns replays off, as HEPH_REPLAY=0 does (as any HEPH_ flag reads them)', () => {
+  for (const v of ['0', 'false', 'off', 'no']) {
+    const r = pool(new ReplayRepo([TXT, LIT]));
+    assert.not.ok(r.tryPrime({ HEPH_REPLAY: v }, undefined, 4), `HEPH_REPLAY=${v} replayed`);
+  }
+});
+
 test.run();
