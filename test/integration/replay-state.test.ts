@@ -184,6 +184,25 @@ test('heph stats counts replayed runs', () => {
   assert.is(stats().runs, b.runs + 5);
 });
 
+// Defect, not yet fixed: a fold killed after it added the journal's runs to the store and before it removed
+// the journal it renamed (lib/replay/journal.ts fold) leaves them to be added again by the next fold, and
+// counted twice by `heph stats` meanwhile: the store's keys for journal runs are new on every fold.
+test.skip('a journal fold killed before it removed what it folded: each replayed run is still counted once', () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  r.prime();
+  assert.ok(replayed(r.hook()));
+  const journal = join(home(r), 'replay', 'journal');
+  const lines = readFileSync(journal);
+  assert.is(r.full().code, 0, 'a full run folds the journal');
+  const stats = () => JSON.parse(r.heph(['stats', '--json']).stdout);
+  const before = stats().runs;
+  // What a kill between the fold's last add and its removal of the renamed journal leaves.
+  writeFileSync(join(home(r), 'replay', 'journal.000000000000001-1.fold'), lines);
+  assert.is(stats().runs, before, 'heph stats');
+  assert.is(r.full().code, 0);
+  assert.is(stats().runs, before + 1, 'after the next fold');
+});
+
 test('two replays at once', async () => {
   const r = pool(new ReplayRepo([TXT, LIT]));
   r.prime();
