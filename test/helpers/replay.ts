@@ -65,9 +65,9 @@ export function describe(a: Result, full: Result): string {
 /**
  * A print of everything a run must not change: every path under the working
  * tree (type, mode, size, mtime, content or link target, .git included
- * except heph's own folder) — the index file and refs among them.
+ * except heph's own folders) — the index file and refs among them.
  */
-export function treePrint(r: Repo, skip: (rel: string) => boolean = (rel) => rel === '.git/heph'): string {
+export function treePrint(r: Repo, skip: (rel: string) => boolean = (rel) => /^\.git\/(modules\/.+\/)?heph$/.test(rel)): string {
   const lines: string[] = [];
   // Names as bytes: a name that is not UTF-8 cannot be reached through a decoded string.
   const walk = (rel: Buffer) => {

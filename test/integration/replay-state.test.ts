@@ -7,12 +7,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, linkSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { repoPool } from '../helpers/repo.js';
+import { CLI, repoPool } from '../helpers/repo.js';
 import { ALL, LIT, ReplayRepo, TXT } from '../helpers/replay-repo.js';
-import { missReason, replayed } from '../helpers/replay.js';
+import { HOOK, missReason, replayed } from '../helpers/replay.js';
 import { spawnHeph, waitFor } from '../helpers/proc.js';
 
 const pool = repoPool(test);
@@ -160,6 +161,45 @@ test('a killed pre-commit\'s leftovers: unstaged work aside, a stale lock', () =
   const a = r.hook();
   assert.not.ok(replayed(a), `a replay over a killed run's leftovers:\n${a.stdout}${a.stderr}`);
   assert.is(r.read('a.txt'), 'precious unstaged work\n', 'the next pre-commit put the work back');
+});
+
+test('a fix killed before it saved its rollback point (refs/worktree/heph/before-fix left behind)', () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  r.prime();
+  r.git('update-ref', 'refs/worktree/heph/before-fix', 'HEAD');
+  r.agrees('before-fix ref left');
+});
+
+test('a submodule with its own heph: a commit inside it, a change outside it', () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  const src = pool(new ReplayRepo([TXT, LIT]));
+  r.gitResult(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', src.dir, 'sub']);
+  r.commitAll('sub');
+  const sub = r.path('sub');
+  r.prime({}, sub);
+  // The superproject's index and untracked files change; the submodule's do not.
+  r.write('b.txt', 'BAD\n').git('add', 'b.txt');
+  r.agrees('superproject changed', {}, sub);
+  r.prime({}, sub);
+  writeFileSync(join(sub, 'a.txt'), 'BAD\n');
+  r.gitResult(['-C', sub, 'add', 'a.txt']);
+  r.agrees('staged inside the submodule', {}, sub);
+});
+
+test('another Node binary (the same version at another path)', () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  const other = join(r.base, 'node');
+  try {
+    linkSync(process.execPath, other);
+  } catch {
+    copyFileSync(process.execPath, other);
+    chmodSync(other, 0o755);
+  }
+  r.prime();
+  const env = { ...r.env, ...r.hookEnv, HEPH_DEBUG: 'replay' };
+  const a = spawnSync(other, [CLI, ...HOOK], { cwd: r.dir, env, encoding: 'utf8' });
+  assert.is(a.status, 0, a.stderr);
+  assert.not.ok(/replayed/.test(a.stderr), `a record made under ${process.execPath} replayed under ${other}`);
 });
 
 test('heph stats counts replayed runs', () => {
