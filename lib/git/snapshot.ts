@@ -15,7 +15,7 @@ import { openIndex, readFacts, RememberedIndex } from './index-facts.js';
 import type { IndexFile } from './index-entries.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
-import { observeFile, observeGit } from '../replay/observe.js';
+import { observeFile, observeGit, observeHead } from '../replay/observe.js';
 
 /** Content identity of one path: git file mode and blob id (or a marker). */
 export interface Identity {
@@ -240,6 +240,8 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
     ...(opts.untracked === false ? [] : [['ls-files', '-o', '--exclude-standard', '-z']]),
     ...(opts.staged ? [STAGED_ARGS] : []),
   ].map(withSpecs);
+  // What the staged list depends on besides the index, taken before git reads it (replay/observe.ts).
+  if (opts.staged && opts.gitDir) observeHead(opts.gitDir);
   const pending = gitParallel(commands, { cwd, env });
   // Read while git works: the file is in the page cache, and reading it costs less than git printing it.
   const read = index && !gitLists && !index.remembered ? await afterTask(() => readIndexFile(index.file)) : null;

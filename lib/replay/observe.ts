@@ -8,7 +8,9 @@
  * Kept on globalThis: the entry point (which starts git early) and the CLI
  * bundle each carry their own copy of this module.
  */
-import { lstatSync, realpathSync, type BigIntStats } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, type BigIntStats } from 'node:fs';
+import { join } from 'node:path';
+import { commonDirOf } from '../git/repo-disk.js';
 
 export interface Observed {
   /** git's argument list (joined by NUL) → its stdout as latin1, or null when two reads disagreed. */
@@ -19,25 +21,29 @@ export interface Observed {
    * identity, `r:` where a path leads (realpath).
    */
   files: Map<string, { id: string; newest: bigint } | null>;
+  /** How many times HEAD was noted, and how many staged lists were read: each list must have had HEAD noted before it. */
+  heads: number;
+  stagedReads: number;
 }
 
 const KEY = Symbol.for('heph.replayObserved');
 const g = globalThis as { [KEY]?: Observed };
 
 export function observed(): Observed {
-  return (g[KEY] ??= { git: new Map(), files: new Map() });
+  return (g[KEY] ??= { git: new Map(), files: new Map(), heads: 0, stagedReads: 0 });
 }
 
 /** Forgets everything observed (a run read again after waiting for the lock). */
 export function resetObserved(): void {
-  g[KEY] = { git: new Map(), files: new Map() };
+  g[KEY] = { git: new Map(), files: new Map(), heads: 0, stagedReads: 0 };
 }
 
 export function observeGit(args: readonly string[], stdout: Buffer): void {
   const key = args.join('\0');
   const text = stdout.toString('latin1');
-  const seen = observed().git;
-  seen.set(key, seen.has(key) && seen.get(key) !== text ? null : text);
+  const o = observed();
+  if (args[0] === 'diff' && args[1] === '--cached') o.stagedReads++;
+  o.git.set(key, o.git.has(key) && o.git.get(key) !== text ? null : text);
 }
 
 /** What tells one version of a file from another without reading it; 'absent' when there is none. */
@@ -56,6 +62,42 @@ export function observeFile(path: string | Buffer): void {
   const newest = st ? (st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) : 0n;
   // A directory's content is not in its identity (a nested repository's HEAD, for one).
   note(`f:${Buffer.from(path).toString('hex')}`, st?.isDirectory() ? null : { id: identityOf(st), newest });
+}
+
+/** A small file's exact content ('absent' when there is none), for what is compared byte for byte. */
+export function contentOf(path: string): string {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return 'absent';
+  }
+}
+
+/**
+ * Notes what git's staged list is a function of besides the index: the commit HEAD names. Taken before
+ * git lists the staged files: HEAD's file and the branch it names (loose, or packed), and the absence of
+ * what would let one commit stand for another (replace refs, grafts) or keep refs elsewhere (reftable).
+ * Anything else (a chain of symbolic refs, a ref outside refs/heads) notes nothing usable, and a replay
+ * then lists the staged files with git.
+ */
+export function observeHead(gitDir: string, env: NodeJS.ProcessEnv = process.env): void {
+  const common = commonDirOf(gitDir);
+  const state = headState(gitDir, common);
+  observed().heads++;
+  note(`h:${Buffer.from(gitDir).toString('hex')}`, state === null ? null : { id: state, newest: 0n });
+  // The packed branches, and git's settings (diff.orderFile orders the list): by identity.
+  const home = env.HOME ?? '';
+  for (const f of [join(common, 'packed-refs'), join(common, 'config'), join(gitDir, 'config.worktree'), join(home, '.gitconfig'), join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'config')]) observeFile(f);
+}
+
+/** What HEAD's file and the branch it names hold, or null when that is not all git would look at. */
+export function headState(gitDir: string, common = commonDirOf(gitDir)): string | null {
+  const head = contentOf(join(gitDir, 'HEAD'));
+  const branch = /^ref: (refs\/heads\/[^\n]+)\n?$/.exec(head)?.[1];
+  const plain = branch ? !branch.split('/').includes('..') : /^[0-9a-f]{40}(?:[0-9a-f]{24})?\n?$/.test(head);
+  if (!plain || ['refs/replace', 'info/grafts', 'reftable'].some((p) => existsSync(join(common, p)))) return null;
+  const loose = branch ? contentOf(join(common, branch)) : '';
+  return loose.startsWith('ref:') ? null : `${head}\0${loose}`;
 }
 
 /** Where a path leads once symlinks are followed ('missing' when it does not exist). */

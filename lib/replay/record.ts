@@ -4,7 +4,7 @@
  * (replay/write.ts), read by the entry point before the rest of heph loads
  * (replay/verify.ts): only `node:fs` and `node:path` here.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bump when the record's meaning changes: an older record is then never replayed. */
@@ -106,10 +106,10 @@ function murmur32(b: Buffer, seed: number): number {
  * commit to the next and nothing heph decides reads them (a check that
  * declares one in `env` is never replayed). git sets the dates for every
  * commit's hooks; the shell sets `_` and `OLDPWD`; `HEPH_NOW` is the replay's
- * clock; hyperfine pads the environment with a variable of random length on
- * every run.
+ * clock; `HEPH_REPLAY` only says whether to replay; hyperfine pads the
+ * environment with a variable of random length on every run.
  */
-export const VOLATILE_ENV = ['_', 'OLDPWD', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'HEPH_NOW', 'HEPH_DEBUG', 'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET'];
+export const VOLATILE_ENV = ['_', 'OLDPWD', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'HEPH_NOW', 'HEPH_DEBUG', 'HEPH_REPLAY', 'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET'];
 
 export function envDigest(env: NodeJS.ProcessEnv): string {
   const keys = Object.keys(env)
@@ -133,6 +133,26 @@ export function indexTail(file: string): { size: number; tail: string } | null {
     const buf = Buffer.alloc(n);
     if (readSync(fd, buf, 0, n, size - n) !== n) return null;
     return { size, tail: buf.toString('hex') };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A regular file's text, at most `max` bytes; null for anything else (a FIFO must not stall a commit). */
+export function readSmallFile(file: string, max: number): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > max) return null;
+    const buf = Buffer.alloc(st.size);
+    return readSync(fd, buf, 0, st.size, 0) === st.size ? buf.toString('utf8') : null;
   } catch {
     return null;
   } finally {

@@ -13,13 +13,13 @@
  * output of the same git listings the run used (untracked and staged files),
  * run again now.
  */
-import { appendFileSync, existsSync, lstatSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findOnDisk, hephDirOf } from '../git/repo-disk.js';
 import { indexFilePath } from '../git/index-path.js';
 import { gitParallel } from '../git/exec.js';
-import { identityOf, realOf } from './observe.js';
-import { envDigest, indexTail, journalFile, MAX_JOURNAL_BYTES, nodeId, recordFile, render, unseal, type ReplayRecord } from './record.js';
+import { headState, identityOf, realOf } from './observe.js';
+import { envDigest, indexTail, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
 import { formatDuration } from '../config/duration.js';
 import { now as clockNow, monotonicMs } from '../clock.js';
 import { debug } from '../debug.js';
@@ -44,12 +44,9 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   if (!repo) return miss('no repository found from disk');
   if (env.GIT_DIR && resolve(cwd, env.GIT_DIR) !== repo.gitDir) return miss('GIT_DIR names another git dir');
   const dir = hephDirOf(repo.commonDir);
-  let record: ReplayRecord | null;
-  try {
-    record = unseal(readFileSync(recordFile(dir, repo.gitDir), 'utf8'));
-  } catch {
-    return miss('no record');
-  }
+  const text = readSmallFile(recordFile(dir, repo.gitDir), MAX_RECORD_BYTES);
+  if (text === null) return miss('no record');
+  const record = unseal(text);
   if (!record) return miss('record damaged or of another version');
   const why = differs(record, argv, build, cwd, repo, dir);
   if (why) return miss(why);
@@ -98,6 +95,7 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
     try {
       if (f.p.startsWith('f:')) id = identityOf(lstatSync(path, { bigint: true, throwIfNoEntry: false }));
       else if (f.p.startsWith('r:')) id = realOf(path.toString());
+      else if (f.p.startsWith('h:')) id = headState(path.toString()) ?? 'unusable';
       else return 'a record of another kind';
     } catch {
       return 'a file read last time cannot be looked at';

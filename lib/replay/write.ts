@@ -126,6 +126,10 @@ function build(a: ReplayInput): ReplayRecord | string {
   const seen = observed();
   if ([...seen.git.values()].some((v) => v === null) || [...seen.files.values()].some((v) => v === null)) return 'something read twice differently, or a directory read';
   if (!seen.git.has(STAGED_ARGS.join('\0'))) return 'no staged list';
+  // With HEAD noted before each staged list was read, the list is a function of what the record holds: not listed again.
+  const staged = (k: string) => k === STAGED_ARGS.join('\0') || k.startsWith(`${STAGED_ARGS.join('\0')}\0--\0`);
+  const headNoted = seen.heads >= seen.stagedReads && [...seen.files.keys()].some((k) => k.startsWith('h:'));
+  const git = [...seen.git].filter(([k]) => !(headNoted && staged(k)));
   const indexFile = indexFilePath(a.repo.root, a.repo.gitDir, process.env);
   const index = indexTail(indexFile);
   if (!index) return 'no index file';
@@ -148,7 +152,7 @@ function build(a: ReplayInput): ReplayRecord | string {
     env: envDigest(process.env),
     tty: !!process.stdout.isTTY,
     index: { file: indexFile, ...index },
-    git: [...seen.git].map(([k, out]) => ({ args: k.split('\0'), out: out! })),
+    git: git.map(([k, out]) => ({ args: k.split('\0'), out: out! })),
     files: [
       ...[...seen.files].map(([p, f]) => ({ p, id: f!.id })),
       ...store.map((f) => ({ p: `f:${Buffer.from(f).toString('hex')}`, id: identityOf(lstatSync(f, { bigint: true, throwIfNoEntry: false })) })),

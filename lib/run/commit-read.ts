@@ -11,7 +11,7 @@ import { algoOf, hashWorktreeFile, parseStage, readSnapshot, STAGED_ARGS, type S
 import { gitParallel, splitZ } from '../git/exec.js';
 import { decodeBytes } from '../git/bytes.js';
 import { CONFIG_NAME, memberDirs } from '../config/member-dirs.js';
-import { observeGit } from '../replay/observe.js';
+import { observeGit, observeHead } from '../replay/observe.js';
 
 export interface CommitRead {
   /** The index entries of every `.heph.json` (the whole snapshot when pathspecs cannot be scoped). */
@@ -89,6 +89,7 @@ async function configEntries(root: string, gitDir: string): Promise<{ snapshot: 
   const file = indexFilePath(root, gitDir);
   const stamp = process.platform === 'win32' ? null : indexStamp(file);
   const listing = ['ls-files', '-s', '-z', '--', spec];
+  observeHead(gitDir);
   if (stamp) {
     const staged = gitParallel([STAGED_ARGS], { cwd: root, env });
     const read = await afterTask(() => readIndexFile(file));

@@ -32,6 +32,7 @@ function cachedRepo(): Repo {
     hooks: { 'pre-commit': {} },
   });
   r.write('.gitignore', '.env\n').write('.env', 'ok\n').write('a.txt', 'a\n').commitAll('base');
+  r.write('z.txt', 'z\n').commitAll('second');
   r.write('notes.md', 'untracked\n').write('b.txt', 'b\n').git('add', 'b.txt');
   return r;
 }
@@ -78,6 +79,9 @@ const CHANGES: [string, (r: Repo) => void, number, RegExp?][] = [
   ['a new untracked file a glob matches', (r) => r.write('new.md', 'x\n'), 0, /whole +passed/],
   ['the declared variable', () => {}, 0, /whole +passed/],
   ['HEAD moved with the same index', (r) => r.git('commit', '-q', '--no-verify', '-m', 'b'), 0],
+  ['the branch moved under packed refs', (r) => (r.git('pack-refs', '--all'), r.git('update-ref', 'refs/heads/main', 'HEAD~1')), 0],
+  ['a replace ref for HEAD', (r) => r.git('replace', 'HEAD', 'HEAD~1'), 0],
+  ['HEAD detached at the same commit', (r) => r.git('checkout', '-q', '--detach'), 0],
   ['results cleared', (r) => r.heph(['cache', 'clear']), 0, /files +passed/],
   ['the unstaged config broken', (r) => r.write('.heph.json', '{'), 2],
 ];
@@ -143,7 +147,7 @@ test('no record while a file the run read could still change without its timesta
 
 test('not replayed with another command line, HEPH_REPLAY=0 or another terminal setting', () => {
   const r = primed();
-  for (const env of [{ HEPH_REPLAY: '0' }, { NO_COLOR: '1' }, { HEPH_SKIP: 'quality/files' }]) {
+  for (const env of [{ HEPH_REPLAY: '0' }, { NO_COLOR: undefined }, { HEPH_SKIP: 'quality/files' }]) {
     const res = preCommit(r, env);
     assert.not.ok(replayed(res), JSON.stringify(env));
   }
