@@ -19,15 +19,14 @@ export const missReason = (r: Result): string | null => /^heph:replay\b.*\bmiss:
 
 /**
  * Output with what legitimately differs between two runs taken out: the
- * replay's debug lines, the total duration in the summary line, and the
- * order of the check lines (checks of a phase finish in any order).
+ * replay's debug lines and the total duration in the summary line. The order
+ * of lines stays: a run whose every check is reused prints them in plan order.
  */
 export function normalized(text: string): string[] {
   return text
     .split('\n')
     .filter((l) => !/^heph:[a-z]+ /.test(l))
-    .map((l) => l.replace(/ in \d+(\.\d+)?(ms|s)$/, ' in T'))
-    .sort();
+    .map((l) => l.replace(/ in \d+(\.\d+)?(ms|s)((\x1b\[[0-9;]*m)*)$/, ' in T$3'));
 }
 
 /** Check lines of human output: each check's status word. */
