@@ -13,7 +13,7 @@
  * output of the same git listings the run used (untracked and staged files),
  * run again now.
  */
-import { appendFileSync, existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findOnDisk, hephDirOf } from '../git/repo-disk.js';
 import { indexFilePath } from '../git/index-path.js';
@@ -84,6 +84,8 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
   if (r.tty !== !!process.stdout.isTTY) return 'stdout is (or is not) a terminal';
   if (r.env !== envDigest(process.env)) return 'the environment changed';
   if (existsSync(join(dir, 'run.lock'))) return 'another run holds the lock';
+  // A full run would warn and run without the lock and without stored results.
+  if (!writable(dir)) return "heph's folder cannot be written";
   if (pending(join(dir, 'stash')) || existsSync(join(repo.gitDir, 'refs', 'worktree', 'heph', 'before-fix'))) return 'an interrupted run left work to recover';
   if (!fresh(r, clockNow())) return 'a reused result expired';
   const file = indexFilePath(repo.root, repo.gitDir, process.env);
@@ -109,6 +111,15 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
     /* no journal yet */
   }
   return null;
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function pending(stashDir: string): boolean {

@@ -202,6 +202,18 @@ test('another Node binary (the same version at another path)', () => {
   assert.not.ok(/replayed/.test(a.stderr), `a record made under ${process.execPath} replayed under ${other}`);
 });
 
+test("heph's folder no longer writable (the full run warns and runs without stored results)", () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  r.prime();
+  // Root ignores modes; an immutable folder is unwritable even for root. Where chattr cannot, nothing is shown here.
+  if (spawnSync('chattr', ['+i', home(r)]).status !== 0) return;
+  try {
+    r.agrees('heph folder unwritable');
+  } finally {
+    spawnSync('chattr', ['-i', home(r)]);
+  }
+});
+
 test('heph stats counts replayed runs', () => {
   const r = pool(new ReplayRepo([TXT, LIT]));
   r.prime();
