@@ -171,7 +171,7 @@ async function runEvent(
         // Under the lock, after the store's last write: a run that writes a result later removes the record.
         if (keep && !opts.summary && !webhooksFor(ctx, keep.report).length) {
           const layers = [...diskLayers, ...(ctx.rootConfig.sources?.layers ?? []), ...(ctx.config.members ?? []).flatMap((m) => m.layers ?? [])];
-          writeReplay({
+          await writeReplay({
             repo: ctx.repo,
             dir: ctx.dir,
             plan: prepared.plan,

@@ -14,10 +14,14 @@
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { monotonicMs } from '../clock.js';
 import { debug } from '../debug.js';
-import { indexFilePath } from './index-path.js';
+import { indexFileIn } from './index-path.js';
+import { gitEnv } from './exec.js';
 import { IndexFile } from './index-entries.js';
 
-export { indexFilePath };
+/** Where git reads the index: by default in the environment heph's git calls get (taken once, exec.ts), not process.env as it may be later. */
+export function indexFilePath(root: string, gitDir: string, env: NodeJS.ProcessEnv = gitEnv()): string {
+  return indexFileIn(root, gitDir, env);
+}
 
 /** What identifies one version of the index file on disk: a rewrite (git writes a new file and renames it) changes it. */
 export interface IndexStamp {

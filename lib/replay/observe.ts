@@ -12,6 +12,17 @@ import { existsSync, lstatSync, readFileSync, realpathSync, type BigIntStats } f
 import { join } from 'node:path';
 import { commonDirOf } from '../git/repo-disk.js';
 
+/**
+ * What was seen of a path: `id` to compare, and for an identity, its newest timestamp (`newest`, the
+ * filesystem's clock) and when it was taken (`at`, this process's clock, ns): a change within the
+ * timestamp's granularity of the last one, after the identity was taken, could keep it (replay/write.ts).
+ */
+export interface Seen {
+  id: string;
+  newest: bigint;
+  at: bigint;
+}
+
 export interface Observed {
   /** git's argument list (joined by NUL) → its stdout as latin1, or null when two reads disagreed. */
   git: Map<string, string | null>;
@@ -20,29 +31,33 @@ export interface Observed {
    * content, two readings that differ). Keys are a kind and the path's bytes in hex: `f:` a file's
    * identity, `r:` where a path leads (realpath).
    */
-  files: Map<string, { id: string; newest: bigint } | null>;
+  files: Map<string, Seen | null>;
   /** How many times HEAD was noted, and how many staged lists were read: each list must have had HEAD noted before it. */
   heads: number;
   stagedReads: number;
+  /** When the first untracked list was started (this process's clock, ns), if one was. */
+  untrackedSince: bigint | null;
 }
 
 const KEY = Symbol.for('heph.replayObserved');
 const g = globalThis as { [KEY]?: Observed };
 
 export function observed(): Observed {
-  return (g[KEY] ??= { git: new Map(), files: new Map(), heads: 0, stagedReads: 0 });
+  return (g[KEY] ??= { git: new Map(), files: new Map(), heads: 0, stagedReads: 0, untrackedSince: null });
 }
 
 /** Forgets everything observed (a run read again after waiting for the lock). */
 export function resetObserved(): void {
-  g[KEY] = { git: new Map(), files: new Map(), heads: 0, stagedReads: 0 };
+  g[KEY] = { git: new Map(), files: new Map(), heads: 0, stagedReads: 0, untrackedSince: null };
 }
 
-export function observeGit(args: readonly string[], stdout: Buffer): void {
+/** `started`: when git was started (nowNs), for the untracked list: what a replay watching the tree compares against. */
+export function observeGit(args: readonly string[], stdout: Buffer, started?: bigint): void {
   const key = args.join('\0');
   const text = stdout.toString('latin1');
   const o = observed();
   if (args[0] === 'diff' && args[1] === '--cached') o.stagedReads++;
+  if (args[0] === 'ls-files' && args[1] === '-o' && started !== undefined && (o.untrackedSince === null || started < o.untrackedSince)) o.untrackedSince = started;
   o.git.set(key, o.git.has(key) && o.git.get(key) !== text ? null : text);
 }
 
@@ -61,7 +76,7 @@ export function observeFile(path: string | Buffer): void {
   }
   const newest = st ? (st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) : 0n;
   // A directory's content is not in its identity (a nested repository's HEAD, for one).
-  note(`f:${Buffer.from(path).toString('hex')}`, st?.isDirectory() ? null : { id: identityOf(st), newest });
+  note(`f:${Buffer.from(path).toString('hex')}`, st?.isDirectory() ? null : { id: identityOf(st), newest, at: nowNs() });
 }
 
 /** A small file's exact content ('absent' when there is none), for what is compared byte for byte. */
@@ -84,7 +99,7 @@ export function observeHead(gitDir: string, env: NodeJS.ProcessEnv = process.env
   const common = commonDirOf(gitDir);
   const state = headState(gitDir, common);
   observed().heads++;
-  note(`h:${Buffer.from(gitDir).toString('hex')}`, state === null ? null : { id: state, newest: 0n });
+  note(`h:${Buffer.from(gitDir).toString('hex')}`, state === null ? null : { id: state, newest: 0n, at: 0n });
   // The packed branches, and git's settings (diff.orderFile orders the list): by identity.
   const home = env.HOME ?? '';
   for (const f of [join(common, 'packed-refs'), join(common, 'config'), join(gitDir, 'config.worktree'), join(home, '.gitconfig'), join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'config')]) observeFile(f);
@@ -111,10 +126,13 @@ export function realOf(path: string): string {
 
 /** Notes where a path leads (a check's `cwd`, which must stay inside the repository). */
 export function observeReal(path: string): void {
-  note(`r:${Buffer.from(path).toString('hex')}`, { id: realOf(path), newest: 0n });
+  note(`r:${Buffer.from(path).toString('hex')}`, { id: realOf(path), newest: 0n, at: 0n });
 }
 
-function note(key: string, seen: { id: string; newest: bigint } | null): void {
+/** This process's wall clock in ns (the filesystem stamps files with the same clock, coarser). */
+export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+function note(key: string, seen: Seen | null): void {
   const files = observed().files;
   const prev = files.get(key);
   files.set(key, seen && (prev === undefined || prev?.id === seen.id) ? seen : null);

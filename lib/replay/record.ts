@@ -33,6 +33,8 @@ export interface ReplayRecord {
   git: { args: string[]; out: string }[];
   /** Files read from disk (path bytes as hex) and their identity when read. */
   files: { p: string; id: string }[];
+  /** In place of git's untracked list: each directory git looks into (from the root, latin1) and its identity (replay/tree.ts). */
+  tree?: [string, string][];
   /** The clock window in which every reused result is still fresh: [notBefore, expires). */
   notBefore: number;
   expires: number | null;
@@ -42,6 +44,9 @@ export interface ReplayRecord {
   /** The run history row (`heph stats`), without its time and duration. */
   run: Record<string, unknown>;
 }
+
+/** A directory's identity, from a plain lstat: cheaper than the bigint one, and a name added or removed changes its times. */
+export const dirId = (st: { ino: number; mode: number; mtimeMs: number; ctimeMs: number }): string => `${st.ino}:${st.mode}:${st.mtimeMs}:${st.ctimeMs}`;
 
 /** Where a worktree's record lives: one per worktree (they share heph's folder). */
 export function recordFile(hephDir: string, gitDir: string): string {
@@ -58,41 +63,38 @@ export const MAX_RECORD_BYTES = 512 * 1024;
 export const MAX_JOURNAL_BYTES = 1024 * 1024;
 
 /**
- * A 128-bit digest from four 32-bit MurmurHash3 lanes with different seeds.
- * It only has to tell a changed input from an unchanged one; loading
- * node:crypto would cost a replay ~3 ms.
+ * A 128-bit digest: four 32-bit lanes in the manner of MurmurHash3, over the
+ * string's UTF-16 code units, in one pass. It only has to tell a changed
+ * input from an unchanged one (and a damaged record from a sound one);
+ * loading node:crypto would cost a replay ~3 ms.
  */
 export function digest(text: string): string {
-  const bytes = Buffer.from(text, 'utf8');
-  return [0x9747b28c, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f].map((seed) => murmur32(bytes, seed).toString(16).padStart(8, '0')).join('');
+  let h1 = 0x9747b28c | 0;
+  let h2 = 0x85ebca6b | 0;
+  let h3 = 0xc2b2ae35 | 0;
+  let h4 = 0x27d4eb2f | 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    let k = Math.imul(text.charCodeAt(i) + i, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h1 = h1 ^ k;
+    h1 = (h1 << 13) | (h1 >>> 19);
+    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+    h2 = h2 ^ Math.imul(k, 0x85ebca6b);
+    h2 = (h2 << 17) | (h2 >>> 15);
+    h2 = (Math.imul(h2, 9) + 0x38b34ae5) | 0;
+    h3 = h3 ^ Math.imul(k, 0xc2b2ae35);
+    h3 = (h3 << 11) | (h3 >>> 21);
+    h3 = (Math.imul(h3, 7) + 0x52dce729) | 0;
+    h4 = h4 ^ Math.imul(k ^ (k >>> 16), 0x27d4eb2f);
+    h4 = (h4 << 19) | (h4 >>> 13);
+    h4 = (Math.imul(h4, 3) + 0x0bcaa747) | 0;
+  }
+  return [h1, h2, h3, h4].map((h) => fmix(h ^ n).toString(16).padStart(8, '0')).join('');
 }
 
-function murmur32(b: Buffer, seed: number): number {
-  let h = seed >>> 0;
-  const n = b.length & ~3;
-  for (let i = 0; i < n; i += 4) {
-    let k = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  let k = 0;
-  switch (b.length & 3) {
-    case 3:
-      k ^= b[n + 2] << 16;
-    // falls through
-    case 2:
-      k ^= b[n + 1] << 8;
-    // falls through
-    case 1:
-      k ^= b[n];
-      k = Math.imul(k, 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      h ^= Math.imul(k, 0x1b873593);
-  }
-  h ^= b.length;
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

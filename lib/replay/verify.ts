@@ -16,10 +16,9 @@
 import { accessSync, appendFileSync, constants, existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findOnDisk, hephDirOf } from '../git/repo-disk.js';
-import { indexFilePath } from '../git/index-path.js';
-import { gitParallel } from '../git/exec.js';
+import { indexFileIn } from '../git/index-path.js';
 import { headState, identityOf, realOf } from './observe.js';
-import { envDigest, indexTail, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
+import { dirId, envDigest, indexTail, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
 import { formatDuration } from '../config/duration.js';
 import { now as clockNow, monotonicMs } from '../clock.js';
 import { debug } from '../debug.js';
@@ -50,9 +49,10 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   if (!record) return miss('record damaged or of another version');
   const why = differs(record, argv, build, cwd, repo, dir);
   if (why) return miss(why);
-  let outs;
+  let outs: { stdout: Buffer }[] = [];
   try {
-    outs = await gitParallel(
+    // Loaded only when a list must be run again: child_process is most of what the entry point would load.
+    if (record.git.length) outs = await (await import('../git/exec.js')).gitParallel(
       record.git.map((g) => g.args),
       { cwd: repo.root, env: { GIT_OPTIONAL_LOCKS: '0' } },
     );
@@ -88,7 +88,7 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
   if (!writable(dir)) return "heph's folder cannot be written";
   if (pending(join(dir, 'stash')) || existsSync(join(repo.gitDir, 'refs', 'worktree', 'heph', 'before-fix'))) return 'an interrupted run left work to recover';
   if (!fresh(r, clockNow())) return 'a reused result expired';
-  const file = indexFilePath(repo.root, repo.gitDir, process.env);
+  const file = indexFileIn(repo.root, repo.gitDir, process.env);
   const tail = indexTail(file);
   if (file !== r.index.file || !tail || tail.size !== r.index.size || tail.tail !== r.index.tail) return 'the index changed';
   for (const f of r.files) {
@@ -103,6 +103,19 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
       return 'a file read last time cannot be looked at';
     }
     if (id !== f.id) return `${path.toString()} changed`;
+  }
+  if (r.tree) {
+    const root = Buffer.from(repo.root);
+    const slash = Buffer.from('/');
+    for (const [rel, id] of r.tree) {
+      let now: string;
+      try {
+        now = dirId(lstatSync(rel ? Buffer.concat([root, slash, Buffer.from(rel, 'latin1')]) : root));
+      } catch {
+        return 'a directory went away';
+      }
+      if (now !== id) return `a name was added or removed in ${rel || '.'}`;
+    }
   }
   if (r.minFreeMB > 0 && !roomFor(repo.root, r.minFreeMB)) return 'low on disk space';
   try {

@@ -16,11 +16,12 @@ import type { RunReport } from '../run/types.js';
 import type { RunRecord } from '../state/types.js';
 import type { Output } from '../report/output.js';
 import type { Repo } from '../git/repo-disk.js';
-import { indexFilePath } from '../git/index-path.js';
+import { indexFileIn } from '../git/index-path.js';
 import { STAGED_ARGS } from '../git/snapshot.js';
-import { identityOf, observed } from './observe.js';
+import { identityOf, nowNs, observed } from './observe.js';
 import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, recordFile, render, seal, VOLATILE_ENV, type Part, type ReplayRecord } from './record.js';
 import { isReplayable } from './verify.js';
+import { watchTree } from './tree.js';
 import { debug } from '../debug.js';
 
 const log = debug('replay');
@@ -75,37 +76,69 @@ export function dropReplay(dir: string, gitDir: string): void {
 }
 
 /** Writes (or removes) this worktree's record. Never throws: a record is only ever a saving. */
-export function writeReplay(a: ReplayInput): void {
+export async function writeReplay(a: ReplayInput): Promise<void> {
   const file = recordFile(a.dir, a.repo.gitDir);
   try {
     rmSync(file, { force: true });
     const record = build(a);
     if (typeof record === 'string') return log(`not recorded: ${record}`);
-    const text = seal(record);
-    if (text.length > MAX_RECORD_BYTES) return log('not recorded: too large');
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
     // Racy files: one changed again within the timestamp granularity of its last change would keep its identity.
-    // The record's own time on the same clock (the filesystem's) is the reference, as git's index is for its entries.
-    const written = statSync(tmp, { bigint: true }).mtimeNs;
-    if (racy(written)) {
+    // A file's own time says how far the filesystem's clock is from this process's (a network filesystem's
+    // server), as git's index does for its entries.
+    const before = nowNs();
+    writeFileSync(tmp, '');
+    const skew = statSync(tmp, { bigint: true }).mtimeNs - before;
+    if (racy(skew)) {
       rmSync(tmp, { force: true });
       return log('not recorded: a file read was changed too recently to vouch for');
     }
+    await watchUntracked(record, a.repo, skew);
+    const text = seal(record);
+    if (text.length > MAX_RECORD_BYTES) return rmSync(tmp, { force: true }), log('not recorded: too large');
+    writeFileSync(tmp, text);
     renameSync(tmp, file);
-    log('recorded');
+    log(`recorded (${record.git.length} git list${record.git.length === 1 ? '' : 's'} to run again)`);
   } catch (err) {
     log(`not recorded: ${(err as Error).message}`);
   }
 }
 
-function racy(written: bigint): boolean {
+const untrackedList = (args: string[]) => args[0] === 'ls-files' && args[1] === '-o';
+
+/**
+ * Replaces git's untracked lists in the record by the identities that stand for them (replay/tree.ts),
+ * when every one of them was settled before git listed: a replay then runs no git process. Otherwise
+ * the lists stay, and a replay runs them again.
+ */
+async function watchUntracked(record: ReplayRecord, repo: Repo, skew: bigint): Promise<void> {
+  const since = observed().untrackedSince;
+  if (since === null || !record.git.some((g) => untrackedList(g.args))) return;
+  const tree = await watchTree(repo.root, repo.gitDir, repo.commonDir);
+  if (typeof tree === 'string') return log(`untracked files listed again by git: ${tree}`);
+  const settled = (newest: bigint, margin: bigint) => newest === 0n || newest <= since + skew - margin;
+  const margin = (newest: bigint) => (newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n);
+  if (!tree.entries.every((e) => settled(e.newest, margin(e.newest))) || !tree.dirs.every(([, , newest, m]) => settled(newest, m))) {
+    return log('untracked files listed again by git: a directory or an ignore rule changed while the run read them');
+  }
+  record.git = record.git.filter((g) => !untrackedList(g.args));
+  const known = new Set(record.files.map((f) => f.p));
+  for (const e of tree.entries) if (!known.has(e.p)) record.files.push({ p: e.p, id: e.id }), known.add(e.p);
+  record.tree = tree.dirs.map(([rel, id]) => [rel, id]);
+}
+
+/**
+ * True when a file's last change was within the margin of when its identity was taken (on the
+ * filesystem's clock): a change after that, in the same timestamp tick, would not show. The margin is
+ * well above a local filesystem's tick (a few ms); whole seconds on the file (a filesystem that keeps no
+ * finer time, or a time set with touch -d) take two seconds.
+ */
+function racy(skew: bigint): boolean {
   for (const f of observed().files.values()) {
     if (!f || f.newest === 0n) continue;
-    // Whole seconds on both times: a filesystem that keeps no finer time (or a file set with touch -d).
     const margin = f.newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n;
-    if (f.newest > written - margin) return true;
+    if (f.newest > f.at + skew - margin) return true;
   }
   return false;
 }
@@ -130,7 +163,7 @@ function build(a: ReplayInput): ReplayRecord | string {
   const staged = (k: string) => k === STAGED_ARGS.join('\0') || k.startsWith(`${STAGED_ARGS.join('\0')}\0--\0`);
   const headNoted = seen.heads >= seen.stagedReads && [...seen.files.keys()].some((k) => k.startsWith('h:'));
   const git = [...seen.git].filter(([k]) => !(headNoted && staged(k)));
-  const indexFile = indexFilePath(a.repo.root, a.repo.gitDir, process.env);
+  const indexFile = indexFileIn(a.repo.root, a.repo.gitDir, process.env);
   const index = indexTail(indexFile);
   if (!index) return 'no index file';
   // git 2.40+ with index.skipHash (feature.manyFiles sets it) writes zeros where the checksum goes: then size and
