@@ -13,7 +13,7 @@
  * within the timestamp granularity before) is racy, and the record keeps git's
  * list instead.
  */
-import { lstatSync, readdirSync, readFileSync, type BigIntStats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { git, gitParallel, splitZ } from '../git/exec.js';
@@ -42,6 +42,23 @@ function seen(path: Buffer | string): { p: string; id: string; newest: bigint } 
     st = undefined;
   }
   return { p: key(path), id: identityOf(st), newest: st ? (st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) : 0n };
+}
+
+/**
+ * A file git reads through symlinks (a dotfile manager links ~/.gitconfig and the global excludes file):
+ * its own identity, where it leads, and the identity of what it leads to. Editing the target changes
+ * neither the link's identity nor the path's.
+ */
+function seenThrough(path: Buffer | string): { p: string; id: string; newest: bigint }[] {
+  const own = seen(path);
+  let real: string;
+  try {
+    real = realpathSync(path).toString();
+  } catch {
+    return [own];
+  }
+  if (real === Buffer.from(path).toString()) return [own];
+  return [own, { p: `r:${Buffer.from(path).toString('hex')}`, id: real, newest: 0n }, seen(real)];
 }
 
 /** git's settings files, and whether any of them pulls in another (whose changes would not show). */
@@ -103,7 +120,7 @@ export async function watchTree(root: string, gitDir: string, commonDir: string,
     join(commonDir, 'info', 'exclude'),
     join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'ignore'),
     ...(excludes ? [excludes] : []),
-  ].map(seen);
+  ].flatMap(seenThrough);
   const dirs: [Buffer, string][] = [[Buffer.from(root), '']];
   const watched: [string, string, bigint, bigint][] = [];
   const rootBytes = Buffer.from(root);
@@ -131,7 +148,7 @@ export async function watchTree(root: string, gitDir: string, commonDir: string,
     for (const d of names) {
       const name = d.name.toString('latin1');
       if (!rel && name === '.git') continue;
-      if (name === '.gitignore') entries.push(seen(Buffer.concat([abs, Buffer.from('/'), d.name])));
+      if (name === '.gitignore') entries.push(...seenThrough(Buffer.concat([abs, Buffer.from('/'), d.name])));
       if (!d.isDirectory()) continue;
       const sub = `${rel}${Buffer.from(d.name).toString('utf8')}/`;
       if (!skip.has(sub)) dirs.push([Buffer.concat([abs, Buffer.from('/'), d.name]), sub]);

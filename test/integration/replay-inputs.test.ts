@@ -80,6 +80,53 @@ test('an untracked file a HOME gitconfig ignored, no longer ignored', () => {
   r.agrees('global excludes file emptied');
 });
 
+test('a global excludes file that is a symlink (as dotfile managers make it), edited', () => {
+  const r = pool(new ReplayRepo());
+  mkdirSync(join(r.base, 'dotfiles'));
+  writeFileSync(join(r.base, 'dotfiles', 'ignore'), 'hidden.md\n');
+  symlinkSync('dotfiles/ignore', join(r.base, '.gitignore_global'));
+  writeFileSync(join(r.base, '.gitconfig'), '[core]\n\texcludesFile = ~/.gitignore_global\n');
+  r.write('hidden.md', 'BAD\n');
+  r.prime();
+  writeFileSync(join(r.base, 'dotfiles', 'ignore'), '# nothing ignored\n');
+  r.agrees('symlinked excludes file edited');
+});
+
+test('a symlinked ~/.gitconfig edited to name another excludes file', () => {
+  const r = pool(new ReplayRepo());
+  mkdirSync(join(r.base, 'dotfiles'));
+  writeFileSync(join(r.base, 'ignore-a'), 'hidden.md\n');
+  writeFileSync(join(r.base, 'ignore-b'), '\n');
+  writeFileSync(join(r.base, 'dotfiles', 'gitconfig'), `[core]\n\texcludesFile = ${join(r.base, 'ignore-a')}\n`);
+  symlinkSync('dotfiles/gitconfig', join(r.base, '.gitconfig'));
+  r.write('hidden.md', 'BAD\n');
+  r.prime();
+  writeFileSync(join(r.base, 'dotfiles', 'gitconfig'), `[core]\n\texcludesFile = ${join(r.base, 'ignore-b')}\n`);
+  r.agrees('symlinked gitconfig edited');
+});
+
+test('the default global excludes file ($XDG_CONFIG_HOME/git/ignore), emptied', () => {
+  const r = pool(new ReplayRepo());
+  mkdirSync(join(r.base, '.config', 'git'), { recursive: true });
+  writeFileSync(join(r.base, '.config', 'git', 'ignore'), 'hidden.md\n');
+  r.write('hidden.md', 'BAD\n');
+  r.prime();
+  writeFileSync(join(r.base, '.config', 'git', 'ignore'), '\n');
+  r.agrees('default excludes file emptied');
+});
+
+test('a system config named by GIT_CONFIG_SYSTEM, edited to ignore nothing', () => {
+  const r = pool(new ReplayRepo());
+  const system = join(r.base, 'system-gitconfig');
+  writeFileSync(join(r.base, 'sys-ignore'), 'hidden.md\n');
+  writeFileSync(system, `[core]\n\texcludesFile = ${join(r.base, 'sys-ignore')}\n`);
+  r.hookEnv = { ...r.hookEnv, GIT_CONFIG_NOSYSTEM: undefined, GIT_CONFIG_SYSTEM: system };
+  r.write('hidden.md', 'BAD\n');
+  r.prime();
+  writeFileSync(system, '\n');
+  r.agrees('system config edited');
+});
+
 test('ignore rules from a config include file', () => {
   const r = pool(new ReplayRepo());
   writeFileSync(join(r.base, 'ex'), 'hidden.md\n');
