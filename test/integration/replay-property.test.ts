@@ -133,6 +133,8 @@ function heal(w: World): string {
   if (readFileSync(r.path('sub/in.txt'), 'utf8').includes('BAD')) r.write('sub/in.txt', 'fine\n');
   r.write('.gitignore', '*.log\n.env\n');
   for (const k of ['MODE', 'GIT_INDEX_FILE', 'HEPH_CONCURRENCY', 'HEPH_SKIP']) delete w.env[k];
+  // A config that includes another makes the replay list untracked files with git: not for ever.
+  r.gitResult(['config', '--unset-all', 'include.path']);
   for (const f of ['a.txt', 'w.txt']) if (existsSync(join(w.wt, f))) writeFileSync(join(w.wt, f), 'fine\n');
   spawnSync('git', ['add', '-A'], { cwd: w.wt, env: r.env });
   return 'heal';
@@ -206,7 +208,15 @@ function mutate(w: World, rand: () => number): string {
       else {
         writeFileSync(file, lines.slice(2).join('\n') + '\n');
         if (where === 'excludesFile') r.git('config', 'core.excludesFile', file);
-        else if (where === 'home') writeFileSync(join(r.base, '.gitconfig'), `[core]\n\texcludesFile = ${file}\n`);
+        else if (where === 'home') {
+          // As a dotfile manager links them: ~/.gitconfig and the excludes file it names are symlinks, the targets edited.
+          mkdirSync(join(r.base, 'dotfiles'), { recursive: true });
+          writeFileSync(join(r.base, 'dotfiles', 'ignore'), lines.slice(2).join('\n') + '\n');
+          writeFileSync(join(r.base, 'dotfiles', 'gitconfig'), `[core]\n\texcludesFile = ${join(r.base, 'ignore-link')}\n`);
+          if (!exists(join(r.base, 'ignore-link'))) symlinkSync('dotfiles/ignore', join(r.base, 'ignore-link'));
+          rmSync(join(r.base, '.gitconfig'), { force: true });
+          symlinkSync('dotfiles/gitconfig', join(r.base, '.gitconfig'));
+        }
         else {
           writeFileSync(join(r.base, 'included'), `[core]\n\texcludesFile = ${file}\n`);
           r.git('config', 'include.path', join(r.base, 'included'));
