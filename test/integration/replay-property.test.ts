@@ -22,7 +22,7 @@ import { random as rng } from '../helpers/proc.js';
 import { checkStatuses, describe, disagreement, HOOK, replayed, treePrint } from '../helpers/replay.js';
 
 const pool = repoPool(test);
-const STEPS = Number(process.env.HEPH_REPLAY_STEPS ?? 70);
+const STEPS = Number(process.env.HEPH_REPLAY_STEPS ?? 60);
 const SEEDS = process.env.HEPH_REPLAY_SEED ? [Number(process.env.HEPH_REPLAY_SEED)] : [1101];
 
 // Patterns are spelled BA[D] so that the config itself holds no BAD.
