@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, lstatSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Repo, repoPool } from '../helpers/repo.js';
 import { settled } from '../helpers/settle.js';
@@ -32,7 +32,7 @@ function cachedRepo(): Repo {
     hooks: { 'pre-commit': {} },
   });
   r.write('.gitignore', '.env\n').write('.env', 'ok\n').write('a.txt', 'a\n').commitAll('base');
-  r.write('z.txt', 'z\n').commitAll('second');
+  r.write('z.txt', 'z\n').write('d/e/f/g.txt', 'g\n').commitAll('second');
   r.write('notes.md', 'untracked\n').write('b.txt', 'b\n').git('add', 'b.txt');
   return r;
 }
@@ -86,6 +86,14 @@ const CHANGES: [string, (r: Repo) => void, number, RegExp?][] = [
   ['the unstaged config broken', (r) => r.write('.heph.json', '{'), 2],
 ];
 
+CHANGES.push(
+  ['a new file deep in a tracked directory', (r) => r.write('d/e/f/new.txt', 'x\n'), 0],
+  ['a directory removed', (r) => r.remove('d/e'), 0],
+  ['a .gitignore edited in place to let a file through', (r) => r.write('.gitignore', '# none\n'), 0],
+  ['info/exclude ignoring the untracked input', (r) => r.write('.git/info/exclude', 'notes.md\n'), 0, /whole +passed/],
+  ['core.excludesFile set in the repository', (r) => (r.write('../ex', 'notes.md\n'), r.git('config', 'core.excludesFile', join(r.base, 'ex'))), 0, /whole +passed/],
+);
+
 for (const [name, change, code, says] of CHANGES) {
   test(`not replayed after ${name}`, () => {
     const r = primed();
@@ -96,6 +104,27 @@ for (const [name, change, code, says] of CHANGES) {
     if (says) assert.match(res.stdout, says);
   });
 }
+
+test('a replay starts no git process, and what ignored directories hold does not stop it', () => {
+  const r = cachedRepo();
+  r.write('.gitignore', '.env\nnode_modules/\n').write('node_modules/pkg/index.js', '1\n').git('add', '.gitignore');
+  // A git on PATH that notes every call, then runs the real one.
+  const bin = join(r.base, 'bin');
+  const calls = join(r.base, 'git-calls');
+  const real = r.git('--exec-path').trim().replace(/\/libexec\/git-core$|\/lib\/git-core$/, '/bin') + '/git';
+  r.write('../bin/git', `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${existsSync(real) ? real : '/usr/bin/git'}' "$@"\n`);
+  chmodSync(join(bin, 'git'), 0o755);
+  const env = { PATH: `${bin}:${process.env.PATH}` };
+  settled(r);
+  assert.is(preCommit(r, env).code, 0);
+  const recorded = preCommit(r, env);
+  assert.match(recorded.stderr, /recorded \(0 git lists/, recorded.stderr);
+  rmSync(calls, { force: true });
+  r.write('node_modules/pkg/other.js', '2\n');
+  const res = preCommit(r, env);
+  assert.ok(replayed(res), res.stderr);
+  assert.not.ok(existsSync(calls), existsSync(calls) ? readFileSync(calls, 'utf8') : '');
+});
 
 test('not replayed once a reused result expires (HEPH_NOW is both clocks)', () => {
   const r = cachedRepo();
