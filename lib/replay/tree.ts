@@ -83,6 +83,31 @@ function settings(gitDir: string, commonDir: string, env: NodeJS.ProcessEnv): { 
   return { files, includes };
 }
 
+/** Those of the directories holding a `.git` in which the index has files (a submodule's own entry is not one). */
+async function trackedUnder(root: string, dirs: [Buffer, string][]): Promise<[Buffer, string][] | string> {
+  const rootBytes = Buffer.from(root);
+  const rels = dirs.map(([abs]) => abs.subarray(rootBytes.length + 1));
+  // Pathspecs travel as text: a name that does not survive the round trip cannot be asked about.
+  if (rels.some((b) => !Buffer.from(b.toString('utf8')).equals(b))) return 'a repository inside a directory whose name is not UTF-8';
+  let out: Buffer;
+  try {
+    out = (await git(['ls-files', '-z', '--', ...rels.map((b) => b.toString('utf8'))], { cwd: root, literal: true, noLocks: true })).stdout;
+  } catch {
+    return 'git could not list the files inside a nested repository';
+  }
+  // git's own bytes, NUL-separated (not decoded: the prefixes compared are bytes).
+  const paths: Buffer[] = [];
+  for (let i = 0, j = 0; i < out.length; i = j + 1) {
+    j = out.indexOf(0, i);
+    if (j < 0) j = out.length;
+    if (j > i) paths.push(out.subarray(i, j));
+  }
+  return dirs.filter((_, i) => {
+    const prefix = Buffer.concat([rels[i], Buffer.from('/')]);
+    return paths.some((p) => p.length > prefix.length && p.subarray(0, prefix.length).equals(prefix));
+  });
+}
+
 /** The identities that stand for git's untracked list of this worktree, or a reason why they cannot. */
 export async function watchTree(root: string, gitDir: string, commonDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Watched | string> {
   const conf = settings(gitDir, commonDir, env);
@@ -121,38 +146,53 @@ export async function watchTree(root: string, gitDir: string, commonDir: string,
     join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'ignore'),
     ...(excludes ? [excludes] : []),
   ].flatMap(seenThrough);
-  const dirs: [Buffer, string][] = [[Buffer.from(root), '']];
+  // [absolute path, path from the root with '/', already watched (only its names are still to look at)]
+  const dirs: [Buffer, string, boolean][] = [[Buffer.from(root), '', false]];
   const watched: [string, string, bigint, bigint][] = [];
   const rootBytes = Buffer.from(root);
-  while (dirs.length) {
-    const [abs, rel] = dirs.pop()!;
-    if (watched.length > MAX_DIRS) return 'too many directories';
-    let st;
-    try {
-      st = lstatSync(abs);
-    } catch {
-      return 'a directory went away';
+  const nested: [Buffer, string][] = [];
+  for (;;) {
+    while (dirs.length) {
+      const [abs, rel, expand] = dirs.pop()!;
+      if (watched.length > MAX_DIRS) return 'too many directories';
+      if (!expand) {
+        let st;
+        try {
+          st = lstatSync(abs);
+        } catch {
+          return 'a directory went away';
+        }
+        // Whole seconds on both times: a filesystem that keeps no finer time (the margin is then two seconds).
+        const whole = st.mtimeMs % 1000 === 0 && st.ctimeMs % 1000 === 0;
+        const newest = BigInt(Math.round(Math.max(st.mtimeMs, st.ctimeMs) * 1e6));
+        watched.push([rel ? abs.subarray(rootBytes.length + 1).toString('latin1') : '', dirId(st), newest, whole ? 2_000_000_000n : 100_000_000n]);
+      }
+      let names;
+      try {
+        names = readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
+      } catch {
+        return 'a directory cannot be read';
+      }
+      // A nested repository is listed as one name whatever it holds, unless the index has files in it (below).
+      if (rel && !expand && names.some((d) => d.name.toString('latin1') === '.git')) {
+        nested.push([abs, rel]);
+        continue;
+      }
+      for (const d of names) {
+        const name = d.name.toString('latin1');
+        if (name === '.git') continue;
+        if (name === '.gitignore') entries.push(...seenThrough(Buffer.concat([abs, Buffer.from('/'), d.name])));
+        if (!d.isDirectory()) continue;
+        const sub = `${rel}${Buffer.from(d.name).toString('utf8')}/`;
+        if (!skip.has(sub)) dirs.push([Buffer.concat([abs, Buffer.from('/'), d.name]), sub, false]);
+      }
     }
-    // Whole seconds on both times: a filesystem that keeps no finer time (the margin is then two seconds).
-    const whole = st.mtimeMs % 1000 === 0 && st.ctimeMs % 1000 === 0;
-    const newest = BigInt(Math.round(Math.max(st.mtimeMs, st.ctimeMs) * 1e6));
-    watched.push([rel ? abs.subarray(rootBytes.length + 1).toString('latin1') : '', dirId(st), newest, whole ? 2_000_000_000n : 100_000_000n]);
-    let names;
-    try {
-      names = readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
-    } catch {
-      return 'a directory cannot be read';
-    }
-    // A nested repository is listed as one name whatever it holds: its own entries are not git's to list here.
-    if (rel && names.some((d) => d.name.toString('latin1') === '.git')) continue;
-    for (const d of names) {
-      const name = d.name.toString('latin1');
-      if (!rel && name === '.git') continue;
-      if (name === '.gitignore') entries.push(...seenThrough(Buffer.concat([abs, Buffer.from('/'), d.name])));
-      if (!d.isDirectory()) continue;
-      const sub = `${rel}${Buffer.from(d.name).toString('utf8')}/`;
-      if (!skip.has(sub)) dirs.push([Buffer.concat([abs, Buffer.from('/'), d.name]), sub]);
-    }
+    if (!nested.length) break;
+    // A directory holding a repository whose files the index tracks (a vendored clone, a `git init` in the wrong
+    // place) is looked into by git like any other: a new file deep in it is listed.
+    const tracked = await trackedUnder(root, nested.splice(0));
+    if (typeof tracked === 'string') return tracked;
+    for (const d of tracked) dirs.push([d[0], d[1], true]);
   }
   return { entries, dirs: watched };
 }

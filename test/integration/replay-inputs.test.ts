@@ -148,6 +148,26 @@ test('.gitignore edited in place (same size) un-ignores a file', () => {
   r.agrees('.gitignore edited');
 });
 
+test('a new untracked file below a tracked directory that also holds a repository (a vendored clone)', () => {
+  const r = pool(new ReplayRepo());
+  r.write('vendor/lib/a.md', 'fine\n').commitAll();
+  // Its files are tracked here, so git still lists untracked files in it.
+  r.git('init', '-q', 'vendor');
+  r.prime();
+  r.write('vendor/lib/new.md', 'BAD\n');
+  r.agrees('untracked file below a directory holding .git');
+});
+
+test('a submodule: files created in its working tree are not listed by the superproject', () => {
+  const r = pool(new ReplayRepo());
+  const src = pool(new ReplayRepo());
+  r.gitResult(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', src.dir, 'sub']);
+  r.commitAll('sub');
+  r.prime();
+  r.write('sub/deep/new.md', 'BAD\n');
+  r.agrees('file created inside a submodule');
+});
+
 test('two untracked names that are not UTF-8 and decode alike', () => {
   const r = pool(new ReplayRepo());
   writeFileSync(raw(r, 'r\xff.md'), 'fine\n');
