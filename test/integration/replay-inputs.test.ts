@@ -317,4 +317,34 @@ test('HEPH_REPLAY=false, off or no turns replays off, as HEPH_REPLAY=0 does (as 
   }
 });
 
+test('a repository with members: an untracked file in a member, a member config edited but not staged', () => {
+  const r = pool(new ReplayRepo([TXT]));
+  const web = { phases: [{ name: 'q', checks: [{ ...ALL, name: 'web' }] }] };
+  r.write('packages/web/.heph.json', JSON.stringify(web)).write('packages/web/a.md', 'fine\n').commitAll();
+  r.write('packages/web/a.md', 'fine too\n').git('add', 'packages/web/a.md');
+  r.prime();
+  r.write('packages/web/deep/new.md', 'BAD\n');
+  r.agrees('untracked file in a member');
+  rmSync(r.path('packages/web/deep'), { recursive: true });
+  r.prime();
+  r.write('packages/web/.heph.json', JSON.stringify({ phases: [{ name: 'q', checks: [{ ...ALL, name: 'web', run: 'false' }] }] }));
+  r.agrees('member config edited, not staged');
+});
+
+test('an extends file and a member config with unstaged changes when recorded, reverted since', () => {
+  const r = pool(new ReplayRepo([TXT]));
+  writeFileSync(r.path('base.json'), JSON.stringify({ phases: [{ name: 'q', checks: [LIT] }] }));
+  const web = { phases: [{ name: 'q', checks: [{ ...LIT, name: 'web' }] }] };
+  r.write('packages/web/.heph.json', JSON.stringify(web));
+  r.config({ extends: ['./base.json'], phases: [{ name: 'q', checks: [TXT] }] }).commitAll();
+  // Unstaged edits the commit does not record: the run says so, and the record holds that line.
+  writeFileSync(r.path('base.json'), JSON.stringify({ phases: [{ name: 'q', checks: [{ ...LIT, run: 'false' }] }] }));
+  r.write('packages/web/.heph.json', JSON.stringify({ phases: [{ name: 'q', checks: [{ ...LIT, name: 'web', run: 'false' }] }] }));
+  r.prime();
+  // Written back in place (as an editor does): no name is added or removed anywhere.
+  writeFileSync(r.path('base.json'), JSON.stringify({ phases: [{ name: 'q', checks: [LIT] }] }));
+  r.write('packages/web/.heph.json', JSON.stringify(web));
+  r.agrees('unstaged config edits reverted');
+});
+
 test.run();
