@@ -15,7 +15,7 @@ import { openIndex, readFacts, RememberedIndex } from './index-facts.js';
 import type { IndexFile } from './index-entries.js';
 import { eachStageEntry } from './ls-files.js';
 import { submoduleIdentity } from './submodule.js';
-import { nowNs, observeFile, observeGit, observeHead } from '../replay/observe.js';
+import { observeFile, observeGit, observeHead } from '../replay/observe.js';
 
 /** Content identity of one path: git file mode and blob id (or a marker). */
 export interface Identity {
@@ -242,14 +242,13 @@ export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   ].map(withSpecs);
   // What the staged list depends on besides the index, taken before git reads it (replay/observe.ts).
   if (opts.staged && opts.gitDir) observeHead(opts.gitDir);
-  const started = nowNs();
   const pending = gitParallel(commands, { cwd, env });
   // Read while git works: the file is in the page cache, and reading it costs less than git printing it.
   const read = index && !gitLists && !index.remembered ? await afterTask(() => readIndexFile(index.file)) : null;
   if (index?.probe) await afterTask(index.probe);
   const results = await pending;
   // Every list but the index's own (the index file's checksum stands for that one).
-  commands.forEach((c, i) => (c[0] === 'ls-files' && c[1] === '-s' ? undefined : observeGit(c, results[i].stdout, started)));
+  commands.forEach((c, i) => (c[0] === 'ls-files' && c[1] === '-s' ? undefined : observeGit(c, results[i].stdout)));
   const listed = gitLists ? new IndexListing(results.shift()!.stdout) : null;
   if (index && (!sameStamp(indexStamp(index.file), index.stamp) || (read && !sameStamp(read.stamp, index.stamp)))) {
     // Rewritten while git read it: read everything again, from git alone.

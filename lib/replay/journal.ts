@@ -4,21 +4,41 @@
  * one), and the runs replayed since the last full run, kept in a journal
  * appended to by the entry point, join the store's history.
  */
-import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { observed } from './observe.js';
 import { join } from 'node:path';
 import type { RunRecord, StateStore } from '../state/types.js';
 import { journalFile } from './record.js';
 
-/** Removes the replay records in heph's folder (the journal stays). */
-export function forgetReplays(dir: string): void {
+/** What `forgetReplays` last wrote: a record whose run read the store before it changed is not kept (replay/write.ts). */
+export const generationFile = (dir: string): string => join(dir, 'replay', 'generation');
+
+export function readGeneration(dir: string): string {
+  try {
+    return readFileSync(generationFile(dir), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Removes the replay records in heph's folder (the journal stays), and says so to a run writing one now. */
+export function forgetReplays(dir: string): string {
   const folder = join(dir, 'replay');
+  const token = `${process.pid}-${Date.now()}-${Math.random()}`;
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(generationFile(dir), token);
+  } catch {
+    /* a folder that cannot be written holds no record either */
+  }
   let names: string[];
   try {
     names = readdirSync(folder);
   } catch {
-    return;
+    return token;
   }
   for (const n of names) if (n.endsWith('.json')) rmSync(join(folder, n), { force: true });
+  return token;
 }
 
 /** The journal and any journal a killed fold left, oldest first. */
@@ -83,19 +103,29 @@ async function fold(dir: string, store: StateStore): Promise<void> {
 
 /** `store` with records removed before its first write and the journal folded before its first run is added. */
 export function withReplays(store: StateStore, dir: string): StateStore {
+  // Read before any result is: a record is kept only if no store write came after this (replay/write.ts).
+  observed().generation ??= readGeneration(dir);
   let forgotten = false;
   let folded = false;
   const forget = () => {
     if (forgotten) return;
     forgotten = true;
-    forgetReplays(dir);
+    // This run's own writes come after it read the results: they do not make its record stale.
+    observed().generation = forgetReplays(dir);
   };
   return {
     ...store,
     putResult: (id, r) => (forget(), store.putResult(id, r)),
     putManifest: (id, m) => (forget(), store.putManifest(id, m)),
     putCerts: (check, keys, at) => (forget(), store.putCerts(check, keys, at)),
-    clear: (ids) => (forget(), store.clear(ids)),
+    // `heph cache clear` holds no run lock: a run that read the results before the clear and writes its
+    // record after it must find the generation changed, or its record gone.
+    clear: async (ids) => {
+      forget();
+      const n = await store.clear(ids);
+      observed().generation = forgetReplays(dir);
+      return n;
+    },
     async addRun(run) {
       if (!folded) {
         folded = true;

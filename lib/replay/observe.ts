@@ -8,7 +8,7 @@
  * Kept on globalThis: the entry point (which starts git early) and the CLI
  * bundle each carry their own copy of this module.
  */
-import { existsSync, lstatSync, readFileSync, realpathSync, type BigIntStats } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { commonDirOf } from '../git/repo-disk.js';
 
@@ -35,29 +35,27 @@ export interface Observed {
   /** How many times HEAD was noted, and how many staged lists were read: each list must have had HEAD noted before it. */
   heads: number;
   stagedReads: number;
-  /** When the first untracked list was started (this process's clock, ns), if one was. */
-  untrackedSince: bigint | null;
+  /** The replay generation when the store was opened (replay/journal.ts). */
+  generation?: string;
 }
 
 const KEY = Symbol.for('heph.replayObserved');
 const g = globalThis as { [KEY]?: Observed };
 
 export function observed(): Observed {
-  return (g[KEY] ??= { git: new Map(), files: new Map(), heads: 0, stagedReads: 0, untrackedSince: null });
+  return (g[KEY] ??= { git: new Map(), files: new Map(), heads: 0, stagedReads: 0 });
 }
 
 /** Forgets everything observed (a run read again after waiting for the lock). */
 export function resetObserved(): void {
-  g[KEY] = { git: new Map(), files: new Map(), heads: 0, stagedReads: 0, untrackedSince: null };
+  g[KEY] = { git: new Map(), files: new Map(), heads: 0, stagedReads: 0 };
 }
 
-/** `started`: when git was started (nowNs), for the untracked list: what a replay watching the tree compares against. */
-export function observeGit(args: readonly string[], stdout: Buffer, started?: bigint): void {
+export function observeGit(args: readonly string[], stdout: Buffer): void {
   const key = args.join('\0');
   const text = stdout.toString('latin1');
   const o = observed();
   if (args[0] === 'diff' && args[1] === '--cached') o.stagedReads++;
-  if (args[0] === 'ls-files' && args[1] === '-o' && started !== undefined && (o.untrackedSince === null || started < o.untrackedSince)) o.untrackedSince = started;
   o.git.set(key, o.git.has(key) && o.git.get(key) !== text ? null : text);
 }
 
@@ -66,17 +64,22 @@ export function identityOf(st: BigIntStats | undefined): string {
   return st ? `${st.dev}:${st.ino}:${st.mode}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : 'absent';
 }
 
-/** Takes a file's identity before its content is read (`path` as the fs APIs take it). */
-export function observeFile(path: string | Buffer): void {
+/** A path's identity and newest time, as `f:` (the path itself) or `s:` (what it leads to: a settings file git reads through a symlink). */
+export function statOf(kind: 'f' | 's', path: string | Buffer): { p: string; st: BigIntStats | undefined; id: string; newest: bigint } {
   let st: BigIntStats | undefined;
   try {
-    st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+    st = (kind === 'f' ? lstatSync : statSync)(path, { bigint: true, throwIfNoEntry: false });
   } catch {
     st = undefined;
   }
-  const newest = st ? (st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) : 0n;
+  return { p: `${kind}:${Buffer.from(path).toString('hex')}`, st, id: identityOf(st), newest: st ? (st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) : 0n };
+}
+
+/** Takes a file's identity before its content is read (`path` as the fs APIs take it); `follow`: through symlinks. */
+export function observeFile(path: string | Buffer, follow = false): void {
+  const { p, st, id, newest } = statOf(follow ? 's' : 'f', path);
   // A directory's content is not in its identity (a nested repository's HEAD, for one).
-  note(`f:${Buffer.from(path).toString('hex')}`, st?.isDirectory() ? null : { id: identityOf(st), newest, at: nowNs() });
+  note(p, st?.isDirectory() ? null : { id, newest, at: nowNs() });
 }
 
 /** A small file's exact content ('absent' when there is none), for what is compared byte for byte. */
@@ -102,7 +105,7 @@ export function observeHead(gitDir: string, env: NodeJS.ProcessEnv = process.env
   note(`h:${Buffer.from(gitDir).toString('hex')}`, state === null ? null : { id: state, newest: 0n, at: 0n });
   // The packed branches, and git's settings (diff.orderFile orders the list): by identity.
   const home = env.HOME ?? '';
-  for (const f of [join(common, 'packed-refs'), join(common, 'config'), join(gitDir, 'config.worktree'), join(home, '.gitconfig'), join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'config')]) observeFile(f);
+  for (const f of [join(common, 'packed-refs'), join(common, 'config'), join(gitDir, 'config.worktree'), join(home, '.gitconfig'), join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'config')]) observeFile(f, true);
 }
 
 /** What HEAD's file and the branch it names hold, or null when that is not all git would look at. */

@@ -33,8 +33,6 @@ export interface ReplayRecord {
   git: { args: string[]; out: string }[];
   /** Files read from disk (path bytes as hex) and their identity when read. */
   files: { p: string; id: string }[];
-  /** In place of git's untracked list: each directory git looks into (from the root, latin1) and its identity (replay/tree.ts). */
-  tree?: [string, string][];
   /** The clock window in which every reused result is still fresh: [notBefore, expires). */
   notBefore: number;
   expires: number | null;
@@ -44,9 +42,6 @@ export interface ReplayRecord {
   /** The run history row (`heph stats`), without its time and duration. */
   run: Record<string, unknown>;
 }
-
-/** A directory's identity, from a plain lstat: cheaper than the bigint one, and a name added or removed changes its times. */
-export const dirId = (st: { ino: number; mode: number; mtimeMs: number; ctimeMs: number }): string => `${st.ino}:${st.mode}:${st.mtimeMs}:${st.ctimeMs}`;
 
 /** Where a worktree's record lives: one per worktree (they share heph's folder). */
 export function recordFile(hephDir: string, gitDir: string): string {
@@ -168,17 +163,35 @@ export function nodeId(): string {
 }
 
 /** The record's text: its fields and a digest of them, so a damaged file is recognised. */
-export function seal(record: ReplayRecord): string {
-  const body = JSON.stringify(record);
-  return JSON.stringify({ seal: digest(`heph replay ${REPLAY_VERSION}\0${body}`), body });
+/**
+ * The record's text: a first line naming the format, the body's length and its CRC-32 (zlib's, native: a
+ * damaged file is recognised without hashing tens of kilobytes in JavaScript), then the body.
+ */
+export async function seal(record: ReplayRecord): Promise<string> {
+  // The index's size and checksum first, outside the JSON: a commit on a new index (the usual miss) is told at once.
+  const body = `${indexKey(record.index)}\n${JSON.stringify(record)}`;
+  return `${await header(body)}\n${body}`;
 }
 
-export function unseal(text: string): ReplayRecord | null {
+export const indexKey = (index: { size: number; tail: string }): string => `${index.size}:${index.tail}`;
+
+/** The index key a record's text names (second line), before anything is parsed or checked; null if none. */
+export function keyOf(text: string): string | null {
+  const a = text.indexOf('\n');
+  const b = a < 0 ? -1 : text.indexOf('\n', a + 1);
+  return b < 0 ? null : text.slice(a + 1, b);
+}
+
+// Loaded when a record is read or written, not with the entry point (~1.5 ms).
+const header = async (body: string) => `heph-replay ${REPLAY_VERSION} ${body.length} ${(await import('node:zlib')).crc32(body).toString(16)}`;
+
+export async function unseal(text: string): Promise<ReplayRecord | null> {
+  const nl = text.indexOf('\n');
+  const body = text.slice(nl + 1);
+  if (nl < 0 || text.slice(0, nl) !== (await header(body))) return null;
   try {
-    const { seal: s, body } = JSON.parse(text) as { seal?: unknown; body?: unknown };
-    if (typeof body !== 'string' || s !== digest(`heph replay ${REPLAY_VERSION}\0${body}`)) return null;
-    const r = JSON.parse(body) as ReplayRecord;
-    return r && r.v === REPLAY_VERSION ? r : null;
+    const r = JSON.parse(body.slice(body.indexOf('\n') + 1)) as ReplayRecord;
+    return r && r.v === REPLAY_VERSION && body.startsWith(`${indexKey(r.index)}\n`) ? r : null;
   } catch {
     return null;
   }

@@ -7,18 +7,18 @@
  *
  * What is compared: heph's build, Node, the command line, the directory, the
  * environment, whether stdout is a terminal, the index file (size and
- * checksum), the identity of every file the run read from disk (config files,
- * untracked inputs), the clock against every result's TTL, free disk space,
- * that no run holds the lock and none left work to recover, and last the
- * output of the same git listings the run used (untracked and staged files),
- * run again now.
+ * checksum), HEAD and the branch it names, the identity of every file the run
+ * read from disk (config files, untracked inputs), the clock against every
+ * result's TTL, free disk space, that no run holds the lock and none left
+ * work to recover, and last the output of the git listings the run used
+ * (the untracked files), run again now.
  */
 import { accessSync, appendFileSync, constants, existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findOnDisk, hephDirOf } from '../git/repo-disk.js';
 import { indexFileIn } from '../git/index-path.js';
 import { headState, identityOf, realOf } from './observe.js';
-import { dirId, envDigest, indexTail, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
+import { envDigest, indexKey, indexTail, keyOf, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
 import { formatDuration } from '../config/duration.js';
 import { now as clockNow, monotonicMs } from '../clock.js';
 import { debug } from '../debug.js';
@@ -45,7 +45,9 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   const dir = hephDirOf(repo.commonDir);
   const text = readSmallFile(recordFile(dir, repo.gitDir), MAX_RECORD_BYTES);
   if (text === null) return miss('no record');
-  const record = unseal(text);
+  const now = indexTail(indexFileIn(repo.root, repo.gitDir, process.env));
+  if (!now || keyOf(text) !== indexKey(now)) return miss('the index changed');
+  const record = await unseal(text);
   if (!record) return miss('record damaged or of another version');
   const why = differs(record, argv, build, cwd, repo, dir);
   if (why) return miss(why);
@@ -96,6 +98,7 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
     let id: string;
     try {
       if (f.p.startsWith('f:')) id = identityOf(lstatSync(path, { bigint: true, throwIfNoEntry: false }));
+      else if (f.p.startsWith('s:')) id = identityOf(statSync(path, { bigint: true, throwIfNoEntry: false }));
       else if (f.p.startsWith('r:')) id = realOf(path.toString());
       else if (f.p.startsWith('h:')) id = headState(path.toString()) ?? 'unusable';
       else return 'a record of another kind';
@@ -103,19 +106,6 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
       return 'a file read last time cannot be looked at';
     }
     if (id !== f.id) return `${path.toString()} changed`;
-  }
-  if (r.tree) {
-    const root = Buffer.from(repo.root);
-    const slash = Buffer.from('/');
-    for (const [rel, id] of r.tree) {
-      let now: string;
-      try {
-        now = dirId(lstatSync(rel ? Buffer.concat([root, slash, Buffer.from(rel, 'latin1')]) : root));
-      } catch {
-        return 'a directory went away';
-      }
-      if (now !== id) return `a name was added or removed in ${rel || '.'}`;
-    }
   }
   if (r.minFreeMB > 0 && !roomFor(repo.root, r.minFreeMB)) return 'low on disk space';
   try {

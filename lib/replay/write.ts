@@ -21,7 +21,7 @@ import { STAGED_ARGS } from '../git/snapshot.js';
 import { identityOf, nowNs, observed } from './observe.js';
 import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, recordFile, render, seal, VOLATILE_ENV, type Part, type ReplayRecord } from './record.js';
 import { isReplayable } from './verify.js';
-import { watchTree } from './tree.js';
+import { readGeneration } from './journal.js';
 import { debug } from '../debug.js';
 
 const log = debug('replay');
@@ -94,38 +94,16 @@ export async function writeReplay(a: ReplayInput): Promise<void> {
       rmSync(tmp, { force: true });
       return log('not recorded: a file read was changed too recently to vouch for');
     }
-    await watchUntracked(record, a.repo, skew);
-    const text = seal(record);
+    const text = await seal(record);
     if (text.length > MAX_RECORD_BYTES) return rmSync(tmp, { force: true }), log('not recorded: too large');
     writeFileSync(tmp, text);
     renameSync(tmp, file);
+    // A store write since the results were read (`heph cache clear` holds no run lock): not kept.
+    if (readGeneration(a.dir) !== observed().generation) return rmSync(file, { force: true }), log('not recorded: the store changed meanwhile');
     log(`recorded (${record.git.length} git list${record.git.length === 1 ? '' : 's'} to run again)`);
   } catch (err) {
     log(`not recorded: ${(err as Error).message}`);
   }
-}
-
-const untrackedList = (args: string[]) => args[0] === 'ls-files' && args[1] === '-o';
-
-/**
- * Replaces git's untracked lists in the record by the identities that stand for them (replay/tree.ts),
- * when every one of them was settled before git listed: a replay then runs no git process. Otherwise
- * the lists stay, and a replay runs them again.
- */
-async function watchUntracked(record: ReplayRecord, repo: Repo, skew: bigint): Promise<void> {
-  const since = observed().untrackedSince;
-  if (since === null || !record.git.some((g) => untrackedList(g.args))) return;
-  const tree = await watchTree(repo.root, repo.gitDir, repo.commonDir);
-  if (typeof tree === 'string') return log(`untracked files listed again by git: ${tree}`);
-  const settled = (newest: bigint, margin: bigint) => newest === 0n || newest <= since + skew - margin;
-  const margin = (newest: bigint) => (newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n);
-  if (!tree.entries.every((e) => settled(e.newest, margin(e.newest))) || !tree.dirs.every(([, , newest, m]) => settled(newest, m))) {
-    return log('untracked files listed again by git: a directory or an ignore rule changed while the run read them');
-  }
-  record.git = record.git.filter((g) => !untrackedList(g.args));
-  const known = new Set(record.files.map((f) => f.p));
-  for (const e of tree.entries) if (!known.has(e.p)) record.files.push({ p: e.p, id: e.id }), known.add(e.p);
-  record.tree = tree.dirs.map(([rel, id]) => [rel, id]);
 }
 
 /**
