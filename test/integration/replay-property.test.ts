@@ -79,7 +79,7 @@ const stateDir = (w: World) => w.env.HEPH_HOME ?? join(w.r.dir, '.git', 'heph');
 
 const recordFiles = (w: World) => {
   const dir = join(stateDir(w), 'replay');
-  return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)).filter((f) => statSync(f).isFile()) : [];
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)) : [];
 };
 
 function setup(): World {
@@ -147,8 +147,11 @@ function damageRecord(w: World, how: number): string {
   const text = readFileSync(f);
   if (how === 0) writeFileSync(f, text.subarray(0, text.length >> 1));
   else if (how === 1) {
-    // Still JSON: one leaf changed.
-    const doc = JSON.parse(text.toString('utf8'));
+    // The record's JSON (its last line, after any header lines) still parses: one leaf changed.
+    const lines = text.toString('utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('{'));
+    if (at < 0) return 'record holds no JSON';
+    const doc = JSON.parse(lines[at]);
     const leaves: [any, string][] = [];
     const walk = (o: any) => {
       for (const k of Object.keys(o)) typeof o[k] === 'object' && o[k] !== null ? walk(o[k]) : leaves.push([o, k]);
@@ -157,13 +160,17 @@ function damageRecord(w: World, how: number): string {
     if (!leaves.length) return 'record has no leaf';
     const [o, k] = leaves[Math.floor((text.length * 7919) % leaves.length)];
     o[k] = typeof o[k] === 'number' ? o[k] + 1 : typeof o[k] === 'string' ? o[k] + 'x' : !o[k];
-    writeFileSync(f, JSON.stringify(doc));
+    lines[at] = JSON.stringify(doc);
+    writeFileSync(f, lines.join('\n'));
     return `record leaf ${k} edited`;
   } else if (how === 2 && w.saved.length) writeFileSync(f, w.saved[0]);
   else if (how === 3) {
     const theirs = join(w.other, '.git', 'heph', 'replay');
     if (!existsSync(theirs)) return 'no foreign record';
-    for (const t of readdirSync(theirs)) writeFileSync(join(f, '..', t), readFileSync(join(theirs, t)));
+    // The other repository's record under this worktree's record name.
+    const theirRecord = readdirSync(theirs).find((t) => t.endsWith('.json'));
+    if (!theirRecord) return 'no foreign record';
+    writeFileSync(f, readFileSync(join(theirs, theirRecord)));
   } else rmSync(f);
   return `record damaged (${how})`;
 }

@@ -18,7 +18,8 @@ import { spawnHeph, waitFor } from '../helpers/proc.js';
 
 const pool = repoPool(test);
 const home = (r: ReplayRepo) => join(r.dir, '.git', 'heph');
-const records = (dir: string) => (existsSync(join(dir, 'replay')) ? readdirSync(join(dir, 'replay')).map((f) => join(dir, 'replay', f)) : []);
+/** The replay records in heph's folder (not the journal). */
+const records = (dir: string) => (existsSync(join(dir, 'replay')) ? readdirSync(join(dir, 'replay')).filter((f) => f.endsWith('.json')).map((f) => join(dir, 'replay', f)) : []);
 
 test('a TTL that runs out on the real clock', async () => {
   const r = pool(new ReplayRepo([TXT, { ...LIT, ttl: '1s' }]));
