@@ -95,6 +95,7 @@ async function main() {
   mkdirSync(WORK, { recursive: true });
   if (process.argv.includes('--hooks-only')) return runHooks();
   if (process.argv.includes('--store')) return (await import('./bench-store.mjs')).run({ WORK, ROOT });
+  if (process.argv.includes('--miss')) return (await import('./bench-miss.mjs')).run({ WORK, ROOT, CLI, env, makeRepo, git });
   if (process.argv.includes('--scale')) return (await import('./bench-scale.mjs')).run({ WORK, ROOT, CLI, env, makeRepo, git });
   if (process.argv.includes('--workload')) return (await import('./bench-workload.mjs')).run(process.argv.slice(2));
   const dir = makeRepo(join(WORK, 'repo-10k'), FILES, [

@@ -169,6 +169,11 @@ export class RememberedIndex implements Listing {
     return Buffer.from(`index listing sha256 ${this.facts.content}`);
   }
 
+  /** SHA-256 (hex) of git's listing of these entries. */
+  contentDigest(): string {
+    return this.facts.content;
+  }
+
   eachEntry(fn: (mode: string, oid: string, stage: number, path: string) => void): void {
     const entries = this.entries();
     if (entries.eachEntry) entries.eachEntry(fn);

@@ -57,6 +57,12 @@ export interface Snapshot {
   assumeUnchanged(): { path: string; mode: string; oid: string }[];
   /** Keeps what this run asked of the index for the next (index-facts.ts); a dry run does not call it. */
   remember?(): void;
+  /** The index's own entry for a path (CONFLICT for an unmerged one), whatever is on disk. */
+  indexIdentity?(path: string): Identity | undefined;
+  /** The whole index's listing (`ls-files -s -v -z` bytes, read on demand) and its SHA-256; absent for a part of the index (pathspecs). */
+  indexListing?(): { digest: string; raw(): Buffer };
+  /** Each changed and untracked path with its identity; null when the snapshot has no content key (too many to hash). */
+  overlay?(): Map<string, Identity> | null;
 }
 
 const DELETED: Identity = { mode: '0', oid: 'deleted' };
@@ -316,6 +322,7 @@ function fromListing(opts: SnapshotOptions, results: { stdout: Buffer }[], listi
   }
 
   let key: string | null | undefined;
+  let whole: { digest: string; raw(): Buffer } | undefined;
   function contentKey(): string | null {
     if (key !== undefined) return key;
     if (dirtySet.size + untrackedList.length > KEY_LIMIT) return (key = null);
@@ -358,5 +365,22 @@ function fromListing(opts: SnapshotOptions, results: { stdout: Buffer }[], listi
       listing.flagged().assumed.flatMap((path) => listing.lookup(decodeBytes(Buffer.from(path, 'latin1'))).map((e) => ({ path, mode: e.mode, oid: e.oid }))),
     trackedEndingWith: (suffix) => (parsed ? parsed.order.filter((p) => p.endsWith(suffix)) : listing.endingWith(suffix)),
     contentKey,
+    indexIdentity: indexEntry,
+    ...(opts.pathspecs
+      ? {}
+      : {
+          indexListing: () =>
+            (whole ??= {
+              digest: listing instanceof RememberedIndex ? listing.contentDigest() : createHash('sha256').update(listing.raw).digest('hex'),
+              raw: () => listing.raw,
+            }),
+        }),
+    overlay() {
+      if (contentKey() === null) return null;
+      const out = new Map<string, Identity>();
+      for (const p of dirtySet) out.set(p, identity(p));
+      for (const p of untrackedList) out.set(p, identity(p));
+      return out;
+    },
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { ResolvedCheck, ResolvedConfig } from '../config/types.js';
 import { HephError } from '../errors.js';
-import type { DigestCache } from '../state/fingerprint.js';
+import type { BaseSelection, DigestCache } from '../state/fingerprint.js';
 import { filterGlobs } from '../util/glob.js';
 
 export interface SelectOptions {
@@ -30,6 +30,8 @@ export interface SelectOptions {
   isSymlink?: (path: string) => boolean;
   /** Whether a candidate is no file at all (a submodule, a directory): never in `{files}`. */
   isNotFile?: (path: string) => boolean;
+  /** A selection patched from the last snapshot's (candidates given as a function only), and where to keep one listed here. */
+  base?: { get(key: string, check: ResolvedCheck): BaseSelection | undefined; keep(key: string, files: readonly string[]): void };
 }
 
 export interface Selected {
@@ -42,6 +44,8 @@ export interface Selected {
   count?: number;
   /** Names this selection in the cache (set when the candidates were given as a function). */
   key?: string;
+  /** Set when the selection was patched from the last snapshot's. */
+  base?: BaseSelection;
 }
 
 /** A selection whose files are listed only when something reads them. */
@@ -114,8 +118,16 @@ export function selectChecks(config: ResolvedConfig, opts: SelectOptions): Selec
           const known = key ? cache!.get(key) : undefined;
           if (known && known.count > 0) return lazySelected(check, known.count, key!, () => pick(check));
           if (known) return { check, skip: 'no matching files', files: null };
+          const based = key ? opts.base?.get(key, check) : undefined;
+          if (based) {
+            cache!.set(key!, { digest: '', count: based.count, cacheable: true });
+            return based.count ? Object.assign(lazySelected(check, based.count, key!, based.files), { base: based }) : { check, skip: 'no matching files', files: null };
+          }
           const files = pick(check);
-          if (key) cache!.set(key, { digest: '', count: files.length, cacheable: true });
+          if (key) {
+            cache!.set(key, { digest: '', count: files.length, cacheable: true });
+            opts.base?.keep(key, files);
+          }
           return files.length ? { check, files, count: files.length, ...(key ? { key } : {}) } : { check, skip: 'no matching files', files: null };
         }),
       }))

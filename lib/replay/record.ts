@@ -182,8 +182,29 @@ export function keyOf(text: string): string | null {
   return b < 0 ? null : text.slice(a + 1, b);
 }
 
-// Loaded when a record is read or written, not with the entry point (~1.5 ms).
-const header = async (body: string) => `heph-replay ${REPLAY_VERSION} ${body.length} ${(await import('node:zlib')).crc32(body).toString(16)}`;
+const header = async (body: string) => `heph-replay ${REPLAY_VERSION} ${body.length} ${(await crc32(body)).toString(16)}`;
+
+let table: Int32Array | undefined;
+
+/**
+ * CRC-32 of the text's UTF-8 bytes. A record of a few kilobytes (the usual) is summed here, in less time
+ * than loading zlib takes (~1.5 ms); a larger one by zlib, whose sum is the same.
+ */
+export async function crc32(text: string): Promise<number> {
+  if (text.length > 16 * 1024) return (await import('node:zlib')).crc32(text);
+  if (!table) {
+    table = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c;
+    }
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  let c = -1;
+  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
 
 export async function unseal(text: string): Promise<ReplayRecord | null> {
   const nl = text.indexOf('\n');

@@ -6,7 +6,7 @@
  */
 import type { Plan, PlanItem, Status } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
-import type { Fingerprint } from '../state/fingerprint.js';
+import { MANIFEST_IN_BASE, type Fingerprint } from '../state/fingerprint.js';
 import type { RunLog } from '../state/logs.js';
 import type { CheckResult, RunReport } from './types.js';
 import type { ConfirmFix } from './confirm.js';
@@ -246,7 +246,8 @@ export async function execute(plan: Plan, opts: ExecuteOptions): Promise<RunRepo
       // Every selected file is now certified (the rest were at planning): the next plan can tell at once.
       ...(r.status === 'passed' && fp.selection ? { files: fp.selection } : {}),
     });
-    await opts.store.putManifest(item.id, fp.manifest());
+    // The snapshot base holds these inputs: the next run names what changed from it, no manifest needed.
+    await opts.store.putManifest(item.id, fp.inBase ? MANIFEST_IN_BASE : fp.manifest());
   }
 
   for (const phase of plan.phases) {

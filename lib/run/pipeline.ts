@@ -5,7 +5,7 @@
  * The planner itself is pure (plan/); this module gathers its inputs from git,
  * the store and the clock.
  */
-import type { HookEvent, Mode, ResolvedConfig } from '../config/types.js';
+import type { HookEvent, Mode, ResolvedCheck, ResolvedConfig } from '../config/types.js';
 import { hephDir, type Repo } from '../git/repo.js';
 import { readSnapshot, type Snapshot, type SnapshotSource } from '../git/snapshot.js';
 import { takeEarlySnapshot } from './early.js';
@@ -13,8 +13,10 @@ import { selectChecks, type Selection, type SelectOptions } from '../plan/select
 import { decide, isFresh } from '../plan/decide.js';
 import { memberModes, mixModes, scopeMembers, type MemberOptions } from '../plan/members.js';
 import type { Plan } from '../plan/types.js';
-import { diffManifests, fingerprint, InputHasher, isIncremental, type Fingerprint } from '../state/fingerprint.js';
+import { diffManifests, fingerprint, FORMAT_VERSION, InputHasher, isIncremental, MANIFEST_IN_BASE, type Fingerprint } from '../state/fingerprint.js';
 import { DigestMemo } from '../state/digest-memo.js';
+import { InputBase } from '../state/input-base.js';
+import { listDigest as bytesDigest } from '../state/input-list.js';
 import type { StateStore, StoredResult } from '../state/types.js';
 import { now as clock } from '../clock.js';
 import { remoteStep, type RemoteStepOptions } from './remote-step.js';
@@ -68,18 +70,24 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
   const memo = key ? DigestMemo.open(req.memo!.dir, key) : undefined;
   const candidates = req.candidates ? req.candidates(snapshot) : () => snapshot.tracked.filter((p) => !snapshot.isDeleted(p));
   const isNotFile = (p: string) => NOT_FILES.has(snapshot.identity(p).mode);
-  let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000', isNotFile, cache: memo });
+  // The last snapshot's lists, patched for what changed since: only where this snapshot can be described whole.
+  const base = key && snapshot.indexListing ? InputBase.open(req.memo!.dir, snapshot, FORMAT_VERSION) : undefined;
+  let otherSource: InputBase | undefined;
+  const otherBase = () => (otherSource ??= InputBase.open(req.memo!.dir, snapshot, FORMAT_VERSION, snapshot.source === 'index' ? 'worktree' : 'index'));
+  const hasher = new InputHasher(snapshot, memo, base, base && otherBase);
+  const fromBase = base && !req.candidates ? { get: (k: string, c: ResolvedCheck) => hasher.selectFromBase(k, c.files!, c.symlinks === true), keep: (k: string, files: readonly string[]) => hasher.keepSelection(k, files) } : undefined;
+  let selection = selectChecks(req.config, { ...req.select, platform, candidates, isSymlink: (p) => snapshot.identity(p).mode === '120000', isNotFile, cache: memo, base: fromBase });
   if (req.members) selection = scopeMembers(req.config, selection, req.members);
-  const hasher = new InputHasher(snapshot, memo);
   const fingerprints = new Map<string, Fingerprint>();
   for (const phase of selection.phases) {
     for (const s of phase.checks) if (!s.skip) fingerprints.set(s.check.id, fingerprint(s.check, hasher, env, `${platform}/${process.arch}`, isIncremental(s.check) ? null : s.files, req.extra));
   }
   const now = req.now ?? clock();
   const stored = await store.getResults([...fingerprints.keys()]);
-  const certs = await certifications(selection, fingerprints, stored, store, req.mode, now, memo);
+  const certs = await certifications(selection, fingerprints, stored, store, req.mode, now, memo, base);
   if (req.memo?.write) {
     memo?.save();
+    base?.save();
     snapshot.remember?.();
   }
   // Name the changed inputs of the checks that will miss on them (never on the all-cached path).
@@ -88,8 +96,10 @@ export async function preparePlan(req: PlanRequest): Promise<Prepared> {
     [...fingerprints].map(async ([id, fp]) => {
       const prev = stored.get(id);
       if (!prev || prev.components?.inputs === fp.components.inputs) return;
+      const since = prev.components?.inputs ? fp.changedSince?.(prev.components.inputs) : undefined;
+      if (since) return void changedInputs.set(id, since);
       const before = await store.getManifest(id);
-      if (before !== null) changedInputs.set(id, diffManifests(before, fp.manifest()));
+      if (before !== null && before !== MANIFEST_IN_BASE) changedInputs.set(id, diffManifests(before, fp.manifest()));
     }),
   );
   const decision = { selection, mode: req.mode, event: req.event, fingerprints, stored, changedInputs, certs, now };
@@ -121,9 +131,12 @@ async function certifications(
   mode: Mode,
   now: number,
   memo?: DigestMemo,
+  base?: InputBase,
 ): Promise<Map<string, (number | null)[]>> {
   const out = new Map<string, (number | null)[]>();
   const keys = new Map<string, (string | null)[]>();
+  const partial = new Map<string, { changed: Set<string>; at: number }>();
+  const selected = new Map(selection.phases.flatMap((p) => p.checks.map((s) => [s.check.id, s] as const)));
   for (const phase of selection.phases) {
     for (const s of phase.checks) {
       const fp = fingerprints.get(s.check.id);
@@ -131,16 +144,28 @@ async function certifications(
       // A selection known from the memo is listed only if some file turns out not to be certified.
       const memoKey = memo && s.key ? `files\0${fp.digest}\0${s.key}` : undefined;
       let whole = memoKey ? memo!.get(memoKey) : undefined;
+      const seed = `${fp.digest}\n`;
       if (!whole) {
-        const d = fp.filesDigest(s.files!);
-        whole = { ...d, count: s.files!.length };
+        // A selection patched from the last snapshot's is hashed from its bytes, not listed again.
+        const d = s.base ? { digest: bytesDigest(s.base.list, seed), cacheable: s.base.list.conflicts === 0 } : fp.filesDigest(s.files!);
+        whole = { ...d, count: s.count ?? s.files!.length };
         if (memoKey) memo!.set(memoKey, whole);
       }
+      if (s.key && whole.cacheable) base?.seeded(s.key, whole.digest);
       const prev = stored.get(s.check.id);
       const known = prev?.fingerprint === fp.digest && Array.isArray(prev.files) ? prev.files : [];
       if (whole.cacheable) fp.selection = [whole.digest, ...known.filter((d) => d !== whole.digest)].slice(0, KEEP_SELECTIONS);
-      if (mode === 'fast' && s.check.ttlMs === Infinity && prev?.status === 'passed' && known.includes(whole.digest) && isFresh(prev.at, now, s.check.ttlMs)) {
-        out.set(s.check.id, new Array<number>(whole.count).fill(prev.at));
+      const reusable = mode === 'fast' && s.check.ttlMs === Infinity && prev?.status === 'passed' && isFresh(prev.at, now, s.check.ttlMs);
+      if (reusable && known.includes(whole.digest)) {
+        out.set(s.check.id, new Array<number>(whole.count).fill(prev!.at));
+        continue;
+      }
+      // A remembered selection was certified whole by that pass: only what changed since is looked up.
+      const since = reusable && s.base ? s.base.since(known) : undefined;
+      if (since) {
+        const changed = new Set(since);
+        partial.set(s.check.id, { changed, at: prev!.at });
+        keys.set(s.check.id, fp.certKeys([...changed]));
         continue;
       }
       keys.set(s.check.id, fp.certKeys(s.files!));
@@ -150,7 +175,13 @@ async function certifications(
   const all = [...keys.values()].flat().filter((k): k is string => k !== null);
   const found = all.length ? await store.getCerts(all) : new Map<string, number>();
   for (const [id, list] of keys) {
-    const times = list.map((k) => (k === null ? null : (found.get(k) ?? null)));
+    let times = list.map((k) => (k === null ? null : (found.get(k) ?? null)));
+    const part = partial.get(id);
+    if (part) {
+      const looked = new Map([...part.changed].map((p, i) => [p, times[i]]));
+      const files = selected.get(id)!.files!;
+      times = files.map((p) => (looked.has(p) ? looked.get(p)! : part.at));
+    }
     out.set(id, times);
     const fp = fingerprints.get(id)!;
     const prev = stored.get(id);

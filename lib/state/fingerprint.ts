@@ -12,10 +12,13 @@
  */
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import type { ResolvedCheck } from '../config/types.js';
-import { hashWorktreeFile, type Identity, type Snapshot } from '../git/snapshot.js';
-import { compileGlobs, filterGlobs } from '../util/glob.js';
+import type { Identity } from '../git/snapshot.js';
 import type { Components } from './types.js';
-import { encodeBytes, hasRawBytes } from '../git/bytes.js';
+import { keyPath } from './key-path.js';
+import type { InputHasher } from './input-hasher.js';
+
+export { keyPath } from './key-path.js';
+export { InputHasher, type BaseSelection, type DigestCache, type MemoDigest } from './input-hasher.js';
 
 /** Bump when the meaning of a fingerprint changes, so old results are never reused. */
 export const FORMAT_VERSION = 2;
@@ -27,6 +30,13 @@ export interface Fingerprint {
   cacheable: boolean;
   /** `path\0oid\n` lines of the inputs, for explaining a later miss. */
   manifest(): string;
+  /**
+   * The inputs that differ from those of an earlier result whose inputs digest was `prev`, when the
+   * snapshot base (input-base.ts) holds that list; undefined when it cannot tell.
+   */
+  changedSince?(prev: string): string[] | undefined;
+  /** True when the snapshot base keeps these inputs, so that no manifest need be stored to name a later change. */
+  inBase?: boolean;
   /**
    * Per-file checks only: the certification key of each file that can be
    * certified (null for one that cannot: unmerged, missing). `fresh` re-reads
@@ -59,15 +69,7 @@ export interface Fingerprint {
 // (Named: a namespace import makes the bundle copy every property of the module at load.)
 const oneShot = oneShotHash as ((algo: string, data: string, enc: 'hex') => string) | undefined;
 const sha = oneShot ? (s: string) => oneShot('sha256', s, 'hex') : (s: string) => createHash('sha256').update(s).digest('hex');
-const GLOB_CHARS = /[*?[\]{}!\\]/;
 
-/**
- * A path as hashed. Hashing a string encodes it as UTF-8, which turns every
- * byte a name carries that is not UTF-8 (git/bytes.ts) into the same U+FFFD:
- * two such names would share a key. Those names (and, to stay one-to-one, any
- * starting with \x01) are hashed as \x01 and their bytes in hex.
- */
-export const keyPath = (p: string): string => (hasRawBytes(p) || p.startsWith('\x01') ? `\x01${encodeBytes(p).toString('hex')}` : p);
 
 /** True when a check is cached file by file: its `run` takes `{files}` and it did not opt out. */
 export function isIncremental(check: ResolvedCheck): boolean {
@@ -80,132 +82,8 @@ export function certKey(shared: string, path: string, id: Identity): string | nu
   return sha(`${shared}\0${keyPath(path)}\0${id.mode} ${id.oid}`).slice(0, 40);
 }
 
-interface Digest {
-  digest: string;
-  /** How many paths the digest covers. */
-  count: number;
-  /** The paths themselves (listed again when the digest came from the memo). */
-  paths(): string[];
-  cacheable: boolean;
-}
-
-/** A remembered digest: of an input list, of a per-file selection (or, digest empty, only its size). */
-export interface MemoDigest {
-  digest: string;
-  count: number;
-  cacheable: boolean;
-}
-
-/** Where digests of an unchanged snapshot are remembered between runs (state/digest-memo.ts). */
-export interface DigestCache {
-  get(key: string): MemoDigest | undefined;
-  set(key: string, d: MemoDigest): void;
-}
-
-/** Digests of the input lists, shared by checks with the same input globs within one run. */
-export class InputHasher {
-  private memo = new Map<string, Digest>();
-  private everything: string[] | undefined;
-  /** @param cache digests remembered for this snapshot's content key, if it has one. */
-  constructor(
-    private snap: Snapshot,
-    private cache?: DigestCache,
-  ) {}
-
-  /**
-   * The inputs of a glob list: tracked and untracked (not ignored) files that
-   * match, plus every path named literally (no glob characters) even when git
-   * ignores it (`.env`). null = every tracked and untracked file.
-   */
-  paths(globs: readonly string[] | null, exclude?: readonly string[] | null): string[] {
-    return this.select(globs, exclude).paths;
-  }
-
-  /** `literal`: a path outside the snapshot was added, whose content the snapshot's key does not cover. */
-  private select(globs: readonly string[] | null, exclude?: readonly string[] | null): { paths: string[]; literal: boolean } {
-    // A per-file check's inputs default to its files: nothing is left to share.
-    if (globs && exclude && globs.length === exclude.length && globs.every((g, i) => g === exclude[i])) return { paths: [], literal: false };
-    let out: string[];
-    let literal: string[] = [];
-    if (!globs) out = this.all();
-    else {
-      const tracked = filterGlobs(this.snap.tracked, globs);
-      const untracked = filterGlobs(this.snap.untracked, globs);
-      literal = this.literals(globs, tracked, untracked);
-      out = untracked.length || literal.length ? [...tracked, ...untracked, ...literal].sort() : tracked;
-    }
-    if (exclude) {
-      const m = compileGlobs(exclude);
-      out = out.filter((p) => !m(p));
-    }
-    return { paths: out, literal: literal.length > 0 };
-  }
-
-  private all(): string[] {
-    this.everything ??= this.snap.untracked.length ? [...this.snap.tracked, ...this.snap.untracked].sort() : this.snap.tracked;
-    return this.everything;
-  }
-
-  private literals(globs: readonly string[], tracked: string[], untracked: string[]): string[] {
-    const out: string[] = [];
-    const negative = globs.filter((g) => g.startsWith('!'));
-    const excluded = negative.length ? compileGlobs(negative.map((g) => g.slice(1))) : () => false;
-    for (const g of globs) {
-      if (g.startsWith('!') || GLOB_CHARS.test(g)) continue;
-      const p = g.replace(/^\.\//, '');
-      if (!p || excluded(p) || tracked.includes(p) || untracked.includes(p) || out.includes(p)) continue;
-      out.push(p);
-    }
-    return out;
-  }
-
-  digest(globs: readonly string[] | null, exclude?: readonly string[] | null): Digest {
-    const key = `${globs ? globs.join('\0') : '\0all'}\u0001${exclude ? exclude.join('\0') : ''}`;
-    const hit = this.memo.get(key);
-    if (hit) return hit;
-    const remembered = this.cache?.get(key);
-    let res: Digest;
-    if (remembered) {
-      let listed: string[] | undefined;
-      res = { ...remembered, paths: () => (listed ??= this.paths(globs, exclude)) };
-    } else {
-      const { paths, literal } = this.select(globs, exclude);
-      const { digest, cacheable } = this.listDigest(paths, '');
-      res = { digest, count: paths.length, cacheable, paths: () => paths };
-      // A literal path outside the snapshot (an ignored `.env`) is not covered by the snapshot's key.
-      if (!literal) this.cache?.set(key, { digest, count: paths.length, cacheable });
-    }
-    this.memo.set(key, res);
-    return res;
-  }
-
-  /** A digest of (path, mode, blob id) of each path, hashed in chunks rather than one call per path. */
-  listDigest(paths: readonly string[], seed: string): { digest: string; cacheable: boolean } {
-    let cacheable = true;
-    const h = createHash('sha256').update(seed);
-    let chunk = '';
-    for (const p of paths) {
-      const id = this.snap.identity(p);
-      if (id.mode === 'conflict') cacheable = false;
-      chunk += `${keyPath(p)}\0${id.mode} ${id.oid}\n`;
-      if (chunk.length > 65536) {
-        h.update(chunk);
-        chunk = '';
-      }
-    }
-    return { digest: h.update(chunk).digest('hex'), cacheable };
-  }
-
-  manifest(paths: readonly string[]): string {
-    let out = '';
-    for (const p of paths) out += `${p}\0${this.snap.identity(p).oid}\n`;
-    return out;
-  }
-
-  identity(path: string, fresh = false): Identity {
-    return fresh ? hashWorktreeFile(this.snap.root, path, this.snap.algo) : this.snap.identity(path);
-  }
-}
+/** What a stored manifest says when the base kept the inputs instead (Fingerprint.inBase). */
+export const MANIFEST_IN_BASE = '\0in base\n';
 
 /** Every setting that can change a check's outcome (not `ttl`, `tags`, `description`). */
 export function commandDigest(check: ResolvedCheck): string {
@@ -268,6 +146,8 @@ export function fingerprint(
     components,
     cacheable: inputs.cacheable,
     manifest: () => hasher.manifest(inputs.paths()),
+    ...(inputs.since ? { changedSince: inputs.since } : {}),
+    inBase: inputs.kept === true,
     ...(perFile
       ? {
           certKeys: (paths: readonly string[], fresh?: boolean) => paths.map((p) => certKey(digest, p, hasher.identity(p, fresh))),
