@@ -13,6 +13,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { algoOf, blobId, type Snapshot } from '../git/snapshot.js';
 import type { Output } from '../report/output.js';
 import { withMembers } from '../config/members.js';
+import { observeFile } from '../replay/observe.js';
 
 /**
  * Puts the staged config in place for a commit: the root file and each member's
@@ -89,6 +90,8 @@ function stagedReader(root: string, snap: Snapshot, out: Output): (file: string)
 }
 
 function readRegular(path: string): Buffer | null {
+  // Whether the working copy differs decides a printed line: a replay must see it change (replay/observe.ts).
+  observeFile(path);
   try {
     return lstatSync(path).isFile() ? readFileSync(path) : null;
   } catch {

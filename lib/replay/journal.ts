@@ -78,16 +78,25 @@ export function journalRuns(dir: string): RunRecord[] {
   return [...journals(dir), journalFile(dir)].flatMap(parse);
 }
 
+/** The replayed runs the store already holds, as their text (a replayed run's line is stored as it is). */
+async function storedReplays(store: StateStore): Promise<Set<string>> {
+  return new Set((await store.runs()).filter((r) => r.replayed).map((r) => JSON.stringify(r)));
+}
+
 /** Moves the journal's runs into the store's history (under the run lock: one fold at a time). */
-async function fold(dir: string, add: (r: RunRecord) => Promise<void>): Promise<void> {
+async function fold(dir: string, store: StateStore): Promise<void> {
   const live = journalFile(dir);
+  const mine = `${live}.${String(Date.now()).padStart(15, '0')}-${process.pid}.fold`;
   try {
-    renameSync(live, `${live}.${String(Date.now()).padStart(15, '0')}-${process.pid}.fold`);
+    renameSync(live, mine);
   } catch {
     /* no journal */
   }
+  // A fold killed between adding a file's runs and removing the file left it: what it added is not added again.
+  const leftovers = journals(dir).filter((f) => f !== mine);
+  const known = leftovers.length ? await storedReplays(store) : new Set<string>();
   for (const file of journals(dir)) {
-    for (const r of parse(file)) await add(r);
+    for (const r of parse(file)) if (!known.has(JSON.stringify(r))) await store.addRun(r);
     rmSync(file, { force: true });
   }
 }
@@ -120,12 +129,15 @@ export function withReplays(store: StateStore, dir: string): StateStore {
     async addRun(run) {
       if (!folded) {
         folded = true;
-        await fold(dir, (r) => store.addRun(r));
+        await fold(dir, store);
       }
       await store.addRun(run);
     },
     async runs() {
-      return [...(await store.runs()), ...journalRuns(dir)].sort((a, b) => a.at - b.at);
+      const stored = await store.runs();
+      // A journal being folded, or left by a killed fold, may hold runs the store has already.
+      const known = new Set(stored.filter((r) => r.replayed).map((r) => JSON.stringify(r)));
+      return [...stored, ...journalRuns(dir).filter((r) => !known.has(JSON.stringify(r)))].sort((a, b) => a.at - b.at);
     },
   };
 }

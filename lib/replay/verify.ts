@@ -13,7 +13,7 @@
  * work to recover, and last the output of the git listings the run used
  * (the untracked files), run again now.
  */
-import { appendFileSync, existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findOnDisk, hephDirOf } from '../git/repo-disk.js';
 import { indexFileIn } from '../git/index-path.js';
@@ -34,9 +34,11 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   const started = monotonicMs();
   const miss = (why: string) => (log(`miss: ${why}`), false);
   const env = process.env;
-  if (env.HEPH_REPLAY === '0') return miss('HEPH_REPLAY=0');
+  // As every HEPH_ flag is read (commands/options.ts envFlag): set to anything but 1/true/yes/on, it is off.
+  const off = (v: string | undefined) => v !== undefined && !['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase());
+  if (off(env.HEPH_REPLAY)) return miss('HEPH_REPLAY is off');
   if (env.HEPH_DEBUG && env.HEPH_DEBUG !== 'replay') return miss('HEPH_DEBUG is set');
-  if (env.HEPH === '0' || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return miss('HEPH=0, GIT_WORK_TREE or GIT_COMMON_DIR is set');
+  if (off(env.HEPH) || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return miss('HEPH=0, GIT_WORK_TREE or GIT_COMMON_DIR is set');
   const cwd = process.cwd();
   const repo = findOnDisk(cwd);
   if (!repo) return miss('no repository found from disk');
@@ -99,6 +101,8 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
   if (r.tty !== !!process.stdout.isTTY) return 'stdout is (or is not) a terminal';
   if (r.env !== envDigest(process.env)) return 'the environment changed';
   if (existsSync(join(dir, 'run.lock'))) return 'another run holds the lock';
+  // A full run would warn and run without the lock and without stored results.
+  if (!writable(dir)) return "heph's folder cannot be written";
   if (pending(join(dir, 'stash')) || existsSync(join(repo.gitDir, 'refs', 'worktree', 'heph', 'before-fix'))) return 'an interrupted run left work to recover';
   if (!fresh(r, clockNow())) return 'a reused result expired';
   const file = indexFileIn(repo.root, repo.gitDir, process.env);
@@ -138,6 +142,15 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
     /* no journal yet */
   }
   return null;
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function pending(stashDir: string): boolean {

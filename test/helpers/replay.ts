@@ -19,15 +19,14 @@ export const missReason = (r: Result): string | null => /^heph:replay\b.*\bmiss:
 
 /**
  * Output with what legitimately differs between two runs taken out: the
- * replay's debug lines, the total duration in the summary line, and the
- * order of the check lines (checks of a phase finish in any order).
+ * replay's debug lines and the total duration in the summary line. The order
+ * of lines stays: a run whose every check is reused prints them in plan order.
  */
 export function normalized(text: string): string[] {
   return text
     .split('\n')
     .filter((l) => !/^heph:[a-z]+ /.test(l))
-    .map((l) => l.replace(/ in \d+(\.\d+)?(ms|s)$/, ' in T'))
-    .sort();
+    .map((l) => l.replace(/ in \d+(\.\d+)?(ms|s)((\x1b\[[0-9;]*m)*)$/, ' in T$3'));
 }
 
 /** Check lines of human output: each check's status word. */
@@ -65,9 +64,9 @@ export function describe(a: Result, full: Result): string {
 /**
  * A print of everything a run must not change: every path under the working
  * tree (type, mode, size, mtime, content or link target, .git included
- * except heph's own folder) — the index file and refs among them.
+ * except heph's own folders) — the index file and refs among them.
  */
-export function treePrint(r: Repo, skip: (rel: string) => boolean = (rel) => rel === '.git/heph'): string {
+export function treePrint(r: Repo, skip: (rel: string) => boolean = (rel) => /^\.git\/(modules\/.+\/)?heph$/.test(rel)): string {
   const lines: string[] = [];
   // Names as bytes: a name that is not UTF-8 cannot be reached through a decoded string.
   const walk = (rel: Buffer) => {

@@ -80,6 +80,53 @@ test('an untracked file a HOME gitconfig ignored, no longer ignored', () => {
   r.agrees('global excludes file emptied');
 });
 
+test('a global excludes file that is a symlink (as dotfile managers make it), edited', () => {
+  const r = pool(new ReplayRepo());
+  mkdirSync(join(r.base, 'dotfiles'));
+  writeFileSync(join(r.base, 'dotfiles', 'ignore'), 'hidden.md\n');
+  symlinkSync('dotfiles/ignore', join(r.base, '.gitignore_global'));
+  writeFileSync(join(r.base, '.gitconfig'), '[core]\n\texcludesFile = ~/.gitignore_global\n');
+  r.write('hidden.md', 'BAD\n');
+  r.prime();
+  writeFileSync(join(r.base, 'dotfiles', 'ignore'), '# nothing ignored\n');
+  r.agrees('symlinked excludes file edited');
+});
+
+test('a symlinked ~/.gitconfig edited to name another excludes file', () => {
+  const r = pool(new ReplayRepo());
+  mkdirSync(join(r.base, 'dotfiles'));
+  writeFileSync(join(r.base, 'ignore-a'), 'hidden.md\n');
+  writeFileSync(join(r.base, 'ignore-b'), '\n');
+  writeFileSync(join(r.base, 'dotfiles', 'gitconfig'), `[core]\n\texcludesFile = ${join(r.base, 'ignore-a')}\n`);
+  symlinkSync('dotfiles/gitconfig', join(r.base, '.gitconfig'));
+  r.write('hidden.md', 'BAD\n');
+  r.prime();
+  writeFileSync(join(r.base, 'dotfiles', 'gitconfig'), `[core]\n\texcludesFile = ${join(r.base, 'ignore-b')}\n`);
+  r.agrees('symlinked gitconfig edited');
+});
+
+test('the default global excludes file ($XDG_CONFIG_HOME/git/ignore), emptied', () => {
+  const r = pool(new ReplayRepo());
+  mkdirSync(join(r.base, '.config', 'git'), { recursive: true });
+  writeFileSync(join(r.base, '.config', 'git', 'ignore'), 'hidden.md\n');
+  r.write('hidden.md', 'BAD\n');
+  r.prime();
+  writeFileSync(join(r.base, '.config', 'git', 'ignore'), '\n');
+  r.agrees('default excludes file emptied');
+});
+
+test('a system config named by GIT_CONFIG_SYSTEM, edited to ignore nothing', () => {
+  const r = pool(new ReplayRepo());
+  const system = join(r.base, 'system-gitconfig');
+  writeFileSync(join(r.base, 'sys-ignore'), 'hidden.md\n');
+  writeFileSync(system, `[core]\n\texcludesFile = ${join(r.base, 'sys-ignore')}\n`);
+  r.hookEnv = { ...r.hookEnv, GIT_CONFIG_NOSYSTEM: undefined, GIT_CONFIG_SYSTEM: system };
+  r.write('hidden.md', 'BAD\n');
+  r.prime();
+  writeFileSync(system, '\n');
+  r.agrees('system config edited');
+});
+
 test('ignore rules from a config include file', () => {
   const r = pool(new ReplayRepo());
   writeFileSync(join(r.base, 'ex'), 'hidden.md\n');
@@ -99,6 +146,26 @@ test('.gitignore edited in place (same size) un-ignores a file', () => {
   r.write('.gitignore', '*.loq\n.env\nnode_modules/\n');
   utimesSync(r.path('.gitignore'), st.atime, st.mtime);
   r.agrees('.gitignore edited');
+});
+
+test('a new untracked file below a tracked directory that also holds a repository (a vendored clone)', () => {
+  const r = pool(new ReplayRepo());
+  r.write('vendor/lib/a.md', 'fine\n').commitAll();
+  // Its files are tracked here, so git still lists untracked files in it.
+  r.git('init', '-q', 'vendor');
+  r.prime();
+  r.write('vendor/lib/new.md', 'BAD\n');
+  r.agrees('untracked file below a directory holding .git');
+});
+
+test('a submodule: files created in its working tree are not listed by the superproject', () => {
+  const r = pool(new ReplayRepo());
+  const src = pool(new ReplayRepo());
+  r.gitResult(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', src.dir, 'sub']);
+  r.commitAll('sub');
+  r.prime();
+  r.write('sub/deep/new.md', 'BAD\n');
+  r.agrees('file created inside a submodule');
 });
 
 test('two untracked names that are not UTF-8 and decode alike', () => {
@@ -241,6 +308,43 @@ test('HEPH=0, a check skipped by HEPH_SKIP, and a declared env var', () => {
   r.agrees('HEPH=0', { HEPH: '0' });
   r.agrees('HEPH_SKIP', { HEPH_SKIP: 'lit' });
   r.agrees('MODE', { MODE: 'x' });
+});
+
+test('HEPH_REPLAY=false, off or no turns replays off, as HEPH_REPLAY=0 does (as any HEPH_ flag reads them)', () => {
+  for (const v of ['0', 'false', 'off', 'no']) {
+    const r = pool(new ReplayRepo([TXT, LIT]));
+    assert.not.ok(r.tryPrime({ HEPH_REPLAY: v }, undefined, 4), `HEPH_REPLAY=${v} replayed`);
+  }
+});
+
+test('a repository with members: an untracked file in a member, a member config edited but not staged', () => {
+  const r = pool(new ReplayRepo([TXT]));
+  const web = { phases: [{ name: 'q', checks: [{ ...ALL, name: 'web' }] }] };
+  r.write('packages/web/.heph.json', JSON.stringify(web)).write('packages/web/a.md', 'fine\n').commitAll();
+  r.write('packages/web/a.md', 'fine too\n').git('add', 'packages/web/a.md');
+  r.prime();
+  r.write('packages/web/deep/new.md', 'BAD\n');
+  r.agrees('untracked file in a member');
+  rmSync(r.path('packages/web/deep'), { recursive: true });
+  r.prime();
+  r.write('packages/web/.heph.json', JSON.stringify({ phases: [{ name: 'q', checks: [{ ...ALL, name: 'web', run: 'false' }] }] }));
+  r.agrees('member config edited, not staged');
+});
+
+test('an extends file and a member config with unstaged changes when recorded, reverted since', () => {
+  const r = pool(new ReplayRepo([TXT]));
+  writeFileSync(r.path('base.json'), JSON.stringify({ phases: [{ name: 'q', checks: [LIT] }] }));
+  const web = { phases: [{ name: 'q', checks: [{ ...LIT, name: 'web' }] }] };
+  r.write('packages/web/.heph.json', JSON.stringify(web));
+  r.config({ extends: ['./base.json'], phases: [{ name: 'q', checks: [TXT] }] }).commitAll();
+  // Unstaged edits the commit does not record: the run says so, and the record holds that line.
+  writeFileSync(r.path('base.json'), JSON.stringify({ phases: [{ name: 'q', checks: [{ ...LIT, run: 'false' }] }] }));
+  r.write('packages/web/.heph.json', JSON.stringify({ phases: [{ name: 'q', checks: [{ ...LIT, name: 'web', run: 'false' }] }] }));
+  r.prime();
+  // Written back in place (as an editor does): no name is added or removed anywhere.
+  writeFileSync(r.path('base.json'), JSON.stringify({ phases: [{ name: 'q', checks: [LIT] }] }));
+  r.write('packages/web/.heph.json', JSON.stringify(web));
+  r.agrees('unstaged config edits reverted');
 });
 
 test.run();

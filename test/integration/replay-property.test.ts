@@ -22,7 +22,7 @@ import { random as rng } from '../helpers/proc.js';
 import { checkStatuses, describe, disagreement, HOOK, replayed, treePrint } from '../helpers/replay.js';
 
 const pool = repoPool(test);
-const STEPS = Number(process.env.HEPH_REPLAY_STEPS ?? 90);
+const STEPS = Number(process.env.HEPH_REPLAY_STEPS ?? 60);
 const SEEDS = process.env.HEPH_REPLAY_SEED ? [Number(process.env.HEPH_REPLAY_SEED)] : [1101];
 
 // Patterns are spelled BA[D] so that the config itself holds no BAD.
@@ -79,7 +79,7 @@ const stateDir = (w: World) => w.env.HEPH_HOME ?? join(w.r.dir, '.git', 'heph');
 
 const recordFiles = (w: World) => {
   const dir = join(stateDir(w), 'replay');
-  return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)).filter((f) => statSync(f).isFile()) : [];
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)) : [];
 };
 
 function setup(): World {
@@ -133,6 +133,8 @@ function heal(w: World): string {
   if (readFileSync(r.path('sub/in.txt'), 'utf8').includes('BAD')) r.write('sub/in.txt', 'fine\n');
   r.write('.gitignore', '*.log\n.env\n');
   for (const k of ['MODE', 'GIT_INDEX_FILE', 'HEPH_CONCURRENCY', 'HEPH_SKIP']) delete w.env[k];
+  // A config that includes another makes the replay list untracked files with git: not for ever.
+  r.gitResult(['config', '--unset-all', 'include.path']);
   for (const f of ['a.txt', 'w.txt']) if (existsSync(join(w.wt, f))) writeFileSync(join(w.wt, f), 'fine\n');
   spawnSync('git', ['add', '-A'], { cwd: w.wt, env: r.env });
   return 'heal';
@@ -145,8 +147,11 @@ function damageRecord(w: World, how: number): string {
   const text = readFileSync(f);
   if (how === 0) writeFileSync(f, text.subarray(0, text.length >> 1));
   else if (how === 1) {
-    // Still JSON: one leaf changed.
-    const doc = JSON.parse(text.toString('utf8'));
+    // The record's JSON (its last line, after any header lines) still parses: one leaf changed.
+    const lines = text.toString('utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('{'));
+    if (at < 0) return 'record holds no JSON';
+    const doc = JSON.parse(lines[at]);
     const leaves: [any, string][] = [];
     const walk = (o: any) => {
       for (const k of Object.keys(o)) typeof o[k] === 'object' && o[k] !== null ? walk(o[k]) : leaves.push([o, k]);
@@ -155,13 +160,17 @@ function damageRecord(w: World, how: number): string {
     if (!leaves.length) return 'record has no leaf';
     const [o, k] = leaves[Math.floor((text.length * 7919) % leaves.length)];
     o[k] = typeof o[k] === 'number' ? o[k] + 1 : typeof o[k] === 'string' ? o[k] + 'x' : !o[k];
-    writeFileSync(f, JSON.stringify(doc));
+    lines[at] = JSON.stringify(doc);
+    writeFileSync(f, lines.join('\n'));
     return `record leaf ${k} edited`;
   } else if (how === 2 && w.saved.length) writeFileSync(f, w.saved[0]);
   else if (how === 3) {
     const theirs = join(w.other, '.git', 'heph', 'replay');
     if (!existsSync(theirs)) return 'no foreign record';
-    for (const t of readdirSync(theirs)) writeFileSync(join(f, '..', t), readFileSync(join(theirs, t)));
+    // The other repository's record under this worktree's record name.
+    const theirRecord = readdirSync(theirs).find((t) => t.endsWith('.json'));
+    if (!theirRecord) return 'no foreign record';
+    writeFileSync(f, readFileSync(join(theirs, theirRecord)));
   } else rmSync(f);
   return `record damaged (${how})`;
 }
@@ -206,7 +215,15 @@ function mutate(w: World, rand: () => number): string {
       else {
         writeFileSync(file, lines.slice(2).join('\n') + '\n');
         if (where === 'excludesFile') r.git('config', 'core.excludesFile', file);
-        else if (where === 'home') writeFileSync(join(r.base, '.gitconfig'), `[core]\n\texcludesFile = ${file}\n`);
+        else if (where === 'home') {
+          // As a dotfile manager links them: ~/.gitconfig and the excludes file it names are symlinks, the targets edited.
+          mkdirSync(join(r.base, 'dotfiles'), { recursive: true });
+          writeFileSync(join(r.base, 'dotfiles', 'ignore'), lines.slice(2).join('\n') + '\n');
+          writeFileSync(join(r.base, 'dotfiles', 'gitconfig'), `[core]\n\texcludesFile = ${join(r.base, 'ignore-link')}\n`);
+          if (!exists(join(r.base, 'ignore-link'))) symlinkSync('dotfiles/ignore', join(r.base, 'ignore-link'));
+          rmSync(join(r.base, '.gitconfig'), { force: true });
+          symlinkSync('dotfiles/gitconfig', join(r.base, '.gitconfig'));
+        }
         else {
           writeFileSync(join(r.base, 'included'), `[core]\n\texcludesFile = ${file}\n`);
           r.git('config', 'include.path', join(r.base, 'included'));

@@ -7,17 +7,19 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, linkSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { repoPool } from '../helpers/repo.js';
+import { CLI, repoPool } from '../helpers/repo.js';
 import { ALL, LIT, ReplayRepo, TXT } from '../helpers/replay-repo.js';
-import { missReason, replayed } from '../helpers/replay.js';
+import { HOOK, missReason, replayed } from '../helpers/replay.js';
 import { spawnHeph, waitFor } from '../helpers/proc.js';
 
 const pool = repoPool(test);
 const home = (r: ReplayRepo) => join(r.dir, '.git', 'heph');
-const records = (dir: string) => (existsSync(join(dir, 'replay')) ? readdirSync(join(dir, 'replay')).map((f) => join(dir, 'replay', f)) : []);
+/** The replay records in heph's folder (not the journal). */
+const records = (dir: string) => (existsSync(join(dir, 'replay')) ? readdirSync(join(dir, 'replay')).filter((f) => f.endsWith('.json')).map((f) => join(dir, 'replay', f)) : []);
 
 test('a TTL that runs out on the real clock', async () => {
   const r = pool(new ReplayRepo([TXT, { ...LIT, ttl: '1s' }]));
@@ -162,6 +164,57 @@ test('a killed pre-commit\'s leftovers: unstaged work aside, a stale lock', () =
   assert.is(r.read('a.txt'), 'precious unstaged work\n', 'the next pre-commit put the work back');
 });
 
+test('a fix killed before it saved its rollback point (refs/worktree/heph/before-fix left behind)', () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  r.prime();
+  r.git('update-ref', 'refs/worktree/heph/before-fix', 'HEAD');
+  r.agrees('before-fix ref left');
+});
+
+test('a submodule with its own heph: a commit inside it, a change outside it', () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  const src = pool(new ReplayRepo([TXT, LIT]));
+  r.gitResult(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', src.dir, 'sub']);
+  r.commitAll('sub');
+  const sub = r.path('sub');
+  r.prime({}, sub);
+  // The superproject's index and untracked files change; the submodule's do not.
+  r.write('b.txt', 'BAD\n').git('add', 'b.txt');
+  r.agrees('superproject changed', {}, sub);
+  r.prime({}, sub);
+  writeFileSync(join(sub, 'a.txt'), 'BAD\n');
+  r.gitResult(['-C', sub, 'add', 'a.txt']);
+  r.agrees('staged inside the submodule', {}, sub);
+});
+
+test('another Node binary (the same version at another path)', () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  const other = join(r.base, 'node');
+  try {
+    linkSync(process.execPath, other);
+  } catch {
+    copyFileSync(process.execPath, other);
+    chmodSync(other, 0o755);
+  }
+  r.prime();
+  const env = { ...r.env, ...r.hookEnv, HEPH_DEBUG: 'replay' };
+  const a = spawnSync(other, [CLI, ...HOOK], { cwd: r.dir, env, encoding: 'utf8' });
+  assert.is(a.status, 0, a.stderr);
+  assert.not.ok(/replayed/.test(a.stderr), `a record made under ${process.execPath} replayed under ${other}`);
+});
+
+test("heph's folder no longer writable (the full run warns and runs without stored results)", () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  r.prime();
+  // Root ignores modes; an immutable folder is unwritable even for root. Where chattr cannot, nothing is shown here.
+  if (spawnSync('chattr', ['+i', home(r)]).status !== 0) return;
+  try {
+    r.agrees('heph folder unwritable');
+  } finally {
+    spawnSync('chattr', ['-i', home(r)]);
+  }
+});
+
 test('heph stats counts replayed runs', () => {
   const r = pool(new ReplayRepo([TXT, LIT]));
   r.prime();
@@ -182,6 +235,22 @@ test('heph stats counts replayed runs', () => {
   assert.is(lit(c).hits, lit(b).hits + 4);
   assert.is(r.full().code, 0);
   assert.is(stats().runs, b.runs + 5);
+});
+
+test('a journal fold killed before it removed what it folded: each replayed run is still counted once', () => {
+  const r = pool(new ReplayRepo([TXT, LIT]));
+  r.prime();
+  assert.ok(replayed(r.hook()));
+  const journal = join(home(r), 'replay', 'journal');
+  const lines = readFileSync(journal);
+  assert.is(r.full().code, 0, 'a full run folds the journal');
+  const stats = () => JSON.parse(r.heph(['stats', '--json']).stdout);
+  const before = stats().runs;
+  // What a kill between the fold's last add and its removal of the renamed journal leaves.
+  writeFileSync(join(home(r), 'replay', 'journal.000000000000001-1.fold'), lines);
+  assert.is(stats().runs, before, 'heph stats');
+  assert.is(r.full().code, 0);
+  assert.is(stats().runs, before + 1, 'after the next fold');
 });
 
 test('two replays at once', async () => {
