@@ -122,11 +122,11 @@ export async function watchTree(root: string, gitDir: string, commonDir: string,
     } catch {
       return 'a directory cannot be read';
     }
-    // A nested repository is listed as one name whatever it holds: its own entries are not git's to list here.
-    if (rel && names.some((d) => d.name.toString('latin1') === '.git')) continue;
     for (const d of names) {
       const name = d.name.toString('latin1');
-      if (!rel && name === '.git') continue;
+      // A repository's own folder, here or nested. A nested repository's working files are watched all the
+      // same: git lists files added beside those the outer repository tracks there (a vendored clone).
+      if (name === '.git') continue;
       if (name === '.gitignore') {
         // git does not follow a symlinked .gitignore (2.32+); one that did would keep its identity while its target changed.
         if (d.isSymbolicLink()) return 'a .gitignore is a symbolic link';
