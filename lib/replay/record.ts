@@ -33,8 +33,11 @@ export interface ReplayRecord {
   git: { args: string[]; out: string }[];
   /** Files read from disk (path bytes as hex) and their identity when read. */
   files: { p: string; id: string }[];
-  /** In place of git's untracked list: each directory git looks into (from the root, latin1) and its identity (replay/tree.ts). */
-  tree?: [string, string][];
+  /**
+   * In place of git's untracked list: each directory git looks into (from the root, latin1) and its
+   * identity, and the ignore files and git's settings (replay/tree.ts).
+   */
+  tree?: { dirs: [string, string][]; files: { p: string; id: string }[] };
   /** The clock window in which every reused result is still fresh: [notBefore, expires). */
   notBefore: number;
   expires: number | null;

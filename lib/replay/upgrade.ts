@@ -44,12 +44,10 @@ export async function upgradeRecord(u: Upgrade): Promise<string | null> {
       rmSync(tmp, { force: true });
       return 'a directory or an ignore rule changed since git listed';
     }
-    const known = new Set(r.files.map((f) => f.p));
     const upgraded: ReplayRecord = {
       ...r,
       git: [],
-      files: [...r.files, ...tree.entries.filter((e) => !known.has(e.p)).map((e) => ({ p: e.p, id: e.id }))],
-      tree: tree.dirs.map(([rel, id]) => [rel, id]),
+      tree: { dirs: tree.dirs.map(([rel, id]) => [rel, id]), files: tree.entries.map((e) => ({ p: e.p, id: e.id })) },
     };
     writeFileSync(tmp, await seal(upgraded));
     // Another run may have replaced the record meanwhile: keep that one.

@@ -108,33 +108,8 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
   const file = indexFileIn(repo.root, repo.gitDir, process.env);
   const tail = indexTail(file);
   if (file !== r.index.file || !tail || tail.size !== r.index.size || tail.tail !== r.index.tail) return 'the index changed';
-  for (const f of r.files) {
-    const path = Buffer.from(f.p.slice(2), 'hex');
-    let id: string;
-    try {
-      if (f.p.startsWith('f:')) id = identityOf(lstatSync(path, { bigint: true, throwIfNoEntry: false }));
-      else if (f.p.startsWith('s:')) id = identityOf(statSync(path, { bigint: true, throwIfNoEntry: false }));
-      else if (f.p.startsWith('r:')) id = realOf(path.toString());
-      else if (f.p.startsWith('h:')) id = headState(path.toString()) ?? 'unusable';
-      else return 'a record of another kind';
-    } catch {
-      return 'a file read last time cannot be looked at';
-    }
-    if (id !== f.id) return `${path.toString()} changed`;
-  }
-  if (r.tree) {
-    const root = Buffer.from(repo.root);
-    const slash = Buffer.from('/');
-    for (const [rel, id] of r.tree) {
-      let now: string;
-      try {
-        now = dirId(lstatSync(rel ? Buffer.concat([root, slash, Buffer.from(rel, 'latin1')]) : root));
-      } catch {
-        return 'a directory went away';
-      }
-      if (now !== id) return `a name was added or removed in ${rel || '.'}`;
-    }
-  }
+  const changed = filesChanged(r.files) ?? (r.tree ? treeChanged(r.tree, repo.root) : null);
+  if (changed) return changed;
   if (r.minFreeMB > 0 && !roomFor(repo.root, r.minFreeMB)) return 'low on disk space';
   try {
     if (statSync(journalFile(dir)).size > MAX_JOURNAL_BYTES) return 'the history journal is due to be folded';
@@ -151,6 +126,41 @@ function writable(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What of these files no longer is as it was read, or null. */
+export function filesChanged(files: ReplayRecord['files']): string | null {
+  for (const f of files) {
+    const path = Buffer.from(f.p.slice(2), 'hex');
+    let id: string;
+    try {
+      if (f.p.startsWith('f:')) id = identityOf(lstatSync(path, { bigint: true, throwIfNoEntry: false }));
+      else if (f.p.startsWith('s:')) id = identityOf(statSync(path, { bigint: true, throwIfNoEntry: false }));
+      else if (f.p.startsWith('r:')) id = realOf(path.toString());
+      else if (f.p.startsWith('h:')) id = headState(path.toString()) ?? 'unusable';
+      else return 'a record of another kind';
+    } catch {
+      return 'a file read last time cannot be looked at';
+    }
+    if (id !== f.id) return `${path.toString()} changed`;
+  }
+  return null;
+}
+
+/** What of the watched tree (replay/tree.ts) changed since it was watched, or null. */
+export function treeChanged(tree: NonNullable<ReplayRecord['tree']>, rootPath: string): string | null {
+  const root = Buffer.from(rootPath);
+  const slash = Buffer.from('/');
+  for (const [rel, id] of tree.dirs) {
+    let now: string;
+    try {
+      now = dirId(lstatSync(rel ? Buffer.concat([root, slash, Buffer.from(rel, 'latin1')]) : root));
+    } catch {
+      return 'a directory went away';
+    }
+    if (now !== id) return `a name was added or removed in ${rel || '.'}`;
+  }
+  return filesChanged(tree.files);
 }
 
 function pending(stashDir: string): boolean {

@@ -131,6 +131,19 @@ test('a replay lists the untracked files with git once, then watches the tree an
   assert.not.ok(existsSync(calls), existsSync(calls) ? readFileSync(calls, 'utf8') : '');
 });
 
+test('a full run keeps the last record\'s watch of the tree while nothing of it changed, and the watch still sees a new file', () => {
+  const r = primed();
+  settled(r);
+  const full = preCommit(r, { HEPH_REPLAY: '0' });
+  assert.match(full.stderr, /recorded \(0 git lists to run again\)/, full.stderr);
+  assert.ok(replayed(preCommit(r)));
+  r.write('d/e/new.md', 'BAD\n');
+  const res = preCommit(r);
+  assert.not.ok(replayed(res), res.stderr);
+  assert.is(res.code, 0, 'whole runs again (a new input) and passes: it greps notes.md and .env only');
+  assert.match(res.stdout, /whole +passed/);
+});
+
 test('not replayed once a reused result expires (HEPH_NOW is both clocks)', () => {
   const r = cachedRepo();
   const cfg = JSON.parse(r.read('.heph.json'));
