@@ -34,10 +34,10 @@ export interface ReplayRecord {
   /** Files read from disk (path bytes as hex) and their identity when read. */
   files: { p: string; id: string }[];
   /**
-   * In place of git's untracked list: each directory git looks into (from the root, latin1) and its
-   * identity, and the ignore files and git's settings (replay/tree.ts).
+   * In place of git's untracked list: the first line of this worktree's watch of the tree (`treeFile`),
+   * which must be the same when the record is replayed.
    */
-  tree?: { dirs: [string, string][]; files: { p: string; id: string }[] };
+  tree?: string;
   /** The clock window in which every reused result is still fresh: [notBefore, expires). */
   notBefore: number;
   expires: number | null;
@@ -53,6 +53,18 @@ export const dirId = (st: { ino: number; mode: number; mtimeMs: number; ctimeMs:
 
 /** Whether git's arguments are the untracked list (what a watch of the tree can stand for). */
 export const untrackedList = (args: readonly string[]): boolean => args[0] === 'ls-files' && args[1] === '-o';
+
+/** A watch of the tree (replay/tree.ts): each directory git looks into (from the root, latin1) and its identity, and the ignore files and git's settings. */
+export interface Watch {
+  dirs: [string, string][];
+  files: { p: string; id: string }[];
+}
+
+/**
+ * Where a worktree's watch of the tree lives, apart from its record: a run that records again carries it
+ * over by its first line, without reading it (replay/write.ts).
+ */
+export const treeFile = (hephDir: string, gitDir: string): string => recordFile(hephDir, gitDir).replace(/\.json$/, '.tree');
 
 /** Where a worktree's record lives: one per worktree (they share heph's folder). */
 export function recordFile(hephDir: string, gitDir: string): string {
@@ -193,7 +205,7 @@ export function keyOf(text: string): string | null {
   return b < 0 ? null : text.slice(a + 1, b);
 }
 
-const header = async (body: string) => `heph-replay ${REPLAY_VERSION} ${body.length} ${(await crc32(body)).toString(16)}`;
+const header = async (body: string, kind = 'heph-replay') => `${kind} ${REPLAY_VERSION} ${body.length} ${(await crc32(body)).toString(16)}`;
 
 let table: Int32Array | undefined;
 
@@ -224,6 +236,24 @@ export async function unseal(text: string): Promise<ReplayRecord | null> {
   try {
     const r = JSON.parse(body.slice(body.indexOf('\n') + 1)) as ReplayRecord;
     return r && r.v === REPLAY_VERSION && body.startsWith(`${indexKey(r.index)}\n`) ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A watch's text, sealed as a record is (its first line names its length and CRC-32). */
+export async function sealWatch(w: Watch): Promise<string> {
+  const body = JSON.stringify(w);
+  return `${await header(body, 'heph-replay-tree')}\n${body}`;
+}
+
+export async function unsealWatch(text: string, expected: string): Promise<Watch | null> {
+  const nl = text.indexOf('\n');
+  const body = text.slice(nl + 1);
+  if (nl < 0 || text.slice(0, nl) !== expected || expected !== (await header(body, 'heph-replay-tree'))) return null;
+  try {
+    const w = JSON.parse(body) as Watch;
+    return Array.isArray(w?.dirs) && Array.isArray(w.files) ? w : null;
   } catch {
     return null;
   }

@@ -11,7 +11,7 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readGeneration } from './journal.js';
 import { nowNs } from './observe.js';
-import { seal, untrackedList, type ReplayRecord } from './record.js';
+import { seal, sealWatch, treeFile, untrackedList, type ReplayRecord } from './record.js';
 import { watchTree } from './tree.js';
 
 export interface Upgrade {
@@ -44,11 +44,12 @@ export async function upgradeRecord(u: Upgrade): Promise<string | null> {
       rmSync(tmp, { force: true });
       return 'a directory or an ignore rule changed since git listed';
     }
-    const upgraded: ReplayRecord = {
-      ...r,
-      git: [],
-      tree: { dirs: tree.dirs.map(([rel, id]) => [rel, id]), files: tree.entries.map((e) => ({ p: e.p, id: e.id })) },
-    };
+    const watch = await sealWatch({ dirs: tree.dirs.map(([rel, id]) => [rel, id]), files: tree.entries.map((e) => ({ p: e.p, id: e.id })) });
+    const upgraded: ReplayRecord = { ...r, git: [], tree: watch.slice(0, watch.indexOf('\n')) };
+    // The watch first: a record naming it is put in place only once it is there.
+    const treeTmp = `${treeFile(u.dir, r.gitDir)}.${process.pid}.tmp`;
+    writeFileSync(treeTmp, watch);
+    renameSync(treeTmp, treeFile(u.dir, r.gitDir));
     writeFileSync(tmp, await seal(upgraded));
     // Another run may have replaced the record meanwhile: keep that one.
     if (readFileSync(u.file, 'utf8') !== u.text) return rmSync(tmp, { force: true }), 'the record changed meanwhile';

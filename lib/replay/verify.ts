@@ -13,13 +13,13 @@
  * work to recover, and last the output of the git listings the run used
  * (the untracked files), run again now.
  */
-import { accessSync, appendFileSync, constants, existsSync, lstatSync, readdirSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, lstatSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findOnDisk, hephDirOf } from '../git/repo-disk.js';
 import { indexFileIn } from '../git/index-path.js';
 import { headState, identityOf, nowNs, realOf } from './observe.js';
 import { readGeneration } from './journal.js';
-import { dirId, envDigest, indexKey, indexTail, keyOf, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
+import { dirId, envDigest, indexKey, indexTail, keyOf, treeFile, unsealWatch, type Watch, journalFile, MAX_JOURNAL_BYTES, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, unseal, type ReplayRecord } from './record.js';
 import { formatDuration } from '../config/duration.js';
 import { now as clockNow, monotonicMs } from '../clock.js';
 import { debug } from '../debug.js';
@@ -53,7 +53,7 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
   if (!now || keyOf(text) !== indexKey(now)) return miss('the index changed');
   const record = await unseal(text);
   if (!record) return miss('record damaged or of another version');
-  const why = differs(record, argv, build, cwd, repo, dir);
+  const why = await differs(record, argv, build, cwd, repo, dir);
   if (why) return miss(why);
   let outs: { stdout: Buffer }[] = [];
   let since = 0n;
@@ -94,7 +94,7 @@ export async function replayCommit(argv: string[], build: string): Promise<boole
 const fresh = (r: ReplayRecord, t: number) => t >= r.notBefore && (r.expires === null || t < r.expires);
 
 /** Why the record does not describe this run, or null when everything short of git's listings matches. */
-function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, repo: { root: string; gitDir: string; commonDir: string }, dir: string): string | null {
+async function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, repo: { root: string; gitDir: string; commonDir: string }, dir: string): Promise<string | null> {
   if (r.build !== build || r.node !== nodeId()) return 'another heph or Node';
   if (r.argv.join('\0') !== argv.join('\0') || r.cwd !== cwd) return 'another command or directory';
   if (r.root !== repo.root || r.gitDir !== repo.gitDir || r.commonDir !== repo.commonDir) return 'another repository';
@@ -108,8 +108,19 @@ function differs(r: ReplayRecord, argv: string[], build: string, cwd: string, re
   const file = indexFileIn(repo.root, repo.gitDir, process.env);
   const tail = indexTail(file);
   if (file !== r.index.file || !tail || tail.size !== r.index.size || tail.tail !== r.index.tail) return 'the index changed';
-  const changed = filesChanged(r.files) ?? (r.tree ? treeChanged(r.tree, repo.root) : null);
+  const changed = filesChanged(r.files);
   if (changed) return changed;
+  if (r.tree) {
+    const tree = treeFile(dir, repo.gitDir);
+    const text = readSmallFile(tree, MAX_RECORD_BYTES);
+    const watch = text === null ? null : await unsealWatch(text, r.tree);
+    const moved = watch ? treeChanged(watch, repo.root) : 'the watch of the tree is gone or damaged';
+    if (moved) {
+      // A watch that no longer holds never will: a run that records again must not carry it over.
+      rmSync(tree, { force: true });
+      return moved;
+    }
+  }
   if (r.minFreeMB > 0 && !roomFor(repo.root, r.minFreeMB)) return 'low on disk space';
   try {
     if (statSync(journalFile(dir)).size > MAX_JOURNAL_BYTES) return 'the history journal is due to be folded';
@@ -148,7 +159,7 @@ export function filesChanged(files: ReplayRecord['files']): string | null {
 }
 
 /** What of the watched tree (replay/tree.ts) changed since it was watched, or null. */
-export function treeChanged(tree: NonNullable<ReplayRecord['tree']>, rootPath: string): string | null {
+export function treeChanged(tree: Watch, rootPath: string): string | null {
   const root = Buffer.from(rootPath);
   const slash = Buffer.from('/');
   for (const [rel, id] of tree.dirs) {

@@ -19,8 +19,8 @@ import type { Repo } from '../git/repo-disk.js';
 import { indexFileIn } from '../git/index-path.js';
 import { STAGED_ARGS } from '../git/snapshot.js';
 import { identityOf, nowNs, observed } from './observe.js';
-import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, seal, unseal, untrackedList, VOLATILE_ENV, type Part, type ReplayRecord } from './record.js';
-import { isReplayable, treeChanged } from './verify.js';
+import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, seal, treeFile, untrackedList, VOLATILE_ENV, type Part, type ReplayRecord } from './record.js';
+import { isReplayable } from './verify.js';
 import { readGeneration } from './journal.js';
 import { debug } from '../debug.js';
 
@@ -79,11 +79,10 @@ export function dropReplay(dir: string, gitDir: string): void {
 export async function writeReplay(a: ReplayInput): Promise<void> {
   const file = recordFile(a.dir, a.repo.gitDir);
   try {
-    const old = readSmallFile(file, MAX_RECORD_BYTES);
     rmSync(file, { force: true });
     const record = build(a);
     if (typeof record === 'string') return log(`not recorded: ${record}`);
-    await keepWatch(record, old);
+    keepWatch(record, a.dir);
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     // Racy files: one changed again within the timestamp granularity of its last change would keep its identity.
@@ -109,16 +108,18 @@ export async function writeReplay(a: ReplayInput): Promise<void> {
 }
 
 /**
- * The last record's watch of the tree, kept when nothing of it changed since it was taken (then nothing
- * changed since well before this run listed the untracked files, and git's list is the one the watch
- * stood for): the next replay then starts no git process, as the last one did.
+ * This worktree's watch of the tree, carried over by its first line: a replay compares every identity in
+ * it, each taken before an earlier run listed the untracked files and unchanged since only if nothing
+ * changed since then, which covers this run's listing too (the list depends on the tree, the ignore rules
+ * and the index, which the record compares). A watch that no longer holds is removed by the replay
+ * that finds it so, and the next record lists with git again.
  */
-async function keepWatch(record: ReplayRecord, old: string | null): Promise<void> {
-  const last = old === null ? null : await unseal(old);
-  if (!last?.tree || last.root !== record.root || last.gitDir !== record.gitDir) return;
-  if (treeChanged(last.tree, record.root)) return;
+function keepWatch(record: ReplayRecord, dir: string): void {
+  const text = readSmallFile(treeFile(dir, record.gitDir), MAX_RECORD_BYTES);
+  const first = text?.slice(0, text.indexOf('\n'));
+  if (!first?.startsWith('heph-replay-tree ')) return;
   record.git = record.git.filter((g) => !untrackedList(g.args));
-  record.tree = last.tree;
+  record.tree = first;
 }
 
 /**
