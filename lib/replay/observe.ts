@@ -98,14 +98,13 @@ export function contentOf(path: string): string {
  * Anything else (a chain of symbolic refs, a ref outside refs/heads) notes nothing usable, and a replay
  * then lists the staged files with git.
  */
-export function observeHead(gitDir: string, env: NodeJS.ProcessEnv = process.env): void {
+export function observeHead(gitDir: string): void {
   const common = commonDirOf(gitDir);
   const state = headState(gitDir, common);
   observed().heads++;
   note(`h:${Buffer.from(gitDir).toString('hex')}`, state === null ? null : { id: state, newest: 0n, at: 0n });
-  // The packed branches, and git's settings (diff.orderFile orders the list): by identity.
-  const home = env.HOME ?? '';
-  for (const f of [join(common, 'packed-refs'), join(common, 'config'), join(gitDir, 'config.worktree'), join(home, '.gitconfig'), join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'config')]) observeFile(f, true);
+  // The packed branches, by identity. (git's settings can only order the list, and no verdict depends on its order.)
+  observeFile(join(common, 'packed-refs'), true);
 }
 
 /** What HEAD's file and the branch it names hold, or null when that is not all git would look at. */
