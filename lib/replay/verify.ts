@@ -99,6 +99,10 @@ async function differs(r: ReplayRecord, argv: string[], build: string, cwd: stri
   if (r.argv.join('\0') !== argv.join('\0') || r.cwd !== cwd) return 'another command or directory';
   if (r.root !== repo.root || r.gitDir !== repo.gitDir || r.commonDir !== repo.commonDir) return 'another repository';
   if (r.tty !== !!process.stdout.isTTY) return 'stdout is (or is not) a terminal';
+  // The files first (a few lstat calls): after any other heph run the store is what changed, and a miss
+  // should leave the full run as early as it can.
+  const changed = filesChanged(r.files);
+  if (changed) return changed;
   if (r.env !== envDigest(process.env)) return 'the environment changed';
   if (existsSync(join(dir, 'run.lock'))) return 'another run holds the lock';
   // A full run would warn and run without the lock and without stored results.
@@ -108,8 +112,6 @@ async function differs(r: ReplayRecord, argv: string[], build: string, cwd: stri
   const file = indexFileIn(repo.root, repo.gitDir, process.env);
   const tail = indexTail(file);
   if (file !== r.index.file || !tail || tail.size !== r.index.size || tail.tail !== r.index.tail) return 'the index changed';
-  const changed = filesChanged(r.files);
-  if (changed) return changed;
   if (r.tree) {
     const tree = treeFile(dir, repo.gitDir);
     const text = readSmallFile(tree, MAX_RECORD_BYTES);

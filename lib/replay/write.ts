@@ -180,9 +180,10 @@ function build(a: ReplayInput): ReplayRecord | string {
     tty: !!process.stdout.isTTY,
     index: { file: indexFile, ...index },
     git: git.map(([k, out]) => ({ args: k.split('\0'), out: out! })),
+    // The store first: after any other heph run it is what changed (replay/verify.ts compares in this order).
     files: [
-      ...[...seen.files].map(([p, f]) => ({ p, id: f!.id })),
       ...store.map((f) => ({ p: `f:${Buffer.from(f).toString('hex')}`, id: identityOf(lstatSync(f, { bigint: true, throwIfNoEntry: false })) })),
+      ...[...seen.files].map(([p, f]) => ({ p, id: f!.id })),
     ],
     notBefore: Math.max(...cached.map((i) => i.reused!.newest)),
     expires: cached.reduce<number | null>((min, i) => {
