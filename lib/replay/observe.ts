@@ -131,6 +131,12 @@ export function observeReal(path: string): void {
   note(`r:${Buffer.from(path).toString('hex')}`, { id: realOf(path), newest: 0n, at: 0n });
 }
 
+/**
+ * The racy margin for a time (ns): well above a local filesystem's timestamp tick (a few ms), and two
+ * seconds for a time in whole seconds (a filesystem that keeps no finer time, or one set with touch -d).
+ */
+export const racyMargin = (newest: bigint): bigint => (newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n);
+
 /** This process's wall clock in ns (the filesystem stamps files with the same clock, coarser). */
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 

@@ -10,7 +10,7 @@
  */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readGeneration } from './journal.js';
-import { nowNs } from './observe.js';
+import { nowNs, racyMargin } from './observe.js';
 import { seal, sealWatch, treeFile, untrackedList, type ReplayRecord } from './record.js';
 import { watchTree } from './tree.js';
 
@@ -39,8 +39,7 @@ export async function upgradeRecord(u: Upgrade): Promise<string | null> {
     writeFileSync(tmp, '');
     const skew = statSync(tmp, { bigint: true }).mtimeNs - before;
     const settled = (newest: bigint, margin: bigint) => newest === 0n || newest <= u.since + skew - margin;
-    const margin = (newest: bigint) => (newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n);
-    if (!tree.entries.every((e) => settled(e.newest, margin(e.newest))) || !tree.dirs.every(([, , newest, m]) => settled(newest, m))) {
+    if (!tree.entries.every((e) => settled(e.newest, racyMargin(e.newest))) || !tree.dirs.every(([, , newest, m]) => settled(newest, m))) {
       rmSync(tmp, { force: true });
       return 'a directory or an ignore rule changed since git listed';
     }

@@ -18,7 +18,7 @@ import type { Output } from '../report/output.js';
 import type { Repo } from '../git/repo-disk.js';
 import { indexFileIn } from '../git/index-path.js';
 import { STAGED_ARGS } from '../git/snapshot.js';
-import { identityOf, nowNs, observed } from './observe.js';
+import { identityOf, nowNs, observed, racyMargin } from './observe.js';
 import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, seal, treeFile, untrackedList, VOLATILE_ENV, type Part, type ReplayRecord } from './record.js';
 import { isReplayable } from './verify.js';
 import { readGeneration } from './journal.js';
@@ -131,8 +131,7 @@ function keepWatch(record: ReplayRecord, dir: string): void {
 function racy(skew: bigint): boolean {
   for (const f of observed().files.values()) {
     if (!f || f.newest === 0n) continue;
-    const margin = f.newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n;
-    if (f.newest > f.at + skew - margin) return true;
+    if (f.newest > f.at + skew - racyMargin(f.newest)) return true;
   }
   return false;
 }
