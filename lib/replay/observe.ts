@@ -8,7 +8,7 @@
  * Kept on globalThis: the entry point (which starts git early) and the CLI
  * bundle each carry their own copy of this module.
  */
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { commonDirOf } from '../git/repo-disk.js';
 
@@ -136,6 +136,23 @@ export function observeReal(path: string): void {
  * seconds for a time in whole seconds (a filesystem that keeps no finer time, or one set with touch -d).
  */
 export const racyMargin = (newest: bigint): bigint => (newest % 1_000_000_000n === 0n ? 2_000_000_000n : 100_000_000n);
+
+/**
+ * Whether a time the filesystem stamped (`newest`; 0: nothing there) was at least `margin` before `at`,
+ * a time of this process's clock, once `skew` (clockSkew) places one clock against the other: a change
+ * after `at` would then have changed the stamp.
+ */
+export const settled = (newest: bigint, at: bigint, skew: bigint, margin = racyMargin(newest)): boolean => newest === 0n || newest <= at + skew - margin;
+
+/**
+ * How far the filesystem's clock is ahead of this process's (ns), by the time it stamps on `tmp`, written
+ * empty here (a network filesystem's server has its own clock; git's index serves it the same way).
+ */
+export function clockSkew(tmp: string): bigint {
+  const before = nowNs();
+  writeFileSync(tmp, '');
+  return statSync(tmp, { bigint: true }).mtimeNs - before;
+}
 
 /** This process's wall clock in ns (the filesystem stamps files with the same clock, coarser). */
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;

@@ -241,16 +241,19 @@ export async function unseal(text: string): Promise<ReplayRecord | null> {
   }
 }
 
+/** The first word of a watch's first line (a record's is `heph-replay`). */
+export const WATCH_KIND = 'heph-replay-tree';
+
 /** A watch's text, sealed as a record is (its first line names its length and CRC-32). */
 export async function sealWatch(w: Watch): Promise<string> {
   const body = JSON.stringify(w);
-  return `${await header(body, 'heph-replay-tree')}\n${body}`;
+  return `${await header(body, WATCH_KIND)}\n${body}`;
 }
 
 export async function unsealWatch(text: string, expected: string): Promise<Watch | null> {
   const nl = text.indexOf('\n');
   const body = text.slice(nl + 1);
-  if (nl < 0 || text.slice(0, nl) !== expected || expected !== (await header(body, 'heph-replay-tree'))) return null;
+  if (nl < 0 || text.slice(0, nl) !== expected || expected !== (await header(body, WATCH_KIND))) return null;
   try {
     const w = JSON.parse(body) as Watch;
     return Array.isArray(w?.dirs) && Array.isArray(w.files) ? w : null;

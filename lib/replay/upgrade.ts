@@ -8,9 +8,9 @@
  * read, and removed again if the store changed meanwhile (the generation a
  * store write leaves, replay/journal.ts).
  */
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readGeneration } from './journal.js';
-import { nowNs, racyMargin } from './observe.js';
+import { clockSkew, settled } from './observe.js';
 import { seal, sealWatch, treeFile, untrackedList, type ReplayRecord } from './record.js';
 import { watchTree } from './tree.js';
 
@@ -34,12 +34,8 @@ export async function upgradeRecord(u: Upgrade): Promise<string | null> {
   if (typeof tree === 'string') return tree;
   const tmp = `${u.file}.${process.pid}.tmp`;
   try {
-    // The filesystem's clock against this process's, by a file's own time (a network filesystem's server).
-    const before = nowNs();
-    writeFileSync(tmp, '');
-    const skew = statSync(tmp, { bigint: true }).mtimeNs - before;
-    const settled = (newest: bigint, margin: bigint) => newest === 0n || newest <= u.since + skew - margin;
-    if (!tree.entries.every((e) => settled(e.newest, racyMargin(e.newest))) || !tree.dirs.every(([, , newest, m]) => settled(newest, m))) {
+    const skew = clockSkew(tmp);
+    if (!tree.entries.every((e) => settled(e.newest, u.since, skew)) || !tree.dirs.every(([, , newest, m]) => settled(newest, u.since, skew, m))) {
       rmSync(tmp, { force: true });
       return 'a directory or an ignore rule changed since git listed';
     }

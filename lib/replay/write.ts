@@ -8,7 +8,7 @@
  * filesystem's timestamp granularity of the record). Anything else leaves no
  * record, and the next commit runs in full.
  */
-import { lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { formatDuration } from '../config/duration.js';
 import type { Plan, PlanItem } from '../plan/types.js';
@@ -18,8 +18,8 @@ import type { Output } from '../report/output.js';
 import type { Repo } from '../git/repo-disk.js';
 import { indexFileIn } from '../git/index-path.js';
 import { STAGED_ARGS } from '../git/snapshot.js';
-import { identityOf, nowNs, observed, racyMargin } from './observe.js';
-import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, seal, treeFile, untrackedList, VOLATILE_ENV, type Part, type ReplayRecord } from './record.js';
+import { clockSkew, identityOf, observed, settled } from './observe.js';
+import { envDigest, indexTail, MAX_RECORD_BYTES, nodeId, readSmallFile, recordFile, render, seal, treeFile, untrackedList, VOLATILE_ENV, WATCH_KIND, type Part, type ReplayRecord } from './record.js';
 import { isReplayable } from './verify.js';
 import { readGeneration } from './journal.js';
 import { debug } from '../debug.js';
@@ -86,12 +86,7 @@ export async function writeReplay(a: ReplayInput): Promise<void> {
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     // Racy files: one changed again within the timestamp granularity of its last change would keep its identity.
-    // A file's own time says how far the filesystem's clock is from this process's (a network filesystem's
-    // server), as git's index does for its entries.
-    const before = nowNs();
-    writeFileSync(tmp, '');
-    const skew = statSync(tmp, { bigint: true }).mtimeNs - before;
-    if (racy(skew)) {
+    if (racy(clockSkew(tmp))) {
       rmSync(tmp, { force: true });
       return log('not recorded: a file read was changed too recently to vouch for');
     }
@@ -117,7 +112,7 @@ export async function writeReplay(a: ReplayInput): Promise<void> {
 function keepWatch(record: ReplayRecord, dir: string): void {
   const text = readSmallFile(treeFile(dir, record.gitDir), MAX_RECORD_BYTES);
   const first = text?.slice(0, text.indexOf('\n'));
-  if (!first?.startsWith('heph-replay-tree ')) return;
+  if (!first?.startsWith(`${WATCH_KIND} `)) return;
   record.git = record.git.filter((g) => !untrackedList(g.args));
   record.tree = first;
 }
@@ -129,11 +124,7 @@ function keepWatch(record: ReplayRecord, dir: string): void {
  * finer time, or a time set with touch -d) take two seconds.
  */
 function racy(skew: bigint): boolean {
-  for (const f of observed().files.values()) {
-    if (!f || f.newest === 0n) continue;
-    if (f.newest > f.at + skew - racyMargin(f.newest)) return true;
-  }
-  return false;
+  return [...observed().files.values()].some((f) => f && !settled(f.newest, f.at, skew));
 }
 
 function build(a: ReplayInput): ReplayRecord | string {
