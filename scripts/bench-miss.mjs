@@ -12,9 +12,10 @@
 // copied under .bench/> times that build beside this one (its own state folder:
 // both see every change for the first time), the two in alternating order.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { writeFileSync, utimesSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { scaleRepo } from './bench-scale.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -26,20 +27,7 @@ export async function run({ WORK, CLI, env, makeRepo, git }) {
   const builds = [{ name: 'heph', cli: CLI, env }, ...(baseline ? [{ name: 'baseline', cli: baseline, env: { ...env, HEPH_HOME: '' } }] : [])];
   const rows = [];
   for (const n of sizes) {
-    const dir = makeRepo(join(WORK, `repo-miss-${n}`), n, [
-      { name: 'types', run: 'true', inputs: ['**/*.ts'] },
-      { name: 'lint', run: 'true {files}', files: ['**/*.py'] },
-      { name: 'docs', run: 'true', inputs: ['**/*.md'] },
-      { name: 'all', run: 'true' },
-      { name: 'staged', run: 'true {files}', files: ['*.txt'] },
-    ]);
-    const old = new Date(Date.now() - 3600_000);
-    for (let i = 0; i < 5; i++) {
-      const f = join(dir, `staged-${i}.txt`);
-      writeFileSync(f, `staged ${i}\n`);
-      utimesSync(f, old, old);
-    }
-    git(dir, 'add', '-A');
+    const dir = scaleRepo({ makeRepo, git }, join(WORK, `repo-miss-${n}`), n);
     if (baseline) builds[1].env.HEPH_HOME = join(dir, '.git', 'heph-baseline');
     const exec = (b, args) => {
       const s = performance.now();
